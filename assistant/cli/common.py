@@ -1,0 +1,64 @@
+"""Shared CLI plumbing: the Typer app, settings from options, clean error output."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import click
+import typer
+from pydantic import ValidationError
+
+from assistant.errors import MetodstodError
+from assistant.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="metodstod",
+    help="Metodstöd-assistenten: ingest Brå's material, ask questions, look up activities, run evals.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def settings_from(**overrides: object) -> Settings:
+    """Settings with CLI options on top; a bad value becomes a clean error."""
+    try:
+        return load_settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()
+        )
+        raise MetodstodError(f"Invalid configuration: {problems}") from exc
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    typer.echo(f"Fel: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def run_cli(command: typer.Typer, args: list[str] | None = None) -> int:
+    """Run the app; user mistakes and domain errors print one clean line, never a traceback."""
+    logging.basicConfig(level=os.environ.get("METODSTOD_LOG_LEVEL", "WARNING"), format="%(levelname)s %(message)s")
+    try:
+        command(args=args, standalone_mode=False)
+    except MetodstodError as exc:
+        typer.echo(f"Fel: {exc}", err=True)
+        return EXIT_ERROR
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("Avbrutet.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        typer.echo("Avbrutet.", err=True)
+        return 130
+    return 0

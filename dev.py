@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Set-up and run in one command, on a fresh machine with only Python 3.11.
+
+    python3 dev.py run     # install, ingest the bundled corpus if needed, serve the web chat
+    python3 dev.py test    # install everything (incl. test tools), run the whole test suite
+
+Everything is installed into ./.venv; a stamp skips reinstalling when nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("METODSTOD_VENV", ROOT / ".venv"))
+BIN = VENV / "bin"
+TORCH = "torch==2.13.0"  # CPU wheel; a bare `torch` would pull a multi-GB CUDA build
+APT_PACKAGES = {"chromium": "/usr/bin/chromium", "postgresql": "/usr/lib/postgresql"}
+
+
+def sh(*cmd: str, **kw: object) -> None:
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, **kw)  # noqa: S603
+
+
+def ensure_venv(extras: str) -> None:
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed-{extras or 'base'}"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    sh(*pip, "--upgrade", "pip")
+    if "dev" in extras or "st" in extras:
+        sh(*pip, TORCH)
+    target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+    sh(*pip, "-e", target)
+    stamp.write_text(want)
+
+
+def ensure_system_packages() -> None:
+    """Browser for UI tests and PostgreSQL for the records tests (Debian packages)."""
+    missing = [pkg for pkg, probe in APT_PACKAGES.items() if not Path(probe).exists()]
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(f"note: cannot install {missing} (needs root and apt-get); those tests will be skipped")
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    sh("apt-get", "update", "-qq", env=env)
+    sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def metodstod(*args: str) -> None:
+    sh(str(BIN / "metodstod"), *args)
+
+
+def cmd_run(args: list[str]) -> int:
+    ensure_venv("")
+    metodstod("ingest", "--quiet", str(ROOT / "corpus"))
+    metodstod("serve", *args)
+    return 0
+
+
+def cmd_test(args: list[str]) -> int:
+    ensure_venv("dev")
+    ensure_system_packages()
+    result = subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT)  # noqa: S603
+    return result.returncode
+
+
+def main() -> int:
+    commands = {"run": cmd_run, "test": cmd_test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

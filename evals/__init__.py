@@ -1,0 +1,1 @@
+"""Evaluation of Metodstöd-assistenten: gold datasets and pure scoring functions."""

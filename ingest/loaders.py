@@ -1,0 +1,228 @@
+"""Loaders: turn a file into a `LoadedDocument` of structured blocks with pages.
+
+Supported: PDF (pypdf, page by page), Markdown (headings, lists, tables and
+`<!-- page: N -->` markers), plain text (form feeds as page breaks). Records files
+(CSV) are handled by `ingest.records`. Anything else is an `UnsupportedFileError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.errors import IngestError, UnsupportedFileError
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+
+DOCUMENT_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+RECORDS_SUFFIXES = {".csv"}
+
+_PAGE_MARKER = re.compile(r"^<!--\s*page:\s*(\d+)\s*-->$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    text: str
+    section: str = ""
+    page: int | None = None
+    level: int = 0
+    group: int = 0  # blocks of one list or table share a group number
+
+
+@dataclass
+class LoadedDocument:
+    path: Path
+    title: str
+    blocks: list[Block]
+    raw_hash: str
+    pages: int | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_text_file(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise IngestError(path, "empty file: nothing to ingest")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            path, f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+        ) from exc
+
+
+class _SectionTracker:
+    """Keeps the heading path (level 2 and below; level 1 is the document title)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+        self.title: str | None = None
+
+    def heading(self, level: int, text: str) -> None:
+        if level == 1 and self.title is None:
+            self.title = text
+            return
+        self.stack = [(lvl, t) for lvl, t in self.stack if lvl < level]
+        self.stack.append((level, text))
+
+    @property
+    def path(self) -> str:
+        return " > ".join(t for _, t in self.stack)
+
+
+def parse_markdown(text: str) -> tuple[str | None, list[Block], int | None]:
+    """Blocks of a Markdown text; returns (title from the first `#`, blocks, last page)."""
+    tracker = _SectionTracker()
+    blocks: list[Block] = []
+    page: int | None = None
+    group = 0
+    paragraph: list[str] = []
+    prev_kind: str | None = None
+
+    def flush() -> None:
+        nonlocal paragraph
+        if paragraph:
+            blocks.append(Block("paragraph", " ".join(paragraph), tracker.path, page))
+            paragraph = []
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        if marker := _PAGE_MARKER.match(line):
+            flush()
+            page = int(marker.group(1))
+            continue
+        if line.startswith("<!--"):
+            continue
+        if heading := _HEADING.match(line):
+            flush()
+            tracker.heading(len(heading.group(1)), _strip_emphasis(heading.group(2)))
+            if len(heading.group(1)) > 1:
+                blocks.append(Block("heading", tracker.stack[-1][1], tracker.path, page, len(heading.group(1))))
+            prev_kind = "heading"
+            continue
+        kind = "table_row" if line.startswith("|") else "list_item" if _LIST_ITEM.match(line) else None
+        if kind:
+            flush()
+            if kind == "table_row" and _TABLE_SEPARATOR.match(line):
+                continue
+            if prev_kind != kind:
+                group += 1
+            content = _table_text(line) if kind == "table_row" else _LIST_ITEM.match(line).group(1)
+            blocks.append(Block(kind, _strip_emphasis(content), tracker.path, page, group=group))
+            prev_kind = kind
+            continue
+        paragraph.append(_strip_emphasis(line))
+        prev_kind = "paragraph"
+    flush()
+    return tracker.title, blocks, page
+
+
+def _table_text(line: str) -> str:
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    return " | ".join(c for c in cells if c)
+
+
+def _strip_emphasis(text: str) -> str:
+    return re.sub(r"(\*\*|__|\*)(\S(?:.*?\S)?)\1", r"\2", text)
+
+
+def load_markdown(path: Path, data: bytes) -> LoadedDocument:
+    title, blocks, last_page = parse_markdown(read_text_file(path, data))
+    _require_text(path, blocks)
+    return LoadedDocument(path, title or path.stem, blocks, file_hash(data), pages=last_page)
+
+
+def load_text(path: Path, data: bytes) -> LoadedDocument:
+    """Plain text: paragraphs split on blank lines, pages on form feeds."""
+    text = read_text_file(path, data)
+    blocks: list[Block] = []
+    pages = text.split("\f")
+    for number, page_text in enumerate(pages, start=1):
+        for para in re.split(r"\n\s*\n", page_text):
+            para = " ".join(para.split())
+            if para:
+                blocks.append(Block("paragraph", para, "", number if len(pages) > 1 else None))
+    _require_text(path, blocks)
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
+    title = first_line if len(first_line) <= 120 else path.stem
+    return LoadedDocument(path, title, blocks, file_hash(data), pages=len(pages) if len(pages) > 1 else None)
+
+
+def load_pdf(path: Path, data: bytes) -> LoadedDocument:
+    """PDF page by page; short title-like lines become headings of the current section."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data:
+        raise IngestError(path, "empty file: nothing to ingest")
+    try:
+        import io
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise IngestError(path, "encrypted (password-protected) PDF; save an unprotected copy and ingest that")
+        texts = [(page.extract_text() or "") for page in reader.pages]
+        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as exc:
+        raise IngestError(path, f"corrupt or truncated PDF ({exc.__class__.__name__}: {exc})") from exc
+    blocks = _pdf_blocks(texts)
+    if not any(b.text.strip() for b in blocks):
+        raise IngestError(path, "PDF has no extractable text (scanned images?); run OCR first")
+    return LoadedDocument(path, meta_title.strip() or path.stem, blocks, file_hash(data), pages=len(texts))
+
+
+def _pdf_blocks(page_texts: list[str]) -> list[Block]:
+    tracker = _SectionTracker()
+    blocks: list[Block] = []
+    for number, text in enumerate(page_texts, start=1):
+        paragraph: list[str] = []
+        for line in text.splitlines() + [""]:
+            line = " ".join(line.split())
+            if _looks_like_heading(line) and not paragraph:
+                tracker.heading(2, line)
+                blocks.append(Block("heading", line, tracker.path, number, 2))
+                continue
+            if line:
+                paragraph.append(line)
+            if paragraph and (not line or line.endswith((".", ":", "!", "?"))):
+                blocks.append(Block("paragraph", " ".join(paragraph), tracker.path, number))
+                paragraph = []
+    return blocks
+
+
+def _looks_like_heading(line: str) -> bool:
+    return 0 < len(line.split()) <= 8 and line[:1].isupper() and not line.endswith((".", ",", ";", ":"))
+
+
+def _require_text(path: Path, blocks: list[Block]) -> None:
+    if not any(b.kind != "heading" and b.text.strip() for b in blocks):
+        raise IngestError(path, "no text found in the file")
+
+
+LOADERS = {"pdf": load_pdf, "markdown": load_markdown, "text": load_text}
+
+
+def load_document(path: Path) -> LoadedDocument:
+    """Load one document file, raising an `IngestError` naming the file on any problem."""
+    kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        allowed = ", ".join(sorted({*DOCUMENT_SUFFIXES, *RECORDS_SUFFIXES}))
+        raise UnsupportedFileError(path, f"unsupported file type '{path.suffix or '(none)'}'; supported: {allowed}")
+    if not path.exists():
+        raise IngestError(path, "no such file")
+    return LOADERS[kind](path, path.read_bytes())

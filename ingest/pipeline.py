@@ -1,0 +1,278 @@
+"""The ingest run: incremental, idempotent, one bad file never damages the store.
+
+For each file: hash it; skip it when the registered version is the same; otherwise load,
+chunk and embed it, write the new chunks beside the old ones, switch the registry row (the
+one step readers see), then delete the old chunks. Records files are validated whole and
+replaced in one transaction. Finally the lexical index is rebuilt if anything changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.errors import IngestError, MetodstodError
+from assistant.lexical import LexicalIndex, index_text
+from assistant.protocols import Embedder
+from assistant.registry import DocumentInfo, DocumentRegistry
+from assistant.settings import Settings
+from assistant.store import ChromaStore
+from assistant.types import Chunk
+from ingest.chunking import ChunkParams, Tagger, chunk_document
+from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
+from ingest.manifest import MANIFEST_NAME, metadata_for
+
+CHUNKER_VERSION = "3"
+Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: Status
+    doc_id: str = ""
+    chunks: int = 0
+    pages: int | None = None
+    error: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: Status) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def chunks(self) -> int:
+        return sum(r.chunks for r in self.results if r.status in ("added", "updated"))
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages or 0 for r in self.results if r.status in ("added", "updated"))
+
+
+@dataclass
+class _Pending:
+    path: Path
+    info: DocumentInfo
+    chunks: list[Chunk]
+    status: Status
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest (directories walked), plus failures for paths that do not exist."""
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    wanted = {*DOCUMENT_SUFFIXES, *RECORDS_SUFFIXES}
+    for path in paths:
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                hidden = any(part.startswith((".", "_")) for part in f.relative_to(path).parts)
+                if f.is_file() and not hidden and f.suffix.lower() in wanted and f.name != MANIFEST_NAME:
+                    files.append(f)
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(FileResult(str(path), "failed", error="no such file or directory"))
+    return files, missing
+
+
+class Ingestor:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChromaStore,
+        registry: DocumentRegistry,
+        records_store_factory: Callable[[], object] | None = None,
+        tagger: Tagger | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.registry = registry
+        self._records_factory = records_store_factory
+        self._records = None
+        self.tagger = tagger
+        self.progress = progress
+        self.params = ChunkParams(
+            settings.chunk_target_words, settings.chunk_max_words, settings.chunk_overlap_sentences
+        )
+
+    # -- public -----------------------------------------------------------------------------
+    def run(self, paths: Sequence[Path], prune: bool = False, rebuild: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        if rebuild:
+            self.store.reset()
+            self.registry.clear()
+        else:
+            self.store.collection(create=True)  # fails early on an embedder mismatch
+        files, results = expand_paths(paths)
+        pending: list[_Pending] = []
+        seen: set[str] = set()
+        for path in files:
+            try:
+                if path.suffix.lower() in RECORDS_SUFFIXES:
+                    results.append(self._ingest_records(path, seen))
+                else:
+                    item = self._prepare_document(path, seen)
+                    if isinstance(item, FileResult):
+                        results.append(item)
+                    else:
+                        pending.append(item)
+            except MetodstodError as exc:
+                results.append(FileResult(str(path), "failed", error=_reason(exc)))
+        results.extend(self._write_documents(pending))
+        if prune:
+            results.extend(self._prune(paths, seen))
+        changed = any(r.status in ("added", "updated", "removed") for r in results)
+        if changed or rebuild or LexicalIndex.load(self.settings.lexical_path) is None:
+            self.rebuild_lexical()
+        return IngestReport(results, time.perf_counter() - started)
+
+    def remove(self, doc_id: str) -> FileResult:
+        info = self.registry.get(doc_id)
+        if info is None:
+            from assistant.errors import UnknownDocumentError
+
+            known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
+            raise UnknownDocumentError(f"No document with id '{doc_id}'. Known ids: {known}")
+        self._drop(info)
+        self.rebuild_lexical()
+        return FileResult(info.source_path, "removed", doc_id=doc_id)
+
+    def rebuild_lexical(self) -> None:
+        chunks = self.store.chunks(self.registry.active_hashes())
+        LexicalIndex(chunks, self.registry.stamp()).save(self.settings.lexical_path)
+
+    # -- documents --------------------------------------------------------------------------
+    def _doc_hash(self, raw_hash: str) -> str:
+        recipe = f"{raw_hash}|{self.params}|{self.settings.embedder_id}|{CHUNKER_VERSION}"
+        return hashlib.sha256(recipe.encode()).hexdigest()[:32]
+
+    def _prepare_document(self, path: Path, seen: set[str]) -> _Pending | FileResult:
+        meta = metadata_for(path)
+        if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+            load_document(path)  # raises the unsupported-type error
+        seen.add(meta.id)
+        raw = path.read_bytes()
+        doc_hash = self._doc_hash(hashlib.sha256(raw).hexdigest())
+        existing = self.registry.get(meta.id)
+        if existing and existing.doc_hash == doc_hash:
+            return FileResult(str(path), "unchanged", meta.id, existing.chunk_count, existing.pages)
+        doc = load_document(path)
+        chunks = chunk_document(doc, meta.id, meta.type, doc_hash, self.params, self.tagger)
+        info = DocumentInfo(
+            doc_id=meta.id,
+            title=meta.title or doc.title,
+            doc_type=meta.type,
+            publisher=meta.publisher,
+            year=meta.year,
+            source_path=str(path.resolve()),
+            doc_hash=doc_hash,
+            chunk_count=len(chunks),
+            pages=doc.pages,
+            embedder=self.settings.embedder_id,
+        )
+        for chunk in chunks:
+            chunk.title = info.title
+        return _Pending(path, info, chunks, "updated" if existing else "added")
+
+    def _write_documents(self, pending: list[_Pending]) -> list[FileResult]:
+        results = []
+        for item in pending:
+            try:
+                vectors = self._embed(item.chunks)
+                self.store.add(item.chunks, vectors)
+            except Exception as exc:  # noqa: BLE001 - any failure must leave the store as it was
+                self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
+                results.append(FileResult(str(item.path), "failed", item.info.doc_id, error=f"could not index: {exc}"))
+                continue
+            self.registry.put(item.info)  # the switch readers see
+            self.store.delete_stale(item.info.doc_id, keep_hash=item.info.doc_hash)
+            results.append(FileResult(str(item.path), item.status, item.info.doc_id, len(item.chunks), item.info.pages))
+        return results
+
+    def _active_hash(self, doc_id: str) -> str | None:
+        info = self.registry.get(doc_id)
+        return info.doc_hash if info else None
+
+    def _embed(self, chunks: list[Chunk]) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        step = self.settings.embed_batch_size
+        for i in range(0, len(chunks), step):
+            batch = chunks[i : i + step]
+            vectors.extend(self.embedder.embed_documents([index_text(c) for c in batch]))
+            if self.progress:
+                self.progress(len(batch))
+        return vectors
+
+    # -- records ----------------------------------------------------------------------------
+    @property
+    def records(self):  # noqa: ANN201
+        if self._records is None:
+            if self._records_factory is None:
+                raise IngestError("records", "no records database configured")
+            self._records = self._records_factory()
+        return self._records
+
+    def _ingest_records(self, path: Path, seen: set[str]) -> FileResult:
+        from ingest.records_schema import RECORD_FILES, read_records_file
+
+        if path.stem not in RECORD_FILES:
+            known = ", ".join(f"{k}.csv" for k in sorted(RECORD_FILES))
+            raise IngestError(path, f"unknown records file '{path.name}'; records files are: {known}")
+        doc_id = f"records:{path.stem}"
+        seen.add(doc_id)
+        doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+        existing = self.registry.get(doc_id)
+        if existing and existing.doc_hash == doc_hash:
+            return FileResult(str(path), "unchanged", doc_id, existing.chunk_count)
+        rows = read_records_file(path)  # validates every row before anything is written
+        self.records.replace_file(path.stem, rows, str(path.name))
+        self.registry.put(
+            DocumentInfo(
+                doc_id=doc_id,
+                title=f"Register: {path.stem}",
+                doc_type="aktivitetsregister",
+                kind="records",
+                source_path=str(path.resolve()),
+                doc_hash=doc_hash,
+                chunk_count=len(rows),
+                embedder="",
+            )
+        )
+        return FileResult(str(path), "updated" if existing else "added", doc_id, len(rows))
+
+    # -- pruning ----------------------------------------------------------------------------
+    def _prune(self, paths: Sequence[Path], seen: set[str]) -> list[FileResult]:
+        roots = [p.resolve() for p in paths if p.is_dir()]
+        removed = []
+        for info in self.registry.all():
+            source = Path(info.source_path)
+            under_root = any(source.is_relative_to(root) for root in roots)
+            if info.doc_id not in seen and (under_root or not source.exists()):
+                self._drop(info)
+                removed.append(FileResult(info.source_path, "removed", info.doc_id))
+        return removed
+
+    def _drop(self, info: DocumentInfo) -> None:
+        if info.kind == "records":
+            self.records.replace_file(info.doc_id.removeprefix("records:"), [], Path(info.source_path).name)
+        self.registry.remove(info.doc_id)
+        self.store.delete_stale(info.doc_id, keep_hash=None)
+
+
+def _reason(exc: MetodstodError) -> str:
+    return exc.reason if isinstance(exc, IngestError) else str(exc)
