@@ -1,0 +1,132 @@
+"""The assistant facade used by every front end (CLI, web app, evals).
+
+It validates the question, lets the router choose lookup, retrieval or both, and
+returns one typed `Answer`. Front ends never retrieve or prompt themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from assistant.errors import InputError
+from assistant.settings import Settings
+from assistant.types import Answer, Route
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+class RouteDecision(Protocol):
+    route: Route
+    reason: str
+
+
+class RouterLike(Protocol):
+    def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision: ...
+
+
+class LookupLike(Protocol):
+    def answer(self, question: str, history: Sequence[str] = ()) -> Answer: ...
+
+
+class RagLike(Protocol):
+    def answer(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> Answer: ...
+
+    def stream(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> Iterator[str | Answer]: ...
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("The question is empty. Write a question, e.g. 'Vad är Crime proofing?'")
+    text = " ".join(question.split())
+    if len(text) > max_chars:
+        raise InputError(f"The question is {len(text)} characters long; the limit is {max_chars}. Shorten it.")
+    return text
+
+
+def merge_answers(first: Answer, second: Answer) -> Answer:
+    """Lookup answer followed by the retrieval answer; the second's markers are renumbered."""
+    offset = len(first.citations)
+
+    def shift(match: re.Match[str]) -> str:
+        return f"[{int(match.group(1)) + offset}]"
+
+    citations = list(first.citations) + [c.model_copy(update={"n": c.n + offset}) for c in second.citations]
+    sources = list(first.sources) + [s for s in second.sources if s.chunk_id not in {f.chunk_id for f in first.sources}]
+    text = first.text if second.refused else f"{first.text}\n\n{_MARKER.sub(shift, second.text)}"
+    return first.model_copy(
+        update={
+            "text": text,
+            "citations": citations if not second.refused else list(first.citations),
+            "sources": sources,
+            "route": "both",
+            "flags": sorted({*first.flags, *second.flags}),
+        }
+    )
+
+
+class Assistant:
+    def __init__(self, settings: Settings, rag: RagLike, router: RouterLike | None = None,
+                 lookup: LookupLike | None = None) -> None:
+        self.settings = settings
+        self.rag = rag
+        self.router = router
+        self.lookup = lookup
+
+    def _route(self, question: str, history: Sequence[str]) -> Route:
+        if self.router is None or self.lookup is None:
+            return "rag"
+        return self.router.route(question, history).route
+
+    def ask(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> Answer:
+        final: Answer | None = None
+        for piece in self.stream(question, history, k, filters):
+            if isinstance(piece, Answer):
+                final = piece
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final `Answer`."""
+        started = time.perf_counter()
+        question = validate_question(question, self.settings.max_question_chars)
+        history = [h for h in history if isinstance(h, str) and h.strip()]
+        route = self._route(question, history)
+        answer: Answer | None = None
+        if route in ("lookup", "both"):
+            answer = self.lookup.answer(question, history)
+            yield answer.text
+            if route == "lookup" or answer.refused:
+                yield self._finish(answer, started)
+                return
+        rag_answer: Answer | None = None
+        for piece in self.rag.stream(question, history, k, filters):
+            if isinstance(piece, Answer):
+                rag_answer = piece
+            elif answer is None:  # with a lookup part first, markers are renumbered at the end
+                yield piece
+        assert rag_answer is not None
+        if answer is None:
+            yield self._finish(rag_answer, started)
+            return
+        final = merge_answers(answer, rag_answer)
+        yield final.text[len(answer.text) :]
+        yield self._finish(final, started)
+
+    def _finish(self, answer: Answer, started: float) -> Answer:
+        timings = dict(answer.timings)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        timings.setdefault("retrieve", 0.0)
+        timings.setdefault("generate", 0.0)
+        config = {"embedder": self.settings.embedder_id, "generator": self.settings.generator, **answer.config}
+        return answer.model_copy(update={"timings": timings, "config": config})
