@@ -1,0 +1,211 @@
+"""Tests for loading and validating evaluation datasets, including the shipped gold set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import DatasetError, MetodstodError
+from evals.dataset import EvalItem, load_dataset
+from evals.metrics import match_form
+
+REPO = Path(__file__).resolve().parents[2]
+GOLD = REPO / "evals" / "datasets" / "gold.yaml"
+PM_MARKDOWN = REPO / "corpus" / "documents" / "slutrapport-suo-2024.md"
+
+GOOD_YAML = """\
+- id: sam-01
+  question: "Vilka kommuner medverkade?"
+  facts: [["Sigtuna"], ["Göteborg", "Gothenburg"]]
+  needle: "Fem kommuner valdes ut för att delta i projektet"
+  route: lookup
+  tags: [sammanfattning]
+- id: dec-01
+  question: "Vad är huvudstaden i Norge?"
+  answerable: false
+  facts: []
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    return str(info.value)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_load_yaml_normalises_needle_and_defaults(tmp_path: Path) -> None:
+    items = load_dataset(_write(tmp_path, "set.yaml", GOOD_YAML))
+    first, second = items
+    assert first.needle == ["Fem kommuner valdes ut för att delta i projektet"]
+    assert first.facts == [["Sigtuna"], ["Göteborg", "Gothenburg"]]
+    assert first.answerable is True and first.route == "lookup" and first.history == []
+    assert second.answerable is False and second.needle == [] and second.route is None
+    assert second.tags == []
+
+
+def test_load_jsonl_and_yml(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "question": "Vad är SSPF?", "facts": [["skola"]], "needle": ["x y z w v"]},
+        {"id": "b", "question": "Och sen?", "history": ["Vad är SSPF?"], "facts": [["fritid"]]},
+    ]
+    jsonl = _write(tmp_path, "set.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n\n")
+    items = load_dataset(jsonl)
+    assert [i.id for i in items] == ["a", "b"]
+    assert items[1].history == ["Vad är SSPF?"]
+    assert len(load_dataset(_write(tmp_path, "set.yml", GOOD_YAML))) == 2
+
+
+def test_error_is_a_metodstod_error() -> None:
+    assert issubclass(DatasetError, MetodstodError)
+
+
+# --------------------------------------------------------------------------- file-level errors
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    message = _error(tmp_path / "nope.yaml")
+    assert "nope.yaml" in message and "not found" in message
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    message = _error(_write(tmp_path, "set.csv", "id,question\n"))
+    assert "set.csv" in message and "unsupported" in message
+
+
+def test_bad_yaml_names_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", '- id: a\n  question: "oavslutad\n  facts: [["x"]\n')
+    message = _error(path)
+    assert "bad.yaml" in message and "invalid YAML" in message and "line" in message
+
+
+def test_top_level_must_be_a_list(tmp_path: Path) -> None:
+    message = _error(_write(tmp_path, "map.yaml", "id: a\nquestion: b\n"))
+    assert "map.yaml" in message and "list" in message and "mapping" in message
+    assert "empty" in _error(_write(tmp_path, "empty.yaml", ""))
+
+
+def test_bad_json_line(tmp_path: Path) -> None:
+    good = json.dumps({"id": "a", "question": "q", "facts": [["x"]]})
+    message = _error(_write(tmp_path, "set.jsonl", good + "\n{not json\n"))
+    assert "set.jsonl" in message and "line 2" in message and "invalid JSON" in message
+
+
+# --------------------------------------------------------------------------- item errors
+
+
+def test_bad_item_names_file_id_and_reason(tmp_path: Path) -> None:
+    text = GOOD_YAML + '- id: bad-07\n  question: "q"\n  facts: [["x"]]\n  route: sql\n'
+    message = _error(_write(tmp_path, "set.yaml", text))
+    assert "set.yaml" in message
+    assert "'bad-07'" in message
+    assert "route: Input should be 'rag', 'lookup' or 'both'" in message
+
+
+def test_missing_and_unknown_fields_are_readable(tmp_path: Path) -> None:
+    text = '- id: x-1\n  facts: [["x"]]\n  colour: blue\n'
+    message = _error(_write(tmp_path, "set.yaml", text))
+    assert "'x-1'" in message
+    assert "question: missing required field" in message
+    assert "colour: unknown field" in message
+
+
+def test_item_without_id_is_named_by_index_and_line(tmp_path: Path) -> None:
+    text = GOOD_YAML + '- question: "utan id"\n  facts: [["x"]]\n'
+    message = _error(_write(tmp_path, "set.yaml", text))
+    assert "index 2, line 11" in message  # GOOD_YAML has 10 lines
+    assert "id: missing required field" in message
+
+
+def test_jsonl_item_error_names_line(tmp_path: Path) -> None:
+    text = json.dumps({"question": "q", "facts": [["x"]]}) + "\n"
+    assert "line 1" in _error(_write(tmp_path, "set.jsonl", text))
+
+
+def test_answerable_item_needs_facts(tmp_path: Path) -> None:
+    message = _error(_write(tmp_path, "set.yaml", '- id: a-1\n  question: "q"\n  facts: []\n'))
+    assert "'a-1'" in message and "needs at least one fact group" in message
+
+
+def test_declined_item_cannot_have_facts(tmp_path: Path) -> None:
+    text = '- id: d-1\n  question: "q"\n  answerable: false\n  facts: [["x"]]\n'
+    assert "cannot have facts" in _error(_write(tmp_path, "set.yaml", text))
+
+
+def test_empty_fact_group_rejected(tmp_path: Path) -> None:
+    text = '- id: e-1\n  question: "q"\n  facts: [["x"], []]\n'
+    assert "fact group 1 is empty" in _error(_write(tmp_path, "set.yaml", text))
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    text = GOOD_YAML + '- id: sam-01\n  question: "igen"\n  facts: [["x"]]\n'
+    message = _error(_write(tmp_path, "set.yaml", text))
+    assert "duplicate id 'sam-01'" in message and "first at index 0" in message
+
+
+def test_item_must_be_a_mapping(tmp_path: Path) -> None:
+    assert "expected a mapping" in _error(_write(tmp_path, "set.yaml", "- just a string\n"))
+
+
+# --------------------------------------------------------------------------- the shipped gold set
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[EvalItem]:
+    return load_dataset(GOLD)
+
+
+def test_gold_coverage_counts(gold: list[EvalItem]) -> None:
+    tags = Counter(tag for item in gold for tag in item.tags)
+    assert len(gold) >= 95
+    assert sum(item.route in ("lookup", "both") for item in gold) >= 28
+    assert tags["english"] >= 10
+    assert sum(bool(item.history) for item in gold) >= 6 and tags["followup"] >= 6
+    assert sum(not item.answerable for item in gold) >= 10 and tags["decline"] >= 10
+    assert tags["misspelling"] >= 5
+
+
+def test_gold_tags_are_consistent(gold: list[EvalItem]) -> None:
+    for item in gold:
+        assert ("decline" in item.tags) == (not item.answerable), item.id
+        assert ("followup" in item.tags) == bool(item.history), item.id
+        assert ("lookup" in item.tags) == (item.route == "lookup"), item.id
+        if item.answerable:
+            assert item.needle, item.id
+
+
+def test_gold_covers_every_municipality_and_method(gold: list[EvalItem]) -> None:
+    for town in ("linkoping", "goteborg", "trollhattan", "sigtuna", "sodertalje"):
+        assert any({"bilaga2", town} <= set(i.tags) for i in gold), town
+    definitions = " ".join(i.question.lower() for i in gold if "definition" in i.tags)
+    for method in ("crime proofing", "sspf", "community readiness", "est", "tryggare skola",
+                   "botryggt 2030", "lst", "fft", "ung i sydväst"):
+        assert method in definitions, method
+
+
+def test_gold_needles_have_five_to_twelve_words(gold: list[EvalItem]) -> None:
+    for item in gold:
+        for needle in item.needle:
+            assert 5 <= len(needle.split()) <= 12, (item.id, needle)
+
+
+def test_gold_needles_and_facts_occur_in_the_pm(gold: list[EvalItem]) -> None:
+    if not PM_MARKDOWN.is_file():
+        pytest.skip("the PM Markdown has not been written yet")
+    pm = match_form(PM_MARKDOWN.read_text(encoding="utf-8"))
+    for item in gold:
+        for needle in item.needle:
+            assert match_form(needle) in pm, (item.id, needle)
+        for group in item.facts:
+            assert any(match_form(alt) in pm for alt in group), (item.id, group)
