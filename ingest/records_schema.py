@@ -1,0 +1,283 @@
+"""Row types of the hand-extracted records in ``corpus/records/*.csv``.
+
+Each CSV is UTF-8, comma-separated, with a header row. Multi-valued cells hold values
+separated by ";" and become ``list[str]`` (or ``list[int]``). Every row carries the
+traceability fields ``doc_id``, ``section`` (Markdown heading path from ``##`` down,
+joined with " > "), ``page`` and ``quote`` (a verbatim passage of the source document).
+
+``read_records_file`` validates every row of a file and either returns all of them or
+raises ``RecordsFileError`` naming the file and the 1-based line (header = line 1) of
+the first bad row; the message lists every bad row found.
+
+Extraction conventions of activities.csv (the rows are read by hand from the PM):
+
+* One row per Bilaga 2 bullet (``kalla=bilaga2``); a focus area written as a paragraph
+  that names a lecture and a workshop is split into those two rows (both quote the
+  whole paragraph). ``kalla=brödtext`` rows only add what Bilaga 2 does not list.
+* ``format``: conferences, seminars, lectures, courses, network days, information and
+  training of programme leaders -> "kunskapshöjande insats"; workshops, dialogues,
+  development meetings and supervision (handledning) -> "workshop"; new models,
+  routines, documents, coordinators, structures and support to start new ways of
+  working -> "nytt arbetssätt". A conference with a workshop part stays a conference.
+* ``antal``: the number of occasions when the text gives it ("Fyra", "Sex", "En") or
+  names one event in the singular; empty for courses, processes and "ett flertal".
+* ``partner``: organisations that delivered or co-led the activity, as named in the
+  item or tied to it by the body text; participants are left to ``kommentar``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from assistant.errors import RecordsFileError
+
+DEFAULT_DOC_ID = "slutrapport-suo-2024"
+LIST_SEPARATOR = ";"
+
+KOMMUNER: tuple[str, ...] = ("Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje")
+# Prefixes of activity ids, e.g. "lkp-1-01".
+KOMMUN_KODER: dict[str, str] = {
+    "Linköping": "lkp",
+    "Göteborg Sydväst": "gbg",
+    "Trollhättan": "thn",
+    "Sigtuna": "sig",
+    "Södertälje": "sod",
+}
+FORMATS: tuple[str, ...] = ("kunskapshöjande insats", "workshop", "nytt arbetssätt")
+KLASSER: tuple[str, ...] = ("särskilt utsatt område", "riskområde")
+KALLOR: tuple[str, ...] = ("bilaga2", "brödtext")
+UPPFOLJNINGAR: tuple[str, ...] = (
+    "crm_forsta",
+    "crm_uppfoljning",
+    "enkat",
+    "kvartalsrapport",
+    "deltagarenkat",
+    "kommunuppfoljning",
+    "resultat",
+    "plan",
+    "hinder",
+)
+
+Kommun = Literal["Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje"]
+Format = Literal["kunskapshöjande insats", "workshop", "nytt arbetssätt"]
+Klass = Literal["särskilt utsatt område", "riskområde"]
+Kalla = Literal["bilaga2", "brödtext"]
+Uppfoljning = Literal[
+    "crm_forsta",
+    "crm_uppfoljning",
+    "enkat",
+    "kvartalsrapport",
+    "deltagarenkat",
+    "kommunuppfoljning",
+    "resultat",
+    "plan",
+    "hinder",
+]
+
+
+def split_list(value: Any) -> Any:
+    """Turn "a; b;;c" into ["a", "b", "c"]; lists pass through, empty -> []."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+    return value
+
+
+def join_list(values: list[str] | list[int]) -> str:
+    """The CSV form of a list field."""
+    return LIST_SEPARATOR.join(str(v) for v in values)
+
+
+def empty_to_none(value: Any) -> Any:
+    """Empty or blank cells mean "not stated"."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+FocusArea = Annotated[int, Field(ge=1, le=6)]
+StrList = Annotated[list[str], BeforeValidator(split_list)]
+KommunList = Annotated[list[Kommun], BeforeValidator(split_list)]
+FocusList = Annotated[list[FocusArea], BeforeValidator(split_list)]
+OptStr = Annotated[str | None, BeforeValidator(empty_to_none)]
+
+
+class RecordRow(BaseModel):
+    """Fields every record row carries: where in which document it comes from."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    doc_id: str = DEFAULT_DOC_ID
+    section: str = Field(min_length=1)
+    page: int = Field(ge=1)
+    quote: str = Field(min_length=1)
+
+    @field_validator("doc_id", mode="before")
+    @classmethod
+    def _default_doc_id(cls, value: Any) -> Any:
+        return DEFAULT_DOC_ID if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    @field_validator("section")
+    @classmethod
+    def _section_path(cls, value: str) -> str:
+        if any(not part.strip() for part in value.split(" > ")):
+            raise ValueError("section path has an empty heading")
+        return value
+
+
+class MunicipalityRow(RecordRow):
+    kommun: Kommun
+    fokusomraden: FocusList = Field(min_length=1)
+    kommentar: OptStr = None
+
+
+class AreaRow(RecordRow):
+    kommun: Kommun
+    omrade: str = Field(min_length=1)
+    polisomrade: OptStr = None  # the area as the police names it, e.g. "Ronna/Geneta/Lina"
+    klass_2021: Klass
+    klass_2023: Klass
+
+
+class ActivityRow(RecordRow):
+    id: str = Field(pattern=r"^[a-z]{3}-[1-6]-[0-9]{2}[a-z]?$")
+    kommun: Kommun
+    fokusomrade: FocusArea
+    aktivitet: str = Field(min_length=1)
+    format: Format
+    partner: StrList = []
+    metod: StrList = []
+    antal: Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(empty_to_none)] = None
+    tid: OptStr = None
+    kalla: Kalla
+    kommentar: OptStr = None
+
+    @model_validator(mode="after")
+    def _id_matches_row(self) -> ActivityRow:
+        prefix, focus = self.id.split("-")[:2]
+        if prefix != KOMMUN_KODER[self.kommun] or focus != str(self.fokusomrade):
+            expected = f"{KOMMUN_KODER[self.kommun]}-{self.fokusomrade}-NN"
+            raise ValueError(f"id {self.id!r} does not match kommun and fokusomrade (expected {expected})")
+        return self
+
+
+class MethodRow(RecordRow):
+    metod: str = Field(min_length=1)
+    beskrivning: str = Field(min_length=1)
+    fokusomrade: Annotated[FocusArea | None, BeforeValidator(empty_to_none)] = None
+    anvandare: KommunList = []
+    kommentar: OptStr = None
+
+
+class OutcomeRow(RecordRow):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    uppfoljning: Uppfoljning
+    kommun: Annotated[Kommun | None, BeforeValidator(empty_to_none)] = None
+    resultat: str = Field(min_length=1)
+    forklaring: OptStr = None
+    varde: Annotated[int | float | None, BeforeValidator(empty_to_none)] = None
+    enhet: OptStr = None
+
+    @field_validator("varde")
+    @classmethod
+    def _whole_numbers_as_int(cls, value: int | float | None) -> int | float | None:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+RECORD_FILES: dict[str, type[RecordRow]] = {
+    "municipalities": MunicipalityRow,
+    "areas": AreaRow,
+    "activities": ActivityRow,
+    "methods": MethodRow,
+    "outcomes": OutcomeRow,
+}
+
+
+def model_for(path: Path) -> type[RecordRow]:
+    """The row model of a records file, chosen by its file stem."""
+    try:
+        return RECORD_FILES[path.stem]
+    except KeyError:
+        known = ", ".join(sorted(RECORD_FILES))
+        raise RecordsFileError(path, 1, f"unknown records file '{path.stem}' (known: {known})") from None
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for err in error.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "row"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _check_header(path: Path, header: list[str] | None, model: type[RecordRow]) -> None:
+    if not header:
+        raise RecordsFileError(path, 1, "file is empty (no header row)")
+    fields = set(model.model_fields)
+    unknown = [h for h in header if h not in fields]
+    if unknown:
+        raise RecordsFileError(path, 1, f"unknown column(s): {', '.join(unknown)}")
+    required = [name for name, f in model.model_fields.items() if f.is_required()]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise RecordsFileError(path, 1, f"missing column(s): {', '.join(missing)}")
+
+
+def read_records_file(path: Path) -> list[RecordRow]:
+    """Validate every row of ``path``; return them all or raise ``RecordsFileError``."""
+    path = Path(path)
+    model = model_for(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows, errors = _read_rows(path, csv.DictReader(handle), model)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise RecordsFileError(path, 1, f"cannot read file: {exc}") from exc
+    if errors:
+        first_line = errors[0][0]
+        detail = " | ".join(f"line {line}: {msg}" for line, msg in errors)
+        raise RecordsFileError(path, first_line, f"{len(errors)} bad row(s): {detail}")
+    return rows
+
+
+def _read_rows(
+    path: Path, reader: csv.DictReader, model: type[RecordRow]
+) -> tuple[list[RecordRow], list[tuple[int, str]]]:
+    _check_header(path, reader.fieldnames, model)
+    rows: list[RecordRow] = []
+    errors: list[tuple[int, str]] = []
+    line = reader.line_num  # physical line where the next record starts, minus one
+    for raw in reader:
+        start, line = line + 1, reader.line_num
+        if None in raw or any(v is None for v in raw.values()):
+            errors.append((start, "wrong number of cells"))
+            continue
+        if not any(v.strip() for v in raw.values()):
+            continue  # blank line
+        try:
+            rows.append(model.model_validate(raw))
+        except ValidationError as exc:
+            errors.append((start, _describe(exc)))
+    return rows, errors
+
+
+def read_records_dir(directory: Path) -> dict[str, list[RecordRow]]:
+    """Every known records file in ``directory``, by stem; all validated."""
+    out: dict[str, list[RecordRow]] = {}
+    for stem in RECORD_FILES:
+        path = Path(directory) / f"{stem}.csv"
+        if path.exists():
+            out[stem] = read_records_file(path)
+    return out
