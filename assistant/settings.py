@@ -61,20 +61,40 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(default=1.0, ge=0)
     reranker_model: str | None = None
     neighbour_window: int = Field(default=1, ge=0, le=3)
+    index_check_seconds: float = Field(default=1.0, ge=0)  # how often to look for a changed corpus
+    filter_overfetch: int = Field(default=4, ge=1)  # dense over-fetch when kommun/fokusomrade post-filter
+    min_sources: int = Field(default=5, ge=1, le=50)  # passages offered as sources (at least)
 
     # Refusal calibration (see evals and README).
-    min_dense_score: float = Field(default=0.80, ge=0, le=1)
+    min_dense_score: float = Field(default=0.815, ge=0, le=1)
     min_term_coverage: float = Field(default=0.5, ge=0, le=1)
+    min_dense_score_en: float = Field(default=0.78, ge=0, le=1)  # English questions over Swedish text
+    untranslated_term_weight: float = Field(default=0.5, ge=0)  # English words no glossary knows, as missing
+    refusal_passages: int = Field(default=3, ge=1, le=20)  # top passages checked for term coverage
 
     # Answering.
     generator: GeneratorName = "extractive"
     max_answer_sentences: int = Field(default=4, ge=1, le=12)
+    extractive_passages: int = Field(default=6, ge=1, le=12)  # top passages sentences are drawn from
+    extractive_passage_weight: float = Field(default=0.3, ge=0, le=1)  # share of the passage's relevance
+    extractive_rank_weight: float = Field(default=0.3, ge=0)  # boost of a sentence by its passage rank
+    extractive_kind_bonus: float = Field(default=0.25, ge=0)  # numbers/dates or names when asked for
+    extractive_type_bonus: float = Field(default=0.4, ge=0)  # "Vilka kommuner": names + the word "kommun"
+    extractive_definition_bonus: float = Field(default=0.5, ge=0)  # "Vad är X": "X är ..." / "X (...)"
+    extractive_min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best
+    extractive_dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
+    max_list_items: int = Field(default=12, ge=1)
+    followup_max_terms: int = Field(default=2, ge=0)  # a question with this few own terms may be a follow-up
+    followup_history_turns: int = Field(default=2, ge=1)  # earlier questions looked at for key terms
     max_question_chars: int = Field(default=2000, ge=10)
     llm_model_path: Path | None = None
     llm_context_tokens: int = Field(default=2048, ge=512)
     llm_max_tokens: int = Field(default=220, ge=16)
     llm_threads: int = Field(default=2, ge=1)
     llm_context_passages: int = Field(default=4, ge=1, le=12)
+    llm_prompt_tokens: int = Field(default=720, ge=200)  # budget of the whole prompt (system + sources + question)
+    llm_passage_words: int = Field(default=60, ge=10)  # most words quoted from one passage in the prompt
+    llm_timeout_seconds: float = Field(default=120.0, gt=0)  # openai/ollama request timeout
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = "local-model"
     openai_api_key: str = "not-needed"

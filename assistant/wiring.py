@@ -80,3 +80,57 @@ def build_ingestor(settings: Settings, progress: Callable[[int], object] | None 
         tagger=build_tagger(settings),
         progress=progress,
     )
+
+
+GENERATORS = ("extractive", "llamacpp", "openai", "ollama")
+
+
+def build_retriever(settings: Settings):  # noqa: ANN201
+    from assistant.retrieval import HybridRetriever
+
+    return HybridRetriever(settings, build_store(settings), build_embedder(settings), build_registry(settings))
+
+
+def build_generator(settings: Settings, retriever=None) -> Generator:  # noqa: ANN001
+    """The configured answer writer; LLM generators load their model lazily, once."""
+    name = settings.generator
+    if name == "extractive":
+        from assistant.answer import ExtractiveGenerator
+
+        return ExtractiveGenerator(settings, stats=(lambda: retriever.term_stats) if retriever else None)
+    from assistant import generators
+
+    factories = {
+        "llamacpp": "llamacpp_generator",
+        "openai": "openai_generator",
+        "ollama": "ollama_generator",
+    }
+    if name not in factories:
+        raise ConfigError(f"Unknown generator '{name}'. Choose one of: {', '.join(GENERATORS)}")
+    return getattr(generators, factories[name])(settings)
+
+
+def build_router_and_lookup(settings: Settings):  # noqa: ANN201
+    """Router and lookup answerer over the records, or (None, None) when no vocabulary ships."""
+    vocabulary_path = settings.corpus_dir / "records" / "vocabulary.yaml"
+    if not vocabulary_path.exists():
+        return None, None
+    from assistant.lookup import build_lookup
+    from assistant.router import build_router
+
+    records = build_records(settings)
+    return build_router(settings), build_lookup(settings, records)
+
+
+def build_assistant(settings: Settings):  # noqa: ANN201
+    """Everything `ask`, the web app and evals need, built once (models load here or lazily once)."""
+    from assistant.rag import RagAnswerer
+    from assistant.service import Assistant
+
+    retriever = build_retriever(settings)
+    generator = build_generator(settings, retriever)
+    rewriter = None
+    if settings.generator != "extractive" and hasattr(generator, "rewriter"):
+        rewriter = generator.rewriter()
+    router, lookup = build_router_and_lookup(settings)
+    return Assistant(settings, RagAnswerer(settings, retriever, generator, rewriter), router, lookup)

@@ -45,20 +45,32 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
 def run_cli(command: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app; user mistakes and domain errors print one clean line, never a traceback."""
     logging.basicConfig(level=os.environ.get("METODSTOD_LOG_LEVEL", "WARNING"), format="%(levelname)s %(message)s")
+    for noisy in ("bm25s", "chromadb", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Typer >= 0.17 vendors its own click: its exceptions are typer.Exit/Abort/TyperException, not click's,
+    # and with standalone_mode=False a `typer.Exit(code)` comes back as the return value.
     try:
-        command(args=args, standalone_mode=False)
+        result = command(args=args, standalone_mode=False)
     except MetodstodError as exc:
         typer.echo(f"Fel: {exc}", err=True)
         return EXIT_ERROR
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         typer.echo("Avbrutet.", err=True)
         return 130
-    except click.ClickException as exc:
+    except (click.ClickException, typer.TyperException) as exc:
+        if not hasattr(exc, "show"):
+            raise
         exc.show(file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         typer.echo("Avbrutet.", err=True)
         return 130
-    return 0
+    except Exception as exc:  # noqa: BLE001 - a bug: one clean line, details in the log
+        logging.getLogger("metodstod").debug("internal error", exc_info=True)
+        typer.echo(
+            f"Internt fel: {exc.__class__.__name__}: {exc} (kör med METODSTOD_LOG_LEVEL=DEBUG för detaljer)", err=True
+        )
+        return EXIT_ERROR
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,291 @@
+"""The extractive generator (the default; no language model) and the answer helpers all generators share.
+
+The extractive answer quotes the sentences of the top passages that best answer the
+question, each followed by the marker of its passage. Sentences are scored by weighted
+overlap with the question's content stems (IDF weights from the corpus when given, else a
+rarity measure over the passages), boosted by passage rank and by what the question asks
+for (numbers and dates for "hur många/när", names for "vilka/vem"). Near-duplicates (the
+summary repeats the body) are dropped, list items stay together with their intro when a
+list is asked for. The chosen sentences are grouped by source, the source with the best
+sentence first, and keep their original order within a source.
+
+English questions: no translation model exists offline, so the answer is a short English
+lead-in followed by the cited Swedish sentences; the glossary in `assistant.glossary`
+bridges the question's terms to the Swedish text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from assistant.citations import (
+    FOOTNOTE_MARKS,
+    build_citations,
+    build_sources,
+    check_markers,
+    is_list_line,
+    passage_sentences,
+    strip_markers,
+)
+from assistant.lexical import index_text
+from assistant.question import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
+from assistant.settings import Settings
+from assistant.text import stems
+from assistant.types import Passage
+
+__all__ = ["ENGLISH_LEAD", "ExtractiveGenerator", "build_citations", "build_sources", "check_markers", "lead_in"]
+
+ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
+MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
+CONTEXT_FACTOR = 0.85  # a sentence from a neighbouring chunk counts a little less than the passage's own
+SECTION_FACTOR = 0.5  # a question term found only in the sentence's section heading counts half
+SECTION_SEP = " > "
+NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
+DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
+_NUMBER_WORDS = frozenset(
+    [
+        "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv", "tjugo", "trettio",
+        "hundra", "hundratal", "femtiotal", "tiotal", "dussin", "miljoner", "miljon", "procent", "cirka"
+    ]
+)
+_TIME_WORDS = frozenset(
+    [
+        "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+        "november", "december", "våren", "sommaren", "hösten", "vintern", "år"
+    ]
+)
+_COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
+_EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
+_FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
+_BULLET_RE = re.compile(r"^\s*[-*•]\s+")
+Weight = Callable[[str], float]
+
+
+def lead_in(language: str) -> str:
+    """The line an answer starts with: English answers say the quotes are Swedish."""
+    return ENGLISH_LEAD if language == "en" else ""
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What the question asks: its terms, its kinds ("quantity", "who", ...) and the asked-for type."""
+
+    terms: list[Term]
+    kinds: set[str]
+    type: Term | None
+
+
+@dataclass
+class _Unit:
+    """A quotable piece of a passage: a sentence, or a list block (intro + items)."""
+
+    lines: list[str]
+    rank: int
+    order: int
+    own: bool
+    group: int | None = None
+    score: float = 0.0
+    stems: frozenset[str] = field(default_factory=frozenset)
+    heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
+    passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
+
+    @property
+    def text(self) -> str:
+        return " ".join(_BULLET_RE.sub("", line) for line in self.lines)
+
+    @property
+    def is_list(self) -> bool:
+        return len(self.lines) > 1 or is_list_line(self.lines[0])
+
+
+def _units(passage: Passage, rank: int) -> list[_Unit]:
+    """Sentences of a passage (with context) in order; list items share a group with their intro."""
+    own_text = passage.chunk.text
+    units: list[_Unit] = []
+    group: int | None = None
+    for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
+        if sentence[0] in FOOTNOTE_MARKS:
+            continue  # a footnote ("³ Läs mer ... <https://...>") is not an answer
+        if is_list_line(sentence):
+            if group is None:
+                group = i
+                if units and _introduces(units[-1].lines[0]):
+                    units[-1].group = group
+        else:
+            group = None
+        units.append(_Unit([_FOOTNOTE_RE.sub("", sentence)], rank, i, sentence in own_text, group))
+    return units
+
+
+class ExtractiveGenerator:
+    """Answers by quoting the best sentences of the top passages; see the module docstring."""
+
+    name = "extractive"
+
+    def __init__(self, settings: Settings, stats: TermStats | Callable[[], TermStats | None] | None = None) -> None:
+        self.settings = settings
+        self._stats = stats
+
+    def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+        chosen = self.select(question, passages)
+        lead = lead_in(language)
+        if lead:
+            yield lead
+        for i, unit in enumerate(chosen):
+            yield self._separator(chosen, i, bool(lead)) + self._render(unit)
+
+    @staticmethod
+    def _separator(chosen: list[_Unit], i: int, after_lead: bool) -> str:
+        if i == 0:
+            return "\n" if after_lead else ""
+        return "\n" if chosen[i].is_list or chosen[i - 1].is_list else " "
+
+    def _render(self, unit: _Unit) -> str:
+        marker = f"[{unit.rank + 1}]"
+        if unit.is_list:
+            return "\n".join(unit.lines) + f" {marker}"
+        return f"{unit.lines[0]} {marker}"
+
+    # -- selection --------------------------------------------------------------------------
+    def select(self, question: str, passages: Sequence[Passage]) -> list[_Unit]:
+        """The units to quote, in answer order (see `_in_answer_order`)."""
+        top = list(passages[: self.settings.extractive_passages])
+        if not top:
+            return []
+        units = self._candidates(top)
+        weight = self._weights(units)
+        ask = _Ask(question_terms(question, self._term_stats()), question_kinds(question), answer_type(question))
+        for unit in units:
+            unit.score = self._score(unit, ask, weight, len(top))
+        if "list" in ask.kinds:
+            units = self._join_lists(units)
+        return _in_answer_order(self._pick(units))
+
+    def _term_stats(self) -> TermStats | None:
+        return self._stats() if callable(self._stats) else self._stats
+
+    def _candidates(self, passages: list[Passage]) -> list[_Unit]:
+        """All units, each sentence once: kept where it is a passage's own text, else at the best rank."""
+        seen: dict[str, _Unit] = {}
+        for rank, passage in enumerate(passages):
+            heading = text_stems(passage.chunk.section.rpartition(SECTION_SEP)[2])
+            whole = text_stems(index_text(passage.chunk))
+            for unit in _units(passage, rank):
+                unit.stems, unit.heading, unit.passage = text_stems(unit.text), heading, whole
+                key = unit.text.strip()
+                kept = seen.get(key)
+                if kept is None or (unit.own and not kept.own):
+                    seen[key] = unit
+        return sorted(seen.values(), key=lambda u: (u.rank, u.order))
+
+    def _weights(self, units: list[_Unit]) -> Weight:
+        stats = self._term_stats()
+        if stats is not None and stats.n:
+            return stats.weight
+        local = TermStats(u.stems for u in units)  # rarity among the candidate sentences
+        return local.weight
+
+    def _score(self, unit: _Unit, ask: _Ask, weight: Weight, n_passages: int) -> float:
+        total = sum(t.weight(weight) for t in ask.terms)
+        if not total:
+            return 0.0
+        found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
+        heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
+        overlap = (found + SECTION_FACTOR * heading) / total
+        if not overlap or (not unit.is_list and len(unit.text.split()) < MIN_SENTENCE_WORDS):
+            return 0.0
+        s = self.settings
+        about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
+        overlap = (1.0 - s.extractive_passage_weight) * overlap + s.extractive_passage_weight * about
+        score = overlap + s.extractive_rank_weight * (1.0 - unit.rank / n_passages) + self._bonus(unit, ask)
+        return score if unit.own else score * CONTEXT_FACTOR
+
+    def _bonus(self, unit: _Unit, ask: _Ask) -> float:
+        """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""
+        s = self.settings
+        bonus = 0.0
+        if ask.kinds & {"quantity", "time"} and _has_number(unit.text, "time" in ask.kinds):
+            bonus += s.extractive_kind_bonus
+        names = min(1.0, _name_count(unit.text, ask.terms) / NAMES_FOR_FULL_CREDIT)
+        if "who" in ask.kinds:
+            bonus += s.extractive_kind_bonus * names
+        if ask.type is not None and ask.type.found_in(unit.stems, inflected=False):
+            bonus += s.extractive_type_bonus * (1.0 if unit.is_list else names)
+        if "definition" in ask.kinds and _defines(unit.text, ask.terms):
+            bonus += s.extractive_definition_bonus
+        return bonus
+
+    def _join_lists(self, units: list[_Unit]) -> list[_Unit]:
+        """Merge each list (intro + items) into one unit scored by its best member."""
+        out: list[_Unit] = []
+        for unit in units:
+            head = out[-1] if out else None
+            if head and unit.group is not None and head.group == unit.group and head.rank == unit.rank:
+                items = len(head.lines)
+                if items <= self.settings.max_list_items:
+                    head.lines.append(unit.lines[0])
+                head.score = max(head.score, unit.score)
+                head.stems = head.stems | unit.stems
+                continue
+            merged = _Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
+            merged.heading, merged.passage = unit.heading, unit.passage
+            out.append(merged)
+        return out
+
+    def _pick(self, units: list[_Unit]) -> list[_Unit]:
+        ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
+        if not ranked:
+            return units[:1]
+        floor = ranked[0].score * self.settings.extractive_min_relative
+        chosen: list[_Unit] = []
+        for unit in ranked:
+            if unit.score < floor or len(chosen) >= self.settings.max_answer_sentences:
+                break
+            if not any(_similar(unit, c, self.settings.extractive_dedup) for c in chosen):
+                chosen.append(unit)
+        return chosen
+
+
+def _introduces(sentence: str) -> bool:
+    """A sentence right before a list introduces it when it ends in ":" or runs on into it."""
+    end = sentence.rstrip()
+    return end.endswith(":") or not end.endswith((".", "!", "?", ")"))
+
+
+def _in_answer_order(chosen: list[_Unit]) -> list[_Unit]:
+    """Sources in order of their best sentence (the best answer leads), each source's sentences in text order."""
+    best: dict[int, float] = {}
+    for unit in chosen:
+        best[unit.rank] = max(best.get(unit.rank, 0.0), unit.score)
+    return sorted(chosen, key=lambda u: (-best[u.rank], u.rank, u.order))
+
+
+def _similar(a: _Unit, b: _Unit, threshold: float) -> bool:
+    if not a.stems or not b.stems:
+        return False
+    overlap = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
+    return overlap >= threshold
+
+
+def _has_number(text: str, time: bool) -> bool:
+    lowered = text.lower()
+    tokens = set(re.findall(r"[^\W\d_]+", lowered))
+    return bool(re.search(r"\d", text)) or bool(tokens & _NUMBER_WORDS) or (time and bool(tokens & _TIME_WORDS))
+
+
+def _name_count(text: str, terms: list[Term]) -> int:
+    """Names (capitalised, not sentence-initial) a sentence adds beyond those in the question."""
+    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
+    names = {t for t in tokens[1:] if t[:1].isupper()}
+    return len([n for n in names if not any(t.found_in(frozenset(stems(n, compounds=False))) for t in terms)])
+
+
+def _defines(text: str, terms: list[Term]) -> bool:
+    """"X är ...", "X (förkortning) ..." or "... förkortning (X)": the sentence says what a term is."""
+    head = " ".join(text.split()[:DEFINITION_WINDOW])
+    named = [t for t in terms if t.found_in(text_stems(head))]
+    if named and _COPULA_RE.search(head):
+        return True
+    return any(t.found_in(text_stems(m)) for t in terms for m in _EXPANSION_RE.findall(text))

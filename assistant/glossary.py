@@ -1,0 +1,190 @@
+"""A small English -> Swedish glossary of the material's domain vocabulary.
+
+No translation model exists offline, so English questions over the Swedish material are
+bridged with this word list: the lexical retriever, the extractive answerer and the
+refusal check see the Swedish words an English question most likely means. The dense
+retriever needs none of this (multilingual-e5 is cross-lingual). Keys are lower-case
+English words or short phrases; values are Swedish words as they occur in the material.
+"""
+
+from __future__ import annotations
+
+import re
+
+EN_SV: dict[str, tuple[str, ...]] = {
+    "agency": ("myndighet",),
+    "agencies": ("myndigheter",),
+    "aim": ("mål", "syfte"),
+    "area": ("område",),
+    "areas": ("områden",),
+    "assignment": ("uppdrag", "regeringsuppdraget"),
+    "author": ("författare",),
+    "authority": ("myndighet",),
+    "begin": ("startade", "inleddes"),
+    "budget": ("medel", "kronor", "miljoner"),
+    "challenge": ("utmaningar", "utmaning", "hinder"),
+    "difficulty": ("utmaningar", "hinder"),
+    "difficulties": ("utmaningar", "hinder"),
+    "child": ("barn",),
+    "children": ("barn",),
+    "collaboration": ("samverkan",),
+    "commission": ("uppdrag", "regeringsuppdraget"),
+    "conference": ("konferens",),
+    "cooperation": ("samverkan",),
+    "coordinator": ("koordinator",),
+    "cost": ("kostnader", "medel", "kronor"),
+    "crime": ("brott", "brottslighet"),
+    "criminal": ("kriminella", "kriminalitet"),
+    "crime prevention": ("brottsförebyggande",),
+    "dimension": ("dimensioner",),
+    "end": ("avslutades", "avslutning"),
+    "evidence-based": ("kunskapsbaserat",),
+    "extremism": ("extremism",),
+    "finish": ("avslutades",),
+    "focus area": ("fokusområde", "fokusområden"),
+    "follow-up": ("uppföljning",),
+    "format": ("format",),
+    "fraud": ("välfärdsbrott", "felaktiga utbetalningar"),
+    "funding": ("medel", "kronor", "ekonomiskt stöd"),
+    "goal": ("mål", "målsättning"),
+    "government": ("regeringen",),
+    "hindrance": ("hinder",),
+    "improper influence": ("otillåten påverkan",),
+    "influence": ("påverkan",),
+    "interview": ("intervjuer",),
+    "knowledge": ("kunskap",),
+    "knowledge-based": ("kunskapsbaserat",),
+    "law": ("lag", "lagen"),
+    "lecture": ("föreläsningar", "föreläsning"),
+    "lesson": ("lärdomar",),
+    "lessons learned": ("lärdomar",),
+    "manager": ("chefer",),
+    "measurement": ("mätning", "mätningar"),
+    "method": ("metod", "metoder", "metodstöd"),
+    "model": ("modell", "modellen"),
+    "money": ("medel", "kronor", "miljoner"),
+    "municipality": ("kommun", "kommuner"),
+    "municipalities": ("kommuner",),
+    "objective": ("mål", "målsättning"),
+    "obstacle": ("hinder",),
+    "organised crime": ("organiserad brottslighet",),
+    "organized crime": ("organiserad brottslighet",),
+    "outcome": ("resultat",),
+    "parallel societal structures": ("parallella samhällsstrukturer",),
+    "parallel structures": ("parallella samhällsstrukturer",),
+    "parent": ("föräldrar", "föräldraskapsstöd"),
+    "parenting": ("föräldraskapsstöd",),
+    "participant": ("deltagare",),
+    "participate": ("deltog", "medverkat", "delta"),
+    "percent": ("procent",),
+    "police": ("polisen", "polismyndigheten"),
+    "prevent": ("förebygga", "förebyggande"),
+    "prevention": ("förebyggande", "förebygga"),
+    "preventive": ("förebyggande",),
+    "project": ("projekt", "projektet"),
+    "purpose": ("syfte",),
+    "questionnaire": ("enkät",),
+    "radicalisation": ("radikalisering",),
+    "radicalization": ("radikalisering",),
+    "recruit": ("rekryteras",),
+    "recruitment": ("rekryteras",),
+    "report": ("rapport",),
+    "respond": ("svar", "respondenter"),
+    "respondent": ("respondenter", "svar"),
+    "response": ("svar",),
+    "receive": ("erhöll", "fick", "tilldelades"),
+    "result": ("resultat",),
+    "safety": ("trygghet",),
+    "school": ("skola", "skolor", "skolmiljöer"),
+    "security": ("säkerhet", "trygghet"),
+    "staff": ("personal", "medarbetare"),
+    "start": ("startade", "inleddes", "uppstart"),
+    "support": ("stöd",),
+    "survey": ("enkät", "enkätundersökning"),
+    "take part": ("deltog", "medverkat"),
+    "took part": ("deltog", "medverkat"),
+    "training": ("utbildning",),
+    "urban planning": ("samhällsplanering", "samhällsbyggnadsprocessen"),
+    "violent extremism": ("våldsbejakande extremism",),
+    "vulnerable": ("utsatta",),
+    "welfare": ("välfärd", "välfärdssystemen"),
+    "welfare fraud": ("välfärdsbrottslighet", "välfärdsbrott"),
+    "workshop": ("workshop", "workshops"),
+    "write": ("författare",),
+    "wrote": ("författare",),
+    "young": ("unga",),
+    "youth": ("unga",),
+}
+
+# Swedish question words the material puts differently ("pengar" -> "medel", "kronor").
+# Strong verbs are listed because the stemmer cannot relate their forms ("deltog" / "delta").
+SV_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "pengar": ("medel", "kronor", "miljoner"),
+    "deltog": ("delta", "deltagit", "medverkat"),
+    "deltar": ("delta", "deltog", "medverkat"),
+    "deltagit": ("delta", "deltog", "medverkat"),
+    "gjorde": ("göra", "gjort", "genomförde"),
+    "gjordes": ("göra", "gjort", "genomfördes"),
+    "fick": ("få", "fått", "erhöll"),
+    "gick": ("gå", "gått"),
+    "valde": ("välja", "valt", "valdes"),
+    "skedde": ("ske", "skett"),
+    "hände": ("hänt", "skedde"),
+    "svårigheter": ("utmaningar", "hinder"),
+    "svårighet": ("utmaning", "hinder"),
+    "problem": ("utmaningar", "hinder"),
+    "syftet": ("mål", "målsättning"),
+    "författare": ("författare",),
+    "skrev": ("författare",),
+    "skrivit": ("författare",),
+}
+
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"),
+)
+_MAX_PHRASE = max(len(k.split()) for k in EN_SV)
+
+
+def _lookup(phrase: str) -> tuple[str, ...]:
+    if phrase in EN_SV:
+        return EN_SV[phrase]
+    head, _, last = phrase.rpartition(" ")
+    for suffix, repl in _SUFFIXES:
+        if last.endswith(suffix) and len(last) > len(suffix) + 2:
+            base = f"{head} {last[: -len(suffix)] + repl}".strip()
+            if base in EN_SV:
+                return EN_SV[base]
+    return ()
+
+
+def translations(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(English word or phrase, Swedish alternatives) for the glossary entries in ``text``, longest first."""
+    tokens = [w for w in re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()) if w]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + size])
+            found = _lookup(phrase)
+            if found:
+                out.append((phrase, found))
+                i += size
+                break
+        else:
+            i += 1
+    return out
+
+
+def translate(text: str) -> list[str]:
+    """Swedish glossary words for the English words and phrases of ``text``."""
+    return list(dict.fromkeys(word for _, found in translations(text) for word in found))
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """Words the material uses for a Swedish question word (empty when none are listed)."""
+    return SV_SYNONYMS.get(word.lower(), ())
+
+
+def expand_swedish(text: str) -> list[str]:
+    """Listed synonyms of the Swedish words of ``text`` (for the lexical query)."""
+    return list(dict.fromkeys(s for w in re.findall(r"[^\W\d_]+", text.lower()) for s in synonyms(w)))

@@ -1,0 +1,215 @@
+"""What a question asks for: its content terms, its kind and the weight of each term.
+
+Shared by retrieval (lexical query), answering (sentence scoring), refusal (term
+coverage) and follow-up resolution, so they all agree on what a question is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from assistant.glossary import expand_swedish, synonyms, translate, translations
+from assistant.text import SWEDISH_STOPWORDS, content_words, detect_language, normalize, stems
+
+# Words that only shape a question ("how many", "tell me") and say nothing about its topic.
+QUESTION_FILLER: frozenset[str] = frozenset(
+    [
+        "många", "mycket", "stor", "stort", "stora", "länge", "berätta", "beskriv", "förklara", "ge",
+        "exempel", "vet", "veta", "kort", "mer", "fler", "lite", "snälla", "tack", "ange", "lista", "nämn",
+        "many", "much", "long", "tell", "describe", "explain", "give", "example", "please", "know",
+        "briefly", "more", "list", "name", "can", "could", "would", "should", "will", "shall", "may",
+        "might", "me", "my", "you", "your", "us", "our", "i", "we", "main", "key", "most", "important",
+        "different", "various", "specific", "get", "got", "happen", "happened",
+    ]
+)
+
+FUZZY_MIN_STEM = 4  # shorter stems must match exactly
+FUZZY_MAX_EXTRA = 2  # letters a longer stem may add and still be the same word ("delt"/"deltog")
+FUZZY_MIN_PART = 6  # a stem this long found inside a longer one is a compound part ("skolmiljö")
+FUZZY_LONG_STEM = 8  # from this length on ...
+FUZZY_MAX_EXTRA_LONG = 3  # ... a definite ending is tolerated too ("föräldraskapsprogram"/"-met")
+
+Kind = str  # "quantity" | "time" | "who" | "list" | "definition"
+
+_KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
+    "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
+    "time": re.compile(
+        r"\b(när|vilket\s+år|vilken\s+månad|hur\s+länge|datum|when|what\s+year|which\s+year|how\s+long)\b"
+    ),
+    "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
+    "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
+    "definition": re.compile(r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|what\s+is|what\s+does)\b"),
+}
+
+
+def question_kinds(question: str) -> set[Kind]:
+    """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
+    lowered = normalize(question).lower()
+    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
+    if "time" in kinds:
+        kinds.discard("who")  # "vilket år" asks for a year, not a name
+    return kinds
+
+
+_TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)\s+([^\W\d_]{3,})")
+
+
+def answer_type(question: str) -> Term | None:
+    """The kind of thing asked for: "kommuner" in "Vilka kommuner ...?" (None when not asked that way)."""
+    match = _TYPE_RE.search(normalize(question).lower())
+    if not match or match.group(1) in SWEDISH_STOPWORDS or match.group(1) in QUESTION_FILLER:
+        return None
+    word = match.group(1)
+    found = translate(word) if is_english(question) else [word]
+    return Term(stems(" ".join(found), compounds=False)) or None
+
+
+def question_language(text: str) -> str:
+    """"sv" or "en", judged without the names in the text ("Brå", "Linköping" say nothing about it)."""
+    tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*|[\W_]+", normalize(text))
+    first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
+    kept = [t if i == first_word or not t[:1].isupper() else " " for i, t in enumerate(tokens)]
+    return detect_language("".join(kept))
+
+
+def is_english(text: str) -> bool:
+    return question_language(text) == "en"
+
+
+def _content_tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text)) if w.lower() not in QUESTION_FILLER]
+
+
+def neutral_tokens(text: str) -> list[str]:
+    """Language-neutral tokens: names (capitalised, not first), acronyms and numbers."""
+    tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text))
+    out = []
+    for i, tok in enumerate(tokens):
+        acronym = len(tok) > 1 and tok.isupper()
+        name = i > 0 and tok[:1].isupper()
+        if acronym or name or tok.isdigit():
+            out.append(tok)
+    return out
+
+
+def lexical_query(text: str) -> str:
+    """The text the lexical retriever searches for: English questions get glossary words added."""
+    extra = expand_swedish(text) if not is_english(text) else translate(text)
+    return " ".join([text, *extra]) if extra else text
+
+
+class TermStats:
+    """Document frequencies of stems over a set of texts; weights are BM25-style IDF."""
+
+    def __init__(self, docs: Iterable[Iterable[str]]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for doc in docs:
+            self.n += 1
+            self.df.update(set(doc))
+
+    def weight(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    def __contains__(self, term: object) -> bool:
+        return self.df.get(term, 0) > 0  # type: ignore[arg-type]
+
+
+class Term(frozenset[str]):
+    """One thing a question asks about: alternative stems, any of which counts as a match."""
+
+    def weight(self, weigh: Callable[[str], float]) -> float:
+        """The weight of the most common alternative (a common word is never a rare term)."""
+        return min(weigh(s) for s in self)
+
+    def found_in(self, present: frozenset[str], inflected: bool = True) -> bool:
+        """Whether an alternative occurs in `present` (as a compound part, or inflected when allowed)."""
+        return any(s in present or any(_stem_variant(s, p, inflected) for p in present) for s in self)
+
+
+def _stem_variant(term: str, found: str, inflected: bool = True) -> bool:
+    """Stems of one word the stemmer left apart ("stöd"/"stödj", "delt"/"deltog"), or the question's
+    word as part of a compound in the text ("myndighet" in "ekobrottsmyndighet"; not the reverse)."""
+    if len(term) >= FUZZY_MIN_PART and term in found:
+        return True
+    if not inflected:
+        return False
+    short, long_ = (term, found) if len(term) <= len(found) else (found, term)
+    if len(short) < FUZZY_MIN_STEM or not long_.startswith(short):
+        return False
+    extra = FUZZY_MAX_EXTRA_LONG if len(short) >= FUZZY_LONG_STEM else FUZZY_MAX_EXTRA
+    return len(long_) - len(short) <= extra
+
+
+def _group(words_: Iterable[str]) -> Term:
+    return Term(stems(" ".join(words_), compounds=False))
+
+
+def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
+    """The content terms of a question, in order, each with its alternative stems.
+
+    Swedish: every content word (with compound parts and listed synonyms). English: glossary
+    translations, names/acronyms/numbers, and English words that occur in the material as
+    they are ("Crime proofing", "workshop").
+    """
+    tokens = _content_tokens(question)
+    if not is_english(question):
+        terms = [Term({s, *stems(" ".join(synonyms(tok)))}) for tok in tokens for s in stems(tok)]
+        return _unique_terms(terms)
+    found = translations(question)
+    translated = {w for phrase, _ in found for w in phrase.split()}
+    terms = [_group(words_) for _, words_ in found]
+    terms += [Term(stems(tok)) for tok in neutral_tokens(question) if tok.lower() not in QUESTION_FILLER]
+    known = [tok for tok in tokens if tok.lower() not in translated]
+    terms += [Term({s}) for tok in known for s in stems(tok) if stats is not None and s in stats]
+    return _unique_terms(terms)
+
+
+def untranslated_words(question: str, stats: TermStats | None = None) -> list[str]:
+    """English content words that neither the glossary nor the material knows ("founded", "population").
+
+    They cannot be looked for in Swedish text, but a question made mostly of them is about
+    something else; the refusal check counts them as (down-weighted) missing terms.
+    """
+    if not is_english(question):
+        return []
+    translated = {w for phrase, _ in translations(question) for w in phrase.split()}
+    names = {t.lower() for t in neutral_tokens(question)}
+    out = []
+    for token in _content_tokens(question):
+        lowered = token.lower()
+        if lowered in translated or lowered in names or lowered in SWEDISH_STOPWORDS or len(lowered) < 3:
+            continue
+        if not any(stats is not None and s in stats for s in stems(lowered)):
+            out.append(lowered)
+    return unique(out)
+
+
+def _unique_terms(terms: Iterable[Term]) -> list[Term]:
+    out: list[Term] = []
+    seen: set[str] = set()
+    for term in terms:
+        if term and not term & seen:
+            out.append(term)
+            seen |= term
+    return out
+
+
+@lru_cache(maxsize=4096)
+def text_stems(text: str) -> frozenset[str]:
+    """Stem set of a text (cached: passages are scored again and again)."""
+    return frozenset(stems(text))
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def topic_words(text: str) -> list[str]:
+    """Content words of a text that are not question filler (lower-case)."""
+    return [w for w in content_words(text) if w not in QUESTION_FILLER]

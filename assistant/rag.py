@@ -1,0 +1,137 @@
+"""Answering a question from the material: resolve follow-ups, retrieve, decide, generate, cite.
+
+`RagAnswerer.stream` yields the answer text in pieces as the generator writes it, then
+the final `Answer`. Markers pointing at no passage are removed and the others renumbered
+1..n in order of first use while streaming, so the pieces already match the citations of
+the final `Answer` (whose `text` is the same text, stripped).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+
+from assistant.citations import build_citations, build_sources, check_markers, renumber_stream
+from assistant.conversation import Rewriter, resolve
+from assistant.errors import InputError
+from assistant.protocols import Generator, Retriever
+from assistant.question import TermStats, question_language
+from assistant.refusal import Support, assess, refusal_text
+from assistant.settings import Settings
+from assistant.text import normalize
+from assistant.types import Answer, Passage
+
+MS = 1000.0
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * MS
+
+
+class RagAnswerer:
+    def __init__(
+        self, settings: Settings, retriever: Retriever, generator: Generator, rewriter: Rewriter | None = None
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.generator = generator
+        self.rewriter = rewriter
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        k: int | None = None,
+        filters: dict[str, object] | None = None,
+    ) -> Answer:
+        """The whole answer at once (see `stream`)."""
+        final: Answer | None = None
+        for item in self.stream(question, history, k, filters):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # stream always ends with the Answer
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        k: int | None = None,
+        filters: dict[str, object] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces as they are generated, then the final `Answer`."""
+        started = time.perf_counter()
+        question = self._checked(question)
+        language = question_language(question)
+        query = resolve(question, list(history), self.rewriter, self.settings)
+        k = k or self.settings.top_k
+        passages = self.retriever.retrieve(query, max(k, self.settings.min_sources), filters)
+        top = self._with_context(passages[:k])
+        support = assess(query, top, self.settings, self._stats(), language)
+        timings = {"retrieve": _ms(started)}
+        if not support.supported:
+            text = refusal_text(language)
+            yield text
+            yield self._result(question, text, passages, [], support, timings, started, refused=True)
+            return
+        generating = time.perf_counter()
+        pieces: list[str] = []
+
+        def tapped() -> Iterator[str]:
+            for piece in self.generator.stream(query, top, language):
+                pieces.append(piece)
+                yield piece
+
+        yield from renumber_stream(tapped(), len(top))
+        timings["generate"] = _ms(generating)
+        text, flags = check_markers("".join(pieces), len(top))
+        if not text:
+            empty = ["empty_answer"]
+            yield self._result(question, refusal_text(language), passages, empty, support, timings, started, True)
+            return
+        text, citations = build_citations(text, top)
+        answer = self._result(question, text, passages, flags, support, timings, started)
+        answer.citations = citations
+        yield answer
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _checked(self, question: str) -> str:
+        question = normalize(question or "")
+        if not question:
+            raise InputError("The question is empty.")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InputError(f"The question is too long ({len(question)} characters; at most {limit}).")
+        return question
+
+    def _with_context(self, passages: list[Passage]) -> list[Passage]:
+        add_context = getattr(self.retriever, "with_context", None)
+        return add_context(passages, self.settings.neighbour_window) if callable(add_context) else passages
+
+    def _stats(self) -> TermStats | None:
+        stats = getattr(self.retriever, "term_stats", None)
+        return stats if isinstance(stats, TermStats) else None
+
+    def _result(
+        self,
+        question: str,
+        text: str,
+        passages: list[Passage],
+        flags: list[str],
+        support: Support,
+        timings: dict[str, float],
+        started: float,
+        refused: bool = False,
+    ) -> Answer:
+        timings.setdefault("generate", 0.0)
+        timings["total"] = _ms(started)
+        return Answer(
+            question=question,
+            text=text,
+            sources=build_sources(passages),
+            refused=refused,
+            route="rag",
+            timings=timings,
+            flags=[*flags, *support.flags()],
+            config={"embedder": self.settings.embedder_id, "generator": self.generator.name},
+        )

@@ -1,0 +1,104 @@
+"""Does the retrieved material support an answer? Decided from real scores, before generating.
+
+Two signals, both must pass:
+
+* the best dense cosine similarity of the passages (e5 similarities are compressed: the
+  material's own topics score roughly 0.83-0.92, unrelated questions 0.76-0.83; English
+  questions over the Swedish text score lower, hence a separate threshold);
+* the weighted coverage of the question's content stems by the best single top passage
+  (with its neighbouring context): a rare term of the question that no top passage
+  contains ("invånare", "huvudstaden", "kostade") pulls coverage below the threshold.
+
+The signals are returned so that `RagAnswerer` can expose them for calibration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.lexical import index_text
+from assistant.question import Term, TermStats, question_terms, text_stems, untranslated_words
+from assistant.settings import Settings
+from assistant.types import Passage
+
+SIGNAL = "signal:"  # prefix of the calibration flags; a front end may hide them
+REFUSAL_TEXT = {
+    "sv": "Det framgår inte av underlaget vad du frågar om. Här är de källor som ligger närmast:",
+    "en": "The material does not say what you are asking about. Here are the closest sources:",
+}
+
+
+def refusal_text(language: str) -> str:
+    return REFUSAL_TEXT.get(language, REFUSAL_TEXT["sv"])
+
+
+@dataclass(frozen=True)
+class Support:
+    supported: bool
+    dense: float | None
+    coverage: float
+    missing: tuple[str, ...] = ()
+    reason: str = ""
+
+    def flags(self) -> list[str]:
+        """Calibration signals as answer flags ("signal:dense=0.861", "signal:coverage=0.67", ...)
+        plus the reason of a refusal ("refused:low_coverage")."""
+        out = [f"{SIGNAL}coverage={self.coverage:.2f}"]
+        if self.dense is not None:
+            out.insert(0, f"{SIGNAL}dense={self.dense:.3f}")
+        if self.missing:
+            out.append(f"{SIGNAL}missing=" + ",".join(self.missing))
+        if self.reason:
+            out.append(f"refused:{self.reason}")
+        return out
+
+
+def _coverage(terms: Sequence[Term], passage: Passage, weight: Callable[[str], float]) -> tuple[float, list[str]]:
+    present = text_stems(index_text(passage.chunk)) | text_stems(passage.context or "")
+    total = sum(t.weight(weight) for t in terms)
+    missing = [t for t in terms if not t.found_in(present)]
+    covered = total - sum(t.weight(weight) for t in missing)
+    return (covered / total if total else 0.0), [min(t) for t in missing]
+
+
+def _with_unknown(
+    coverage: float, terms: Sequence[Term], unknown: Sequence[str], weight: Callable[[str], float], factor: float
+) -> float:
+    """Coverage when untranslatable English words count as missing, at `factor` of their weight."""
+    total = sum(t.weight(weight) for t in terms)
+    extra = factor * sum(weight(w) for w in unknown)
+    return coverage * total / (total + extra) if total + extra else 0.0
+
+
+def assess(
+    question: str,
+    passages: Sequence[Passage],
+    settings: Settings,
+    stats: TermStats | None = None,
+    language: str = "sv",
+) -> Support:
+    """Whether `passages` support answering `question`, with the signals that decided it."""
+    if not passages:
+        return Support(False, None, 0.0, reason="no_passages")
+    dense_scores = [p.dense_score for p in passages if p.dense_score is not None]
+    dense = max(dense_scores) if dense_scores else None
+    terms = question_terms(question, stats)
+    weight = stats.weight if stats is not None and stats.n else TermStats([]).weight
+    best, missing = 0.0, [min(t) for t in terms]
+    for passage in passages[: settings.refusal_passages]:
+        coverage, lacking = _coverage(terms, passage, weight)
+        if coverage > best:
+            best, missing = coverage, lacking
+    unknown = untranslated_words(question, stats)
+    if unknown:
+        best = _with_unknown(best, terms, unknown, weight, settings.untranslated_term_weight)
+        missing = [*missing, *unknown]
+    floor = settings.min_dense_score_en if language == "en" else settings.min_dense_score
+    if dense is not None and dense < floor:
+        return Support(False, dense, best, tuple(missing), "low_dense")
+    if not terms and not unknown and language == "en" and dense is not None:
+        return Support(True, dense, best)  # nothing to compare across languages: the dense score decides
+    if not terms or best < settings.min_term_coverage:
+        return Support(False, dense, best, tuple(missing), "low_coverage")
+    return Support(True, dense, best, tuple(missing))

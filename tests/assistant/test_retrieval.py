@@ -1,0 +1,217 @@
+"""HybridRetriever over a real Chroma in tmp_path, a real LexicalIndex and the hash embedder."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from assistant.embeddings import HashEmbeddings
+from assistant.errors import IndexMissingError, InputError, MissingDependencyError
+from assistant.registry import DocumentRegistry
+from assistant.retrieval import HybridRetriever, merge_texts, parse_filters
+from assistant.settings import Settings
+from assistant.store import ChromaStore
+from tests.assistant.rag_fixtures import (
+    CRIME,
+    EST,
+    PM,
+    build_index,
+    est_chunks,
+    make_chunk,
+    make_retriever,
+    pm_chunks,
+    register,
+    save_lexical,
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def settings_for(fake_settings: Settings, **changes: object) -> Settings:
+    return fake_settings.model_copy(update=changes)
+
+
+def test_hybrid_finds_the_defining_passage(fake_settings: Settings) -> None:
+    retriever = make_retriever(fake_settings)
+    passages = retriever.retrieve("Vad är Crime proofing?", 3)
+    assert passages[0].chunk.section == CRIME
+    assert passages[0].chunk.text.startswith("Crime proofing är en analysmodell")
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+
+
+def test_hybrid_keeps_both_scores(fake_settings: Settings) -> None:
+    top = make_retriever(fake_settings).retrieve("Hur många svarade på enkäten?", 2)[0]
+    assert "27 svar" in top.chunk.text
+    assert top.dense_score is not None and -1.0 <= top.dense_score <= 1.0
+    assert top.lexical_score is not None and top.lexical_score > 0
+
+
+def test_rrf_score_is_the_weighted_sum_of_reciprocal_ranks(fake_settings: Settings) -> None:
+    settings = settings_for(fake_settings, rrf_k=10, dense_weight=2.0, lexical_weight=0.5)
+    retriever = make_retriever(settings)
+    query = "Vilka kommuner deltog i Crime proofing?"
+    dense = [p.chunk.id for p in make_mode(retriever, "dense").retrieve(query, 8)]
+    lexical = [p.chunk.id for p in make_mode(retriever, "lexical").retrieve(query, 8)]
+    for p in retriever.retrieve(query, 8):
+        expected = 0.0
+        if p.chunk.id in dense:
+            expected += 2.0 / (10 + dense.index(p.chunk.id) + 1)
+        if p.chunk.id in lexical:
+            expected += 0.5 / (10 + lexical.index(p.chunk.id) + 1)
+        assert p.score == pytest.approx(expected)
+
+
+def make_mode(retriever: HybridRetriever, mode: str) -> HybridRetriever:
+    settings = retriever.settings.model_copy(update={"retrieval_mode": mode})
+    return HybridRetriever(settings, retriever.store, retriever.embedder, retriever.registry)
+
+
+def test_modes_fill_only_their_own_score(fake_settings: Settings) -> None:
+    retriever = make_retriever(fake_settings)
+    dense = make_mode(retriever, "dense").retrieve("enkät svar", 3)
+    lexical = make_mode(retriever, "lexical").retrieve("enkät svar", 3)
+    assert all(p.dense_score is not None and p.lexical_score is None for p in dense)
+    assert all(p.lexical_score is not None and p.dense_score is None for p in lexical)
+    assert "27 svar" in lexical[0].chunk.text
+
+
+def test_k_limits_and_must_be_positive(fake_settings: Settings) -> None:
+    retriever = make_retriever(settings_for(fake_settings, candidate_k=2))
+    assert len(retriever.retrieve("kommuner", 2)) == 2
+    assert len(retriever.retrieve("kommuner arbete projekt", 5)) == 5  # k above candidate_k still gets k
+    with pytest.raises(InputError):
+        retriever.retrieve("kommuner", 0)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_filters_on_document_and_type(fake_settings: Settings, mode: str) -> None:
+    retriever = make_retriever(settings_for(fake_settings, retrieval_mode=mode))
+    only_est = retriever.retrieve("samverkan kommun polis", 5, {"doc_id": EST})
+    assert only_est and {p.chunk.doc_id for p in only_est} == {EST}
+    pm_only = retriever.retrieve("samverkan kommun polis", 5, {"doc_type": ["pm"]})
+    assert pm_only and {p.chunk.doc_type for p in pm_only} == {"pm"}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_filters_on_municipality_and_focus_area(fake_settings: Settings, mode: str) -> None:
+    retriever = make_retriever(settings_for(fake_settings, retrieval_mode=mode, candidate_k=2, filter_overfetch=2))
+    sigtuna = retriever.retrieve("arbete kommuner projekt", 8, {"kommun": "sigtuna"})
+    assert sigtuna and all("Sigtuna" in p.chunk.kommuner.split(";") for p in sigtuna)
+    fokus = retriever.retrieve("arbete kommuner", 8, {"fokusomrade": 4})
+    assert fokus and all("4" in p.chunk.fokusomraden.split(";") for p in fokus)
+    both = retriever.retrieve("arbete", 8, {"kommun": ["Linköping"], "fokusomrade": "2"})
+    assert [p.chunk.position for p in both] == [4]
+
+
+def test_unknown_filter_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="kommun"):
+        parse_filters({"municipality": "Sigtuna"})
+    where, predicates = parse_filters({"doc_id": ["a", "b"], "kommun": "Sigtuna", "doc_type": None})
+    assert where == {"doc_id": {"$in": ["a", "b"]}}
+    assert len(predicates) == 2
+
+
+def test_nothing_indexed_raises_index_missing(fake_settings: Settings) -> None:
+    retriever = HybridRetriever(
+        fake_settings, ChromaStore(fake_settings), HashEmbeddings(), DocumentRegistry(fake_settings.records_url)
+    )
+    with pytest.raises(IndexMissingError, match="metodstod ingest corpus/"):
+        retriever.retrieve("Vad är SSPF?", 3)
+
+
+def test_lexical_mode_without_lexical_index_raises(fake_settings: Settings) -> None:
+    retriever = make_retriever(settings_for(fake_settings, retrieval_mode="lexical"), lexical=False)
+    with pytest.raises(IndexMissingError):
+        retriever.retrieve("SSPF", 3)
+
+
+def test_hybrid_without_lexical_index_falls_back_to_dense(fake_settings: Settings) -> None:
+    passages = make_retriever(fake_settings, lexical=False).retrieve("Vad är SSPF?", 3)
+    assert passages and all(p.lexical_score is None for p in passages)
+
+
+def test_only_active_document_versions_are_seen(fake_settings: Settings) -> None:
+    stale = make_chunk(PM, 0, "Gammalt", "SSPF betydde något annat i den gamla versionen.", doc_hash="old")
+    retriever = make_retriever(fake_settings, [*pm_chunks(), stale])
+    for mode in ("hybrid", "dense", "lexical"):
+        hashes = {p.chunk.doc_hash for p in make_mode(retriever, mode).retrieve("SSPF gamla versionen", 8)}
+        assert hashes == {"h1"}
+
+
+def test_reloads_when_the_corpus_changes_but_checks_at_most_once_per_interval(fake_settings: Settings) -> None:
+    clock = Clock()
+    embedder = HashEmbeddings()
+    store, registry = build_index(fake_settings, pm_chunks(), embedder)
+    retriever = HybridRetriever(fake_settings, store, embedder, registry, clock=clock)
+    assert {p.chunk.doc_id for p in retriever.retrieve("samordning trygghet fastighetsägare", 8)} == {PM}
+
+    est = est_chunks()
+    store.add(est, embedder.embed_documents([c.text for c in est]))
+    register(registry, EST, "e1", "metodstod", 1)
+    save_lexical(fake_settings, store, registry)
+    calls = []
+    original = registry.stamp
+    registry.stamp = lambda: calls.append(1) or original()  # type: ignore[method-assign]
+
+    clock.now += fake_settings.index_check_seconds / 2
+    assert EST not in {p.chunk.doc_id for p in retriever.retrieve("samordning trygghet fastighetsägare", 8)}
+    assert calls == []  # no check inside the interval
+
+    clock.now += fake_settings.index_check_seconds
+    found = retriever.retrieve("samordning trygghet fastighetsägare", 8)
+    assert found[0].chunk.doc_id == EST
+    assert retriever.lexical is not None and len(retriever.lexical.chunks) == len(pm_chunks()) + 1
+    assert len(calls) == 1
+
+
+def test_with_context_joins_same_section_neighbours_without_repeats(fake_settings: Settings) -> None:
+    retriever = make_retriever(fake_settings)
+    crime = next(p for p in retriever.retrieve("Vad är Crime proofing?", 3) if p.chunk.position == 2)
+    (with_ctx,) = retriever.with_context([crime], window=1)
+    assert with_ctx.context is not None
+    assert with_ctx.context.startswith("Crime proofing är en analysmodell")
+    assert "Fyra kommuner deltog i arbetet" in with_ctx.context
+    assert with_ctx.context.count("Modellen användes ursprungligen") == 1
+    assert "SSPF" not in with_ctx.context  # the next section is not pulled in
+    assert retriever.with_context([crime], window=0)[0].context is None
+
+
+def test_merge_texts_drops_repeated_sentences_and_keeps_lists() -> None:
+    merged = merge_texts(["Ett. Två är här.", "Två är här. Tre kommer sen:\n- a\n- b", "Fyra."])
+    assert merged == "Ett. Två är här.\nTre kommer sen:\n- a\n- b\nFyra."
+
+
+def test_term_stats_weigh_rare_terms_higher(fake_settings: Settings) -> None:
+    stats = make_retriever(fake_settings).term_stats
+    assert stats is not None
+    assert stats.weight("sspf") > stats.weight("kommun")
+    assert stats.weight("huvudstad") > stats.weight("sspf")
+
+
+def test_reranker_reorders_and_its_dependency_is_optional(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = make_retriever(settings_for(fake_settings, reranker_model="some/cross-encoder"))
+
+    class Reversed:
+        def predict(self, pairs: list[tuple[str, str]]) -> list[float]:
+            return [float(i) for i in range(len(pairs))]
+
+    plain = make_retriever(settings_for(fake_settings, data_dir=fake_settings.data_dir / "b"))
+    expected = [p.chunk.id for p in plain.retrieve("Crime proofing kommuner", 4)]
+    retriever._reranker = Reversed()
+    reranked = retriever.retrieve("Crime proofing kommuner", 4)
+    assert reranked[0].score >= reranked[-1].score
+    assert reranked[0].chunk.id != expected[0]
+
+    retriever._reranker = None
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with pytest.raises(MissingDependencyError, match="pip install"):
+        retriever.retrieve("Crime proofing", 3)
