@@ -118,8 +118,8 @@ def build_router_and_lookup(settings: Settings):  # noqa: ANN201
     from assistant.lookup import build_lookup
     from assistant.router import build_router
 
-    records = build_records(settings)
-    return build_router(settings), build_lookup(settings, records)
+    lookup = build_lookup(settings, build_records(settings))
+    return build_router(settings, probe=lookup.has_rows), lookup
 
 
 def build_assistant(settings: Settings):  # noqa: ANN201

@@ -41,3 +41,93 @@ def fake_settings(tmp_path: Path):  # noqa: ANN201
     from assistant.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", embedder="fake")
+
+
+# -- PostgreSQL (shared by every test that needs a server) ------------------------------------
+PG_URL_ENV = "METODSTOD_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://user@host/db (a scratch server)
+
+
+def _pg_bin(name: str) -> str | None:
+    import glob
+    import shutil
+
+    if found := shutil.which(name):
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _as_postgres_user(cmd: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run it as the 'postgres' user then."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return cmd
+    if shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser: cannot start a PostgreSQL server")
+    return ["runuser", "-u", "postgres", "--", *cmd]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """Base URL of a PostgreSQL server: $METODSTOD_TEST_POSTGRES_URL, or a throwaway local cluster
+    (Unix socket only, in a temporary folder; stopped at the end of the session)."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if os.environ.get(PG_URL_ENV):
+        yield os.environ[PG_URL_ENV]
+        return
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL is not installed")
+    root = Path(tempfile.mkdtemp(prefix="pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, user="postgres")
+    data, port = root / "data", _free_port()
+    run = {"check": True, "capture_output": True, "timeout": 120}
+    subprocess.run(_as_postgres_user([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]), **run)
+    options = f"-k {root} -p {port} -c listen_addresses='' -c fsync=off"
+    start = [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
+    subprocess.run(_as_postgres_user(start), **run)
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={root}&port={port}"
+    finally:
+        subprocess.run(_as_postgres_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def new_postgres_database(base_url: str) -> str:
+    """URL of a new, empty database on the server at ``base_url``."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module")
+def pg_module_database(pg_server: str) -> str:
+    """URL of a new, empty database on the test server, shared by the tests of one module."""
+    return new_postgres_database(pg_server)
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> str:
+    """URL of a new, empty database on the test server for one test."""
+    return new_postgres_database(pg_server)

@@ -1,0 +1,188 @@
+"""`metodstod lookup`: the records filtered by municipality, focus area, method, partner, format.
+
+Filter values go through the vocabulary, so aliases and inflections work ("Göteborg",
+"välfärdsbrott", "crimeproofing"). An unknown value is an error that lists the valid
+ones with a "did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from assistant.cli.common import app, settings_from
+from assistant.errors import InputError
+
+if TYPE_CHECKING:
+    from assistant.vocabulary import EntityKind, Vocabulary
+    from ingest.records_schema import RecordRow
+
+WHATS = ("activities", "methods", "areas", "outcomes", "municipalities")
+OUTPUTS = ("table", "csv", "json")
+# Which filters each --what accepts.
+ACCEPTS: dict[str, tuple[str, ...]] = {
+    "activities": ("kommun", "fokusomrade", "metod", "partner", "format", "text"),
+    "methods": ("kommun", "fokusomrade", "metod"),
+    "areas": ("kommun",),
+    "outcomes": ("kommun", "uppfoljning"),
+    "municipalities": ("kommun", "fokusomrade"),
+}
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "activities": ("id", "kommun", "fokusomrade", "aktivitet", "format", "partner", "metod", "antal", "page"),
+    "methods": ("metod", "fokusomrade", "anvandare", "beskrivning", "page"),
+    "areas": ("kommun", "omrade", "polisomrade", "klass_2021", "klass_2023", "page"),
+    "outcomes": ("id", "uppfoljning", "kommun", "resultat", "varde", "enhet", "page"),
+    "municipalities": ("kommun", "fokusomraden", "kommentar", "page"),
+}
+
+
+class UnknownFilterValueError(InputError):
+    """A filter value that is not in the vocabulary; the message lists the valid values."""
+
+
+def _choice(option: str, value: str, valid: Sequence[str]) -> str:
+    if value in valid:
+        return value
+    raise UnknownFilterValueError(
+        f"{option}: unknown value '{value}'{_did_you_mean(value, valid)}. Valid: {', '.join(valid)}"
+    )
+
+
+def _did_you_mean(value: str, valid: Sequence[str]) -> str:
+    lowered = {v.lower(): v for v in valid}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+
+
+def resolve(vocabulary: Vocabulary, kind: EntityKind, option: str, value: str, extra: str = "") -> str:
+    """The canonical name of ``value`` (a name, alias or inflection), or a clean error."""
+    canonical = vocabulary.resolve(kind, value)
+    if canonical is not None:
+        return canonical
+    table = vocabulary.entries()[kind]
+    valid = [f"{k} ({vocabulary.fokusomraden[int(k)].namn})" for k in table] if kind == "fokusomrade" else list(table)
+    aliases = {a: k for k, names in table.items() for a in names}
+    close = difflib.get_close_matches(value.lower(), list(aliases), n=1, cutoff=0.6)
+    hint = f" (did you mean '{aliases[close[0]]}'?)" if close else ""
+    raise UnknownFilterValueError(f"{option}: unknown value '{value}'{hint}.{extra} Valid: {'; '.join(valid)}")
+
+
+def _resolve_kommun(vocabulary: Vocabulary, value: str, all_names: Sequence[str]) -> str:
+    outside = vocabulary.unknown_municipalities(value, all_names)
+    extra = f" {outside[0]} is not one of the municipalities in the material." if outside else ""
+    return resolve(vocabulary, "kommun", "--kommun", value, extra)
+
+
+def _resolve_focus(vocabulary: Vocabulary, value: str) -> int:
+    if value.strip().isdigit() and int(value) in vocabulary.fokusomraden:
+        return int(value)
+    return int(resolve(vocabulary, "fokusomrade", "--fokusomrade", value))
+
+
+@app.command("lookup")
+def lookup(
+    kommun: list[str] = typer.Option([], "--kommun", help="Municipality (repeatable; alias OK, e.g. Göteborg)."),
+    fokusomrade: list[str] = typer.Option([], "--fokusomrade", help="Focus area 1–6 or its name (repeatable)."),
+    metod: list[str] = typer.Option([], "--metod", help="Method, e.g. 'Crime proofing' (repeatable)."),
+    partner: list[str] = typer.Option([], "--partner", help="Partner organisation, e.g. CVE (repeatable)."),
+    format_typ: list[str] = typer.Option([], "--format-typ", help="Activity format, e.g. workshop (repeatable)."),
+    text: str | None = typer.Option(None, "--text", help="Words the activity text contains."),
+    uppfoljning: list[str] = typer.Option([], "--uppfoljning", help="Outcome kind, e.g. crm_uppfoljning, enkat."),
+    what: str = typer.Option("activities", "--what", help="activities, methods, areas, outcomes, municipalities."),
+    output: str = typer.Option("table", "--output", "-o", help="table, csv or json."),
+) -> None:
+    """Records matching the filters (values of one filter: either; different filters: all)."""
+    _choice("--what", what, WHATS)
+    _choice("--output", output, OUTPUTS)
+    given = {
+        "kommun": kommun,
+        "fokusomrade": fokusomrade,
+        "metod": metod,
+        "partner": partner,
+        "format": format_typ,
+        "text": [text] if text else [],
+        "uppfoljning": uppfoljning,
+    }
+    wrong = [name for name, values in given.items() if values and name not in ACCEPTS[what]]
+    if wrong:
+        names = ", ".join("--format-typ" if w == "format" else f"--{w}" for w in wrong)
+        raise InputError(f"{names} does not apply to --what {what} (it takes: {', '.join(ACCEPTS[what])})")
+    settings = settings_from()
+    rows = _select(settings, what, given)
+    _print(rows, what, output, settings)
+
+
+def _select(settings: Any, what: str, given: dict[str, list[str]]) -> list[RecordRow]:
+    from assistant.lookup_cues import fold
+    from assistant.lookup_query import LookupQuery, TextTerm
+    from assistant.lookup_select import RecordSelector
+    from assistant.vocabulary import load_municipality_list, load_vocabulary
+    from assistant.wiring import build_records
+    from ingest.records_schema import UPPFOLJNINGAR
+
+    records_dir = settings.corpus_dir / "records"
+    vocabulary = load_vocabulary(records_dir / "vocabulary.yaml")
+    names_file = records_dir / "sveriges_kommuner.yaml"
+    all_names = load_municipality_list(names_file) if names_file.exists() else []
+    query = LookupQuery(question="", source=what)  # type: ignore[arg-type]
+    query.kommuner = [_resolve_kommun(vocabulary, v, all_names) for v in given["kommun"]]
+    query.fokus = [_resolve_focus(vocabulary, v) for v in given["fokusomrade"]]
+    query.metoder = [resolve(vocabulary, "metod", "--metod", v) for v in given["metod"]]
+    query.partner = [resolve(vocabulary, "partner", "--partner", v) for v in given["partner"]]
+    query.formats = [resolve(vocabulary, "format", "--format-typ", v) for v in given["format"]]
+    query.texts = [TextTerm((fold(t),), ("aktivitet",), t) for t in given["text"]]
+    kinds = [_choice("--uppfoljning", v, UPPFOLJNINGAR) for v in given["uppfoljning"]]
+    store = build_records(settings)
+    if what == "outcomes":
+        return [
+            r
+            for k in query.kommuner or [None]
+            for u in kinds or [None]
+            for r in store.outcomes(kommun=k, uppfoljning=u)
+        ]
+    selector = RecordSelector(store, vocabulary)
+    return getattr(selector, what)(query).rows
+
+
+def _plain(value: object) -> object:
+    return ";".join(map(str, value)) if isinstance(value, list) else value
+
+
+def _print(rows: Sequence[RecordRow], what: str, output: str, settings: Any) -> None:
+    if output == "json":
+        from assistant.lookup import document_titles
+
+        title = document_titles(settings)
+        data = [{**r.model_dump(), "title": title(r.doc_id)} for r in rows]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif output == "csv":
+        from ingest.records_schema import RECORD_FILES
+
+        fields = list(RECORD_FILES[what].model_fields)
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _plain(v) for k, v in row.model_dump().items()})
+    else:
+        _print_table(rows, what)
+
+
+def _print_table(rows: Sequence[RecordRow], what: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{what} ({len(rows)})")
+    columns = TABLE_COLUMNS[what]
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(_plain(getattr(row, c, "")) or "") for c in columns))
+    Console(width=200).print(table)
+    if not rows:
+        typer.echo("Inga poster matchar filtren.", err=True)

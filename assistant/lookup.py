@@ -1,0 +1,208 @@
+"""Exact answers from the records: lists, counts, areas, outcomes, methods — always cited.
+
+``RecordLookup.answer(question, history)`` parses the question (``lookup_query``),
+selects the record rows (``lookup_select``) and writes one answering sentence followed by
+the rows as a Markdown table (``lookup_render``). Every table row carries the citation
+marker of its record's quote; the citations have the same shape as retrieval citations
+(doc_id, title, section, page, text = the quote, score None).
+
+A question about a municipality outside the material is declined (``refused=True``)
+with the list of the five that are in it. Valid filters that select nothing give an
+honest empty answer (``refused=False``) that says so and, where the records explain why
+(e.g. Södertälje only worked in focus area 1), says that too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant import lookup_render as render
+from assistant.lookup_format import CitationBook, join_names, markdown_table, public_table
+from assistant.lookup_query import LookupQuery, QuestionParser
+from assistant.lookup_select import RecordSelector, Selection
+from assistant.records import SqlRecordStore
+from assistant.types import Answer
+from assistant.vocabulary import Vocabulary, load_municipality_list, load_vocabulary
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+NOUNS: dict[str, tuple[str, str]] = {
+    "activities": ("aktiviteter", "activities"),
+    "areas": ("områden", "areas"),
+    "outcomes": ("uppföljningsresultat", "follow-up results"),
+    "methods": ("metoder", "methods"),
+    "municipalities": ("kommuner", "municipalities"),
+    "topic": ("poster", "records"),
+}
+
+
+class RecordLookup:
+    """Answers list and count questions from a ``SqlRecordStore``."""
+
+    def __init__(
+        self,
+        store: SqlRecordStore,
+        vocabulary: Vocabulary,
+        municipalities: Sequence[str] = (),
+        titles: Callable[[str], str] | None = None,
+    ) -> None:
+        self.store = store
+        self.vocabulary = vocabulary
+        self.parser = QuestionParser(vocabulary, municipalities)
+        self.selector = RecordSelector(store, vocabulary)
+        self.titles = titles or (lambda doc_id: doc_id)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: SqlRecordStore | None = None) -> RecordLookup:
+        """Vocabulary and municipality list from ``corpus_dir/records``; the store from ``records_url``."""
+        from assistant.wiring import build_records
+
+        records_dir = settings.corpus_dir / "records"
+        vocabulary = load_vocabulary(records_dir / "vocabulary.yaml")
+        all_names = _municipality_list(records_dir / "sveriges_kommuner.yaml")
+        return cls(store or build_records(settings), vocabulary, all_names, document_titles(settings))
+
+    # -- answering ------------------------------------------------------------------------------
+    def parse(self, question: str, history: Sequence[str] = ()) -> LookupQuery:
+        return self.parser.parse(question, history)
+
+    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
+        return self.answer_query(self.parse(question, history))
+
+    def has_rows(self, query: LookupQuery) -> bool:
+        """Whether the records hold any row for ``query`` (the router asks before choosing lookup)."""
+        return any(sel.rows or sel.groups for sel in self.selector.select(query))
+
+    def answer_query(self, query: LookupQuery) -> Answer:
+        book = CitationBook(self.titles)
+        if query.unknown and not query.kommuner:
+            return self._unknown(query, book)
+        parts: list[str] = []
+        if query.explain and query.metoder and query.source != "methods":
+            parts.append(self._method_intro(query, book))
+        table: list[dict[str, str]] = []
+        for selection in self.selector.select(query):
+            text, rows = self._render(selection, query, book)
+            parts.append(text)
+            table.extend(public_table(rows, query.language))
+        if query.unknown:
+            parts.append(self._not_in_material(query, book, lead=False))
+        return Answer(
+            question=query.question,
+            text="\n\n".join(p for p in parts if p),
+            citations=list(book.citations),
+            sources=list(book.citations),
+            refused=False,
+            route="lookup",
+            table=table or None,
+        )
+
+    def _render(self, sel: Selection, query: LookupQuery, book: CitationBook) -> tuple[str, list[dict[str, str]]]:
+        where = render.scope(query, self.vocabulary, sel.kind)
+        if not sel.rows and not sel.groups:
+            return self._empty(sel, query, where, book), []
+        if sel.kind == "municipalities":
+            text, rows = render.render_municipalities(sel, query, where, book)
+        elif query.list_kommuner:
+            text, rows = render.render_groups(sel, query, where, book, self.vocabulary)
+        elif sel.kind == "activities":
+            text, rows = render.render_activities(sel, query, where, book)
+        elif sel.kind == "areas":
+            text, rows = render.render_areas(sel, query, where, book)
+        elif sel.kind == "outcomes":
+            text, rows = render.render_outcomes(sel, query, where, book)
+        else:
+            text, rows = render.render_methods(sel, query, where, book)
+        return f"{text}\n\n{markdown_table(rows, query.language)}", rows
+
+    # -- answers without rows ---------------------------------------------------------------------
+    def _empty(self, sel: Selection, query: LookupQuery, where: str, book: CitationBook) -> str:
+        sv, en = NOUNS.get(sel.kind, NOUNS["activities"])
+        if query.language == "en":
+            text = f"The material mentions no {en} {where}".rstrip() + "."
+        else:
+            text = f"Materialet nämner inga {sv} {where}".rstrip() + "."
+        why = self._why_nothing(query, book)
+        return f"{text} {why}".strip()
+
+    def _why_nothing(self, query: LookupQuery, book: CitationBook) -> str:
+        """What the records say about the municipalities asked about (e.g. which focus areas they had)."""
+        notes = []
+        for row in self.store.municipalities():
+            if row.kommun in query.kommuner:
+                areas = ", ".join(map(str, row.fokusomraden))
+                note = f"{row.kommun}: fokusområden {areas}"
+                if row.kommentar:
+                    note += f" – {row.kommentar.rstrip('.')}"
+                notes.append(f"{note} {book.markers([row])}.")
+        if not notes:
+            return ""
+        lead = "According to the records, " if query.language == "en" else "Enligt registret: "
+        return lead + " ".join(notes)
+
+    def _unknown(self, query: LookupQuery, book: CitationBook) -> Answer:
+        return Answer(
+            question=query.question,
+            text=self._not_in_material(query, book, lead=True),
+            citations=list(book.citations),
+            sources=list(book.citations),
+            refused=True,
+            route="lookup",
+        )
+
+    def _not_in_material(self, query: LookupQuery, book: CitationBook, lead: bool) -> str:
+        rows = self.store.municipalities()
+        names = [r.kommun for r in rows] or list(self.vocabulary.kommuner)
+        unknown = join_names(query.unknown, query.language)
+        marker = book.markers(rows[:1]) if rows else ""
+        if query.language == "en":
+            verb = "is" if len(query.unknown) == 1 else "are"
+            text = f"{unknown} {verb} not part of the material. "
+            return (
+                text
+                + f"The material covers {len(names)} municipalities: {join_names(names, 'en')} {marker}".strip()
+                + "."
+            )
+        text = f"{unknown} ingår inte i materialet. "
+        return text + f"Materialet omfattar {len(names)} kommuner: {join_names(names, 'sv')} {marker}".strip() + "."
+
+    def _method_intro(self, query: LookupQuery, book: CitationBook) -> str:
+        intros = [
+            f"{'' if m.beskrivning.startswith(m.metod) else m.metod + ': '}{m.beskrivning.rstrip('.')} "
+            f"{book.markers([m])}."
+            for m in self.store.methods()
+            if m.metod in query.metoder
+        ]
+        return " ".join(intros)
+
+
+# -- wiring helpers -----------------------------------------------------------------------------
+def build_lookup(settings: Settings, records: SqlRecordStore | None = None) -> RecordLookup:
+    """The lookup answerer of ``assistant.wiring`` (``records``: an already built store)."""
+    return RecordLookup.from_settings(settings, records)
+
+
+def _municipality_list(path: Path) -> list[str]:
+    return load_municipality_list(path) if path.exists() else []
+
+
+def document_titles(settings: Settings) -> Callable[[str], str]:
+    """doc_id -> title: the document registry first, then corpus/manifest.yaml, else the id."""
+    from assistant.registry import DocumentRegistry
+    from ingest.manifest import load_manifest
+
+    manifest = settings.corpus_dir / "manifest.yaml"
+    known = {d.id: d.title for d in load_manifest(manifest).documents if d.title} if manifest.exists() else {}
+    registry = DocumentRegistry(settings.records_url)
+    cache: dict[str, str] = {}
+
+    def title(doc_id: str) -> str:
+        if doc_id not in cache:
+            info = registry.get(doc_id)
+            cache[doc_id] = (info.title if info and info.title else None) or known.get(doc_id) or doc_id
+        return cache[doc_id]
+
+    return title

@@ -1,0 +1,130 @@
+"""Deterministic router: record lookup, retrieval over prose (rag), or both.
+
+Rules, in order (``RouteDecision.reason`` names the one that fired):
+
+1. The question names a Swedish municipality that is not in the material (and not as
+   the place of an event, "konferensen i Stockholm") and no participating one -> lookup,
+   which declines and lists the five municipalities.
+2. Nothing the records are keyed by (municipality, area, focus area, method, partner)
+   and nothing the records list by themselves (the municipalities, areas, the survey,
+   CRM) -> rag.
+3. An explanation cue ("vad är", "varför", "hur fungerar", "what is", "why") without a
+   list/count cue -> rag; with one ("Vad är Crime proofing och vilka kommuner använde
+   det?", "Varför skiljer sig CRM-resultaten ...") -> both.
+4. No list/count/result cue ("vilka", "hur många", "vad visade", "which", "how many")
+   and fewer than two record entities -> rag.
+5. Records answer part, prose the rest -> both: free-text results ("Vad resulterade
+   ..."), areas asked together with a method (the areas table has no method).
+6. Otherwise -> lookup.
+
+Follow-up questions are parsed with the conversation: entities missing from "Och inom
+välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.lookup_query import LookupQuery, QuestionParser
+from assistant.types import Route
+from assistant.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+_STRUCTURED_OUTCOMES = {"crm", "enkat"}
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    route: Route
+    reason: str
+    query: LookupQuery
+
+
+class Router:
+    """``route(question, history) -> RouteDecision``; ``probe`` (optional) tells whether the
+    records hold rows for a query, used only for questions no entity anchors."""
+
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        municipalities: Sequence[str] = (),
+        probe: Callable[[LookupQuery], bool] | None = None,
+    ) -> None:
+        self.parser = QuestionParser(vocabulary, municipalities)
+        self.probe = probe
+
+    @classmethod
+    def from_settings(cls, settings: Settings, probe: Callable[[LookupQuery], bool] | None = None) -> Router:
+        from assistant.vocabulary import load_municipality_list, load_vocabulary
+
+        records_dir = settings.corpus_dir / "records"
+        names_file = records_dir / "sveriges_kommuner.yaml"
+        names = load_municipality_list(names_file) if names_file.exists() else []
+        return cls(load_vocabulary(records_dir / "vocabulary.yaml"), names, probe)
+
+    def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision:
+        query = self.parser.parse(question, history)
+        route, why = decide(query, self.probe)
+        return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query)
+
+
+def build_router(settings: Settings, probe: Callable[[LookupQuery], bool] | None = None) -> Router:
+    """The router of ``assistant.wiring``; pass ``RecordLookup.has_rows`` as ``probe`` to route
+    municipality questions about free topics by whether the records hold them."""
+    return Router.from_settings(settings, probe)
+
+
+def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = None) -> tuple[Route, str]:
+    asks = query.lookup_cue or (query.result_cue and query.source == "outcomes")
+    if query.unknown and not query.kommuner and (asks or query.anchors):
+        return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material"
+    if query.not_records:
+        return "rag", "asks when or how much: dates and money are in the prose"
+    if query.area_topic:
+        return "rag", "asks for the areas of a focus area or method, not for places"
+    listable = _record_kind(query)
+    if not query.anchors and not listable:
+        return "rag", "no municipality, area, focus area, method or partner the records know"
+    if query.explain:
+        if asks or (query.result_cue and query.source == "outcomes"):
+            return "both", "explanation asked together with a list/count/result the records hold"
+        return "rag", "explanation or definition question"
+    if query.where_opener and len(query.anchors) >= 2:
+        asks = True
+    if not asks and (len(query.anchors) < 2 or query.topic):
+        return "rag", "no list, count or result cue (and not a bare list of entities)"
+    if query.free_topic:
+        if probe is None:
+            return "both", "municipalities asked about a topic no entity names: records searched by its words"
+        found = probe(query)
+        return ("lookup", "topic words found in the records") if found else ("rag", "topic not in the records")
+    prose = _needs_prose(query)
+    if prose:
+        return "both", prose
+    return "lookup", "list/count question with record entities" if query.anchors else f"list of {listable}"
+
+
+def _record_kind(query: LookupQuery) -> str:
+    """What the records list without any entity: the municipalities, areas, survey or CRM."""
+    if query.source == "municipalities" and query.list_kommuner:
+        return "municipalities" if not query.free_topic else "municipalities by topic"
+    if query.source == "areas":
+        return "areas"
+    if query.source == "outcomes" and set(query.outcome_kinds) & _STRUCTURED_OUTCOMES:
+        return "/".join(query.outcome_kinds)
+    return ""
+
+
+def _needs_prose(query: LookupQuery) -> str:
+    if query.source == "areas" and query.metoder:
+        return "areas asked together with a method: the areas table has no method"
+    free = set(query.outcome_kinds) - _STRUCTURED_OUTCOMES
+    if free and (query.count is None or query.source != "outcomes"):
+        return f"free-text follow-up ({', '.join(sorted(free))}): records hold only part of it"
+    if query.source == "outcomes" and not query.kommuner and query.count is None and not query.list_kommuner:
+        return "open question about a measurement: records give the figures, prose the context"
+    return ""

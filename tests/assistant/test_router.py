@@ -1,0 +1,118 @@
+"""Router decisions on a table of questions: Swedish, English, misspelled, follow-ups,
+municipalities outside the material, and questions that need both records and prose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.router import Router
+from assistant.vocabulary import load_municipality_list, load_vocabulary
+
+RECORDS = Path(__file__).resolve().parents[2] / "corpus" / "records"
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    return Router(vocabulary, load_municipality_list(RECORDS / "sveriges_kommuner.yaml"))
+
+
+CASES: list[tuple[str, list[str], str]] = [
+    # list and count questions about record entities
+    ("Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?", [], "lookup"),
+    ("Vilka kommuner använde Crime proofing?", [], "lookup"),
+    ("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?", [], "lookup"),
+    ("Vad visade den uppföljande CRM-mätningen för Trollhättan?", [], "lookup"),
+    ("Vilka kommuner medverkade i projektet?", [], "lookup"),
+    ("Vilket område i Sigtuna omfattades och hur klassas det?", [], "lookup"),
+    ("Hur klassades Hovsjö i Polisens lägesbild 2023?", [], "lookup"),
+    ("Hur många svarade på enkäten?", [], "lookup"),
+    ("Vad gjorde MFoF i Trollhättan?", [], "lookup"),
+    # English
+    ("Which municipalities used Crime proofing?", [], "lookup"),
+    ("How many workshops on unlawful influence were held in Göteborg Sydväst?", [], "lookup"),
+    ("Which municipalities took part in the project?", [], "lookup"),
+    ("What is Crime proofing?", [], "rag"),
+    ("Why did the CRM results differ?", [], "both"),
+    # misspelled, no å/ä/ö, no question mark
+    ("otillaten paverkan goteborg hur manga workshops", [], "lookup"),
+    ("hur manga svarade pa enkaten", [], "lookup"),
+    ("Vilka aktiviteter genomförde Trolhättan?", [], "lookup"),
+    ("sspf i linkoping?", [], "lookup"),
+    # follow-ups fill the missing entity from the conversation
+    ("Och inom välfärdsbrott?", ["Vilka aktiviteter genomförde Sigtuna?"], "lookup"),
+    ("Vilka kommuner startade det?", ["Vad är SSPF?"], "lookup"),
+    ("Hur många deltog i konferensen?", ["Vad är EST?"], "lookup"),
+    ("Hur många svarade?", ["Berätta om enkätundersökningen i slutet av projektet."], "lookup"),
+    ("Och vad tyckte kommunerna om metoden?", ["Vad är Crime proofing?", "Vilka kommuner använde det?"], "rag"),
+    # municipalities outside the material
+    ("Vilka aktiviteter genomförde Malmö?", [], "lookup"),
+    ("Vilka aktiviteter genomfördes i Uppsala inom projektet?", [], "lookup"),
+    ("Did Malmö use Crime proofing in the project?", [], "lookup"),
+    ("Vilka aktiviteter genomförde Stockholm?", [], "lookup"),
+    ("Vilka konferenser hölls i Stockholm?", [], "rag"),
+    ("Hur många deltog i heldagskonferensen om EST i Stockholm?", [], "lookup"),
+    # explanations and prose
+    ("Vad är Crime proofing?", [], "rag"),
+    ("Vad innebär välfärdsbrottslighet?", [], "rag"),
+    ("Varför valdes Sigtuna?", [], "rag"),
+    ("Hur fungerar SSPF?", [], "rag"),
+    ("När fick Brå uppdraget?", [], "rag"),
+    ("När anställde Trollhättan en SSPF-koordinator?", [], "rag"),
+    ("Hur mycket pengar fick Brå för uppdraget?", [], "rag"),
+    ("Vilket datum fick Brå regeringsuppdraget?", [], "rag"),
+    ("Vilka sex fokusområden hade projektet?", [], "rag"),
+    ("Vilka tre områden omfattade det situationella och platsbaserade brottsförebyggande arbetet?", [], "rag"),
+    ("Är Crime proofing en bättre metod än SSPF?", [], "rag"),
+    ("What will the weather be like in Stockholm tomorrow?", [], "rag"),
+    # both kinds
+    ("Vad är Crime proofing och vilka kommuner använde det?", [], "both"),
+    ("Varför skiljer sig CRM-resultaten för Sigtuna och Södertälje?", [], "both"),
+    ("Vilket stöd fick Sigtuna med SSPF och varför?", [], "both"),
+    ("Vad resulterade arbetet med Tryggare skola i Trollhättan i?", [], "both"),
+    ("I vilka bostadsområden initierade Linköping SSPF?", [], "both"),
+]
+
+
+@pytest.mark.parametrize(("question", "history", "expected"), CASES, ids=[c[0][:50] for c in CASES])
+def test_route(router: Router, question: str, history: list[str], expected: str) -> None:
+    decision = router.route(question, history)
+    assert decision.route == expected, decision.reason
+    assert decision.reason.startswith(expected) and "\n" not in decision.reason
+
+
+def test_followup_takes_the_municipality_from_history(router: Router) -> None:
+    decision = router.route("Och inom välfärdsbrott?", ["Vilka aktiviteter genomförde Sigtuna?"])
+    assert decision.query.kommuner == ["Sigtuna"] and decision.query.fokus == [4]
+    assert "from history" in decision.reason
+
+
+def test_followup_does_not_override_what_the_question_names(router: Router) -> None:
+    decision = router.route("Vilka aktiviteter genomförde Linköping?", ["Vilka aktiviteter genomförde Sigtuna?"])
+    assert decision.query.kommuner == ["Linköping"]
+
+
+def test_unknown_municipality_is_named_in_the_reason(router: Router) -> None:
+    decision = router.route("Vilka aktiviteter genomförde Malmö?")
+    assert decision.query.unknown == ["Malmö"] and "Malmö" in decision.reason
+
+
+def test_stockholm_as_the_place_of_a_conference_is_not_an_unknown_municipality(router: Router) -> None:
+    assert router.route("Vilka konferenser hölls i Stockholm?").query.unknown == []
+    assert router.route("Vilka aktiviteter genomförde Stockholm?").query.unknown == ["Stockholm"]
+    assert router.route("Vilka aktiviteter genomfördes med Region Stockholm?").query.unknown == []
+
+
+def test_free_topic_municipality_question_uses_the_probe() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    question = "I vilka kommuner bytte de lokala projektledarna tjänster?"
+    assert Router(vocabulary, probe=lambda q: True).route(question).route == "lookup"
+    assert Router(vocabulary, probe=lambda q: False).route(question).route == "rag"
+    assert Router(vocabulary).route(question).route == "both"
+
+
+def test_from_settings_reads_the_corpus_vocabulary(fake_settings) -> None:
+    router = Router.from_settings(fake_settings)
+    assert router.route("Vilka kommuner använde Crime proofing?").route == "lookup"
