@@ -32,7 +32,8 @@ def print_answer(answer: Answer, out: TextIO, streamed: bool) -> None:
             page = f", s. {c.page}" if c.page else ""
             out.write(f"  [{c.n if answer.citations else i}] {c.title} — {c.section or '(början)'}{page}\n")
     for flag in answer.flags:
-        out.write(f"  ! {flag}\n")
+        if not flag.startswith(("signal:", "refused:")):  # calibration signals stay in --json
+            out.write(f"  ! {flag}\n")
 
 
 def read_jsonl(path: Path) -> list[dict]:
