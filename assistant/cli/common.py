@@ -67,7 +67,7 @@ def run_cli(command: typer.Typer, args: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("Avbrutet.", err=True)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug: one clean line, details in the log
+    except Exception as exc:  # a bug: one clean line, details in the log
         logging.getLogger("metodstod").debug("internal error", exc_info=True)
         typer.echo(
             f"Internt fel: {exc.__class__.__name__}: {exc} (kör med METODSTOD_LOG_LEVEL=DEBUG för detaljer)", err=True

@@ -1,0 +1,5 @@
+"""`python -m assistant.cli` runs the `metodstod` command."""
+
+from assistant.cli import main
+
+main()

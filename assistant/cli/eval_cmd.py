@@ -1,0 +1,81 @@
+"""`metodstod eval run|compare|report`: score the assistant on a gold dataset, compare two runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assistant.cli.common import app, settings_from
+
+eval_app = typer.Typer(
+    help="Evaluate answers, citations, refusals and routing on a gold dataset; compare runs.",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+
+FAIL_UNDER_HELP = (
+    "Quality gate metric=value (repeatable), e.g. exact=0.7 or hit@5=0.9: exit 1 when the value is below it. "
+    "Metrics: hit@1, hit@3, hit@5, mrr, ndcg@5, fact_recall, exact, citation_precision, citation_coverage, "
+    "refusal_precision, refusal_recall, refusal_f1, route_accuracy."
+)
+
+
+@eval_app.command("run")
+def run(
+    dataset: Path = typer.Option(..., "--dataset", "-d", help="Gold dataset (.yaml, .yml or .jsonl)."),
+    generator: str | None = typer.Option(None, "--generator", "-g", help="extractive, llamacpp, openai, ollama."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Run directory (default: runs/<time>-<generator>)."),
+    baselines: bool = typer.Option(False, "--baselines", help="Also run the naive LangChain and BM25 baselines."),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the first N (selected) items."),
+    tag: list[str] = typer.Option([], "--tag", "-t", help="Only items with this tag (repeatable: any of)."),
+    fail_under: list[str] = typer.Option([], "--fail-under", help=FAIL_UNDER_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Answer every item like `metodstod ask`, score it and write results, metrics and a report."""
+    from evals.console import print_summary
+    from evals.gates import enforce_gates, parse_gates
+    from evals.runner import RunOptions, run_eval
+
+    parse_gates(fail_under)  # a typo in a gate should fail before a long run, not after
+    settings = settings_from(generator=generator)
+    options = RunOptions(dataset=dataset, out=out, baselines=baselines, limit=limit, tags=tag, progress=not quiet)
+    outcome = run_eval(options, settings)
+    systems = {"product": outcome.product.overall, **{b.path.name: b.overall for b in outcome.baselines}}
+    print_summary(systems)
+    typer.echo(f"Run written to {outcome.run_dir} (report.md, report.html) in {outcome.seconds:.1f} s")
+    enforce_gates(outcome.product.overall, fail_under)
+
+
+@eval_app.command("compare")
+def compare(
+    run_a: Path = typer.Argument(..., help="The earlier run directory (A)."),
+    run_b: Path = typer.Argument(..., help="The later run directory (B); deltas are B minus A."),
+    markdown: Path | None = typer.Option(None, "--markdown", "-m", help="Also write the comparison as Markdown."),
+    fail_under: list[str] = typer.Option([], "--fail-under", help=FAIL_UNDER_HELP),
+) -> None:
+    """Per-metric deltas and the items that flipped (exact, refused, hit@5) between two runs."""
+    from evals.compare import compare_dirs, comparison_markdown, comparison_sections
+    from evals.console import print_sections
+    from evals.gates import enforce_gates, parse_gates
+
+    parse_gates(fail_under)
+    comparison = compare_dirs(run_a, run_b)
+    print_sections(comparison_sections(comparison))
+    if markdown is not None:
+        text = comparison_markdown(comparison)
+        if str(markdown) == "-":
+            typer.echo(text)
+        else:
+            markdown.write_text(text, encoding="utf-8")
+            typer.echo(f"Markdown written to {markdown}")
+    enforce_gates(comparison.b.overall, fail_under)
+
+
+@eval_app.command("report")
+def report(run_dir: Path = typer.Argument(..., help="A run directory written by `metodstod eval run`.")) -> None:
+    """Write report.md and report.html of a run again from its results."""
+    from evals.report import regenerate_report
+
+    md_path, html_path = regenerate_report(run_dir)
+    typer.echo(f"Report written to {md_path} and {html_path}")

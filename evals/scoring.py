@@ -1,0 +1,175 @@
+"""Score one answer against its gold item: the per-item rows of ``results.jsonl``.
+
+A row keeps what the assistant said (answer, citations, sources, route, timings) next to
+every per-item metric, so a run can be audited and compared without re-running it.
+Metric values come from :mod:`evals.metrics`; nothing is re-implemented here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from evals.metrics import (
+    EvalResult,
+    citation_coverage,
+    citation_precision,
+    exact_correct,
+    fact_recall,
+    hit_at,
+    ndcg_at_5,
+    needle_rank,
+    reciprocal_rank,
+)
+
+if TYPE_CHECKING:
+    from assistant.types import Answer, Citation
+    from evals.dataset import EvalItem
+
+SOURCE_TEXT_CHARS = 400
+"""Source texts are trimmed to this many characters in results.jsonl (citations are kept whole)."""
+
+METRIC_KEYS = (
+    "rank",
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr",
+    "ndcg@5",
+    "fact_recall",
+    "exact",
+    "citation_precision",
+    "citation_coverage",
+)
+
+
+def _item_fields(item: EvalItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "question": item.question,
+        "history": list(item.history),
+        "tags": list(item.tags),
+        "answerable": item.answerable,
+        "expected_route": item.route,
+        "facts": [list(group) for group in item.facts],
+        "needle": list(item.needle),
+    }
+
+
+def _citation_row(citation: Citation, trim: int | None = None) -> dict[str, Any]:
+    text = citation.text if trim is None or len(citation.text) <= trim else citation.text[:trim] + "…"
+    return {
+        "n": citation.n,
+        "doc_id": citation.doc_id,
+        "title": citation.title,
+        "section": citation.section,
+        "page": citation.page,
+        "score": citation.score,
+        "text": text,
+    }
+
+
+def retrieval_scores(item: EvalItem, source_texts: list[str]) -> dict[str, Any]:
+    """rank, hit@1/3/5, mrr and ndcg@5 by needle; all None when the item has no needle."""
+    if not item.needle:
+        return {"rank": None, "hit@1": None, "hit@3": None, "hit@5": None, "mrr": None, "ndcg@5": None}
+    rank = needle_rank(source_texts, item.needle)
+    return {
+        "rank": rank,
+        "hit@1": hit_at(rank, 1),
+        "hit@3": hit_at(rank, 3),
+        "hit@5": hit_at(rank, 5),
+        "mrr": reciprocal_rank(rank),
+        "ndcg@5": ndcg_at_5(source_texts, item.needle),
+    }
+
+
+def answer_scores(item: EvalItem, text: str, citations: Mapping[int, str]) -> dict[str, Any]:
+    """Fact recall and exactness (answerable items only) and the two citation metrics."""
+    recall = fact_recall(text, item.facts) if item.answerable else None
+    return {
+        "fact_recall": recall,
+        "exact": exact_correct(text, item.facts) if item.answerable else None,
+        "citation_precision": citation_precision(text, dict(citations)),
+        "citation_coverage": citation_coverage(text),
+    }
+
+
+def failure_reasons(row: Mapping[str, Any]) -> list[str]:
+    """Why an item counts as failed: error, not exact, wrong route, wrong refusal (empty = passed)."""
+    reasons: list[str] = []
+    if row.get("error"):
+        reasons.append("error")
+    if row.get("answerable") and not row.get("exact"):
+        reasons.append("not exact")
+    expected = row.get("expected_route")
+    if expected is not None and row.get("route") != expected:
+        reasons.append("wrong route")
+    if bool(row.get("refused")) == bool(row.get("answerable")):
+        reasons.append("wrong refusal")
+    return reasons
+
+
+def score_answer(item: EvalItem, answer: Answer) -> dict[str, Any]:
+    """The results.jsonl row of one answered item."""
+    row = _item_fields(item)
+    row.update(
+        {
+            "answer": answer.text,
+            "refused": answer.refused,
+            "route": answer.route,
+            "citations": [_citation_row(c) for c in answer.citations],
+            "sources": [_citation_row(s, SOURCE_TEXT_CHARS) for s in answer.sources],
+            "flags": list(answer.flags),
+            "timings": {k: round(v, 1) for k, v in answer.timings.items()},
+            "latency_ms": answer.timings.get("total"),
+            "error": None,
+        }
+    )
+    row.update(retrieval_scores(item, [s.text for s in answer.sources]))
+    row.update(answer_scores(item, answer.text, {c.n: c.text for c in answer.citations}))
+    row["failures"] = failure_reasons(row)
+    return row
+
+
+def error_row(item: EvalItem, error: Exception, latency_ms: float | None = None) -> dict[str, Any]:
+    """The row of an item whose question the assistant rejected: it counts as failed, not declined."""
+    row = _item_fields(item)
+    row.update(
+        {
+            "answer": "",
+            "refused": False,
+            "route": None,
+            "citations": [],
+            "sources": [],
+            "flags": [],
+            "timings": {},
+            "latency_ms": latency_ms,
+            "error": f"{type(error).__name__}: {error}",
+        }
+    )
+    row.update(retrieval_scores(item, []))
+    row.update(answer_scores(item, "", {}))
+    row["failures"] = failure_reasons(row)
+    return row
+
+
+def as_eval_result(row: Mapping[str, Any]) -> EvalResult:
+    """The :class:`EvalResult` that :func:`evals.metrics.aggregate` expects from a row."""
+    result = EvalResult(
+        id=row["id"],
+        tags=list(row.get("tags") or []),
+        answerable=bool(row.get("answerable", True)),
+        refused=bool(row.get("refused")),
+        expected_route=row.get("expected_route"),
+        route=row.get("route"),
+        ndcg_at_5=row.get("ndcg@5"),
+        fact_recall=row.get("fact_recall"),
+        exact=row.get("exact"),
+        citation_precision=row.get("citation_precision"),
+        citation_coverage=row.get("citation_coverage"),
+        latency_ms=row.get("latency_ms"),
+    )
+    if row.get("hit@5") is not None:  # retrieval evaluated (the item has a needle)
+        result["rank"] = row.get("rank")
+    return result
