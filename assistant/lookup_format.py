@@ -107,11 +107,16 @@ def _cell(value: object) -> str:
     return re.sub(r"\s+", " ", text).replace("|", "\\|").strip()
 
 
+# Columns kept out of the answer text (they stay in `Answer.table` and `metodstod lookup`):
+# the register's own classification, which the cited passage does not say in words.
+DETAIL_ONLY = frozenset({"format"})
+
+
 def markdown_table(rows: Sequence[dict[str, str]], language: str) -> str:
     """A Markdown table of ``rows`` (dicts keyed by HEADERS keys); columns empty in every row are left out."""
     if not rows:
         return ""
-    keys = [k for k in rows[0] if k == "kalla" or any(_cell(r.get(k)) for r in rows)]
+    keys = [k for k in rows[0] if k == "kalla" or (k not in DETAIL_ONLY and any(_cell(r.get(k)) for r in rows))]
     lines = [
         "| " + " | ".join(header(k, language) for k in keys) + " |",
         "|" + "|".join("---" for _ in keys) + "|",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from assistant.glossary import expand_swedish, synonyms, translate, translations
-from assistant.text import SWEDISH_STOPWORDS, content_words, detect_language, normalize, stems
+from assistant.text import SWEDISH_STOPWORDS, content_words, detect_language, normalize, stem, stems
 
 # Words that only shape a question ("how many", "tell me") and say nothing about its topic.
 QUESTION_FILLER: frozenset[str] = frozenset(
@@ -24,6 +24,10 @@ QUESTION_FILLER: frozenset[str] = frozenset(
         "briefly", "more", "list", "name", "can", "could", "would", "should", "will", "shall", "may",
         "might", "me", "my", "you", "your", "us", "our", "i", "we", "main", "key", "most", "important",
         "different", "various", "specific", "get", "got", "happen", "happened",
+        # Words that frame a question rather than name its subject.
+        "står", "stod", "menas", "betyder", "innebär", "innebar", "händer", "hände", "hänt", "sa", "sade",
+        "säger", "sagt", "datum", "störst", "största", "vanligast", "ligger", "låg", "bakom", "ar", "e",
+        "förkortningen", "förkortning", "förkortar", "date", "stand", "stands", "mean", "means", "meant",
     ]
 )
 
@@ -32,13 +36,17 @@ FUZZY_MAX_EXTRA = 2  # letters a longer stem may add and still be the same word 
 FUZZY_MIN_PART = 6  # a stem this long found inside a longer one is a compound part ("skolmiljö")
 FUZZY_LONG_STEM = 8  # from this length on ...
 FUZZY_MAX_EXTRA_LONG = 3  # ... a definite ending is tolerated too ("föräldraskapsprogram"/"-met")
+COMPOUND_MIN_WORD = 7  # shorter words are not split into compound parts
+COMPOUND_MIN_PART = 3  # each part of a split compound has at least this many letters ("tids|ram")
+COMPOUND_LINKS = ("s", "e", "a", "u")  # linking letters between Swedish compound parts ("regering-s-uppdrag")
 
 Kind = str  # "quantity" | "time" | "who" | "list" | "definition"
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
     "time": re.compile(
-        r"\b(när|vilket\s+år|vilken\s+månad|hur\s+länge|datum|when|what\s+year|which\s+year|how\s+long)\b"
+        r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|hur\s+länge|datum|when|what\s+year|"
+        r"which\s+year|how\s+long|what\s+period)\b"
     ),
     "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
     "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
@@ -96,10 +104,44 @@ def neutral_tokens(text: str) -> list[str]:
     return out
 
 
-def lexical_query(text: str) -> str:
-    """The text the lexical retriever searches for: English questions get glossary words added."""
+def lexical_query(text: str, stats: TermStats | None = None) -> str:
+    """The text the lexical retriever searches for: English questions get glossary words added,
+    Swedish compounds their parts as the material spells them ("enkätsvaren" -> "enkät svar")."""
     extra = expand_swedish(text) if not is_english(text) else translate(text)
+    if stats is not None and not is_english(text):
+        extra = [*extra, *(part for word in _content_tokens(text) for part in decompound(word, stats))]
     return " ".join([text, *extra]) if extra else text
+
+
+def decompound(word: str, stats: TermStats | None) -> tuple[str, ...]:
+    """Stems of the two parts of a Swedish compound when both occur in the material on their own.
+
+    Corpus-driven: "regeringsuppdraget" -> ("regering", "uppdrag") because the material says
+    "uppdrag av regeringen"; a split is only made where both halves (the first without a
+    linking "s"/"e"/...) are stems of the indexed vocabulary. The most balanced split wins.
+    Returns () for short words, non-letters, unknown parts or without a vocabulary.
+    """
+    if stats is None or not stats.n:
+        return ()
+    return _decompound(word.lower(), stats)
+
+
+def _decompound(word: str, stats: TermStats) -> tuple[str, ...]:
+    if len(word) < COMPOUND_MIN_WORD or not word.isalpha():
+        return ()
+    best: tuple[int, tuple[str, ...]] = (0, ())
+    for i in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
+        left, right = word[:i], word[i:]
+        head = stem(right)
+        if len(head) < COMPOUND_MIN_PART or head not in stats:
+            continue
+        for first in (left, *(left[:-1] for link in COMPOUND_LINKS if left.endswith(link))):
+            modifier = stem(first)
+            if len(first) >= COMPOUND_MIN_PART and len(modifier) >= COMPOUND_MIN_PART and modifier in stats:
+                balance = min(len(first), len(right))
+                if balance > best[0]:
+                    best = (balance, (modifier, head))
+    return best[1]
 
 
 class TermStats:
@@ -121,7 +163,18 @@ class TermStats:
 
 
 class Term(frozenset[str]):
-    """One thing a question asks about: alternative stems, any of which counts as a match."""
+    """One thing a question asks about: alternative stems, any of which counts as a match.
+
+    A compound also matches where all of its `parts` occur ("i uppdrag av regeringen" for
+    "regeringsuppdraget"); see `decompound`.
+    """
+
+    parts: tuple[str, ...] = ()
+
+    def with_parts(self, parts: Iterable[str]) -> Term:
+        term = Term(self)
+        term.parts = tuple(parts)
+        return term
 
     def weight(self, weigh: Callable[[str], float]) -> float:
         """The weight of the most common alternative (a common word is never a rare term)."""
@@ -129,7 +182,13 @@ class Term(frozenset[str]):
 
     def found_in(self, present: frozenset[str], inflected: bool = True) -> bool:
         """Whether an alternative occurs in `present` (as a compound part, or inflected when allowed)."""
-        return any(s in present or any(_stem_variant(s, p, inflected) for p in present) for s in self)
+        if any(_has(s, present, inflected) for s in self):
+            return True
+        return bool(self.parts) and all(_has(part, present, inflected) for part in self.parts)
+
+
+def _has(term: str, present: frozenset[str], inflected: bool) -> bool:
+    return term in present or any(_stem_variant(term, p, inflected) for p in present)
 
 
 def _stem_variant(term: str, found: str, inflected: bool = True) -> bool:
@@ -159,7 +218,11 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     """
     tokens = _content_tokens(question)
     if not is_english(question):
-        terms = [Term({s, *stems(" ".join(synonyms(tok)))}) for tok in tokens for s in stems(tok)]
+        terms = [
+            Term({s, *stems(" ".join(synonyms(tok)))}).with_parts(decompound(tok, stats))
+            for tok in tokens
+            for s in stems(tok)
+        ]
         return _unique_terms(terms)
     found = translations(question)
     translated = {w for phrase, _ in found for w in phrase.split()}

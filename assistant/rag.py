@@ -19,7 +19,7 @@ from assistant.question import TermStats, question_language
 from assistant.refusal import Support, assess, refusal_text
 from assistant.settings import Settings
 from assistant.text import normalize
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Citation, Passage
 
 MS = 1000.0
 
@@ -93,6 +93,14 @@ class RagAnswerer:
         answer = self._result(question, text, passages, flags, support, timings, started)
         answer.citations = citations
         yield answer
+
+    def sources(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> list[Citation]:
+        """Retrieval only: the passages a question finds, as sources (for answers from records)."""
+        query = resolve(self._checked(question), list(history), self.rewriter, self.settings)
+        k = max(k or self.settings.top_k, self.settings.min_sources)
+        return build_sources(self.retriever.retrieve(query, k, filters))
 
     # -- helpers ----------------------------------------------------------------------------
     def _checked(self, question: str) -> str:

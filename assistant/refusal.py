@@ -54,12 +54,30 @@ class Support:
         return out
 
 
-def _coverage(terms: Sequence[Term], passage: Passage, weight: Callable[[str], float]) -> tuple[float, list[str]]:
+def _coverage(
+    terms: Sequence[Term], passage: Passage, weight: Callable[[str], float], known: Callable[[Term], float] | None = None
+) -> tuple[float, list[str]]:
+    """Weighted share of the question's terms found in the passage (and its context).
+
+    A missing term that the material uses elsewhere counts only at `known(term)` of its weight:
+    the question then speaks the material's language (the passage may phrase it otherwise),
+    while a term the material never uses ("invånare", "huvudstad") is the mark of a question
+    the material cannot answer.
+    """
     present = text_stems(index_text(passage.chunk)) | text_stems(passage.context or "")
-    total = sum(t.weight(weight) for t in terms)
     missing = [t for t in terms if not t.found_in(present)]
-    covered = total - sum(t.weight(weight) for t in missing)
+    discount = known or (lambda _term: 1.0)
+    total = sum(t.weight(weight) for t in terms) - sum(t.weight(weight) * (1 - discount(t)) for t in missing)
+    covered = total - sum(t.weight(weight) * discount(t) for t in missing)
     return (covered / total if total else 0.0), [min(t) for t in missing]
+
+
+def _known_discount(stats: TermStats | None, factor: float) -> Callable[[Term], float]:
+    """`factor` for terms the indexed material contains somewhere, 1.0 for the rest."""
+    if stats is None or not stats.n:
+        return lambda _term: 1.0
+    vocabulary = frozenset(stats.df)
+    return lambda term: factor if term.found_in(vocabulary, inflected=False) else 1.0
 
 
 def _with_unknown(
@@ -86,8 +104,9 @@ def assess(
     terms = question_terms(question, stats)
     weight = stats.weight if stats is not None and stats.n else TermStats([]).weight
     best, missing = 0.0, [min(t) for t in terms]
+    known = _known_discount(stats, settings.known_term_weight)
     for passage in passages[: settings.refusal_passages]:
-        coverage, lacking = _coverage(terms, passage, weight)
+        coverage, lacking = _coverage(terms, passage, weight, known)
         if coverage > best:
             best, missing = coverage, lacking
     unknown = untranslated_words(question, stats)

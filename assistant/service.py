@@ -107,7 +107,7 @@ class Assistant:
             answer = self.lookup.answer(question, history)
             yield answer.text
             if route == "lookup" or answer.refused:
-                yield self._finish(answer, started)
+                yield self._finish(self._with_sources(answer, question, history, k, filters), started)
                 return
         rag_answer: Answer | None = None
         for piece in self.rag.stream(question, history, k, filters):
@@ -122,6 +122,18 @@ class Assistant:
         final = merge_answers(answer, rag_answer)
         yield final.text[len(answer.text) :]
         yield self._finish(final, started)
+
+    def _with_sources(
+        self, answer: Answer, question: str, history: Sequence[str], k: int | None, filters: dict | None
+    ) -> Answer:
+        """A records answer also offers what retrieval finds, after the cited record passages."""
+        fetch = getattr(self.rag, "sources", None)
+        if not callable(fetch):
+            return answer
+        retrieving = time.perf_counter()
+        found = fetch(question, history, k, filters)
+        timings = {**answer.timings, "retrieve": (time.perf_counter() - retrieving) * 1000}
+        return answer.model_copy(update={"sources": [*answer.citations, *found], "timings": timings})
 
     def _finish(self, answer: Answer, started: float) -> Answer:
         timings = dict(answer.timings)

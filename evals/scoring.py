@@ -127,7 +127,8 @@ def score_answer(item: EvalItem, answer: Answer) -> dict[str, Any]:
         }
     )
     row.update(retrieval_scores(item, [s.text for s in answer.sources]))
-    row.update(answer_scores(item, answer.text, {c.n: c.text for c in answer.citations}))
+    # A cited passage is judged with its heading path, as the reader sees it (and as it is indexed).
+    row.update(answer_scores(item, answer.text, {c.n: f"{c.section}\n{c.text}" for c in answer.citations}))
     row["failures"] = failure_reasons(row)
     return row
 
