@@ -44,6 +44,8 @@ SECTION_FACTOR = 0.5  # a question term found only in the sentence's section hea
 SECTION_SEP = " > "
 NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
+FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
+LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
 _NUMBER_WORDS = frozenset(
     [
         "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv", "tjugo", "trettio",
@@ -59,6 +61,10 @@ _TIME_WORDS = frozenset(
 _COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
 _EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
 _FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
+_LINK_RE = re.compile(r"<?https?://[^\s>]*>?")
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_FULL_DATE_RE = re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b", re.IGNORECASE)
+_DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
 
@@ -75,6 +81,7 @@ class _Ask:
     terms: list[Term]
     kinds: set[str]
     type: Term | None
+    day: bool = False  # a date to the day is asked for ("Vilket datum ...?")
 
 
 @dataclass
@@ -90,6 +97,7 @@ class _Unit:
     stems: frozenset[str] = field(default_factory=frozenset)
     heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
     passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
+    footnote: bool = False  # the sentence is (part of) a footnote
 
     @property
     def text(self) -> str:
@@ -106,8 +114,7 @@ def _units(passage: Passage, rank: int) -> list[_Unit]:
     units: list[_Unit] = []
     group: int | None = None
     for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
-        if sentence[0] in FOOTNOTE_MARKS:
-            continue  # a footnote ("³ Läs mer ... <https://...>") is not an answer
+        footnote = sentence[0] in FOOTNOTE_MARKS  # "² X är ..." may define a term; links are dropped in scoring
         if is_list_line(sentence):
             if group is None:
                 group = i
@@ -115,7 +122,8 @@ def _units(passage: Passage, rank: int) -> list[_Unit]:
                     units[-1].group = group
         else:
             group = None
-        units.append(_Unit([_FOOTNOTE_RE.sub("", sentence)], rank, i, sentence in own_text, group))
+        text = _FOOTNOTE_RE.sub("", sentence).strip()
+        units.append(_Unit([text], rank, i, sentence in own_text, group, footnote=footnote))
     return units
 
 
@@ -156,7 +164,9 @@ class ExtractiveGenerator:
             return []
         units = self._candidates(top)
         weight = self._weights(units)
-        ask = _Ask(question_terms(question, self._term_stats()), question_kinds(question), answer_type(question))
+        kinds = question_kinds(question)
+        day = "time" in kinds and bool(_DAY_ASKED_RE.search(question))
+        ask = _Ask(question_terms(question, self._term_stats()), kinds, answer_type(question), day)
         for unit in units:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
@@ -181,10 +191,12 @@ class ExtractiveGenerator:
         return sorted(seen.values(), key=lambda u: (u.rank, u.order))
 
     def _weights(self, units: list[_Unit]) -> Weight:
+        """Corpus IDF plus rarity among the candidate sentences: the question's topic words (in every
+        retrieved passage) matter less for picking a sentence than the words that single one out."""
+        local = TermStats(u.stems for u in units)  # rarity among the candidate sentences
         stats = self._term_stats()
         if stats is not None and stats.n:
-            return stats.weight
-        local = TermStats(u.stems for u in units)  # rarity among the candidate sentences
+            return lambda term: stats.weight(term) + LOCAL_WEIGHT * local.weight(term)
         return local.weight
 
     def _score(self, unit: _Unit, ask: _Ask, weight: Weight, n_passages: int) -> float:
@@ -194,19 +206,22 @@ class ExtractiveGenerator:
         found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
         heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
         overlap = (found + SECTION_FACTOR * heading) / total
-        if not overlap or (not unit.is_list and len(unit.text.split()) < MIN_SENTENCE_WORDS):
-            return 0.0
+        if not overlap or (not unit.is_list and len(_LINK_RE.sub("", unit.text).split()) < MIN_SENTENCE_WORDS):
+            return 0.0  # too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         s = self.settings
         about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
         overlap = (1.0 - s.extractive_passage_weight) * overlap + s.extractive_passage_weight * about
         score = overlap + s.extractive_rank_weight * (1.0 - unit.rank / n_passages) + self._bonus(unit, ask)
+        score *= FOOTNOTE_FACTOR if unit.footnote else 1.0
         return score if unit.own else score * CONTEXT_FACTOR
 
     def _bonus(self, unit: _Unit, ask: _Ask) -> float:
         """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""
         s = self.settings
         bonus = 0.0
-        if ask.kinds & {"quantity", "time"} and _has_number(unit.text, "time" in ask.kinds):
+        if ask.day:
+            bonus += s.extractive_kind_bonus * (bool(_FULL_DATE_RE.search(unit.text)) + _has_number(unit.text, True))
+        elif ask.kinds & {"quantity", "time"} and _has_number(unit.text, "time" in ask.kinds):
             bonus += s.extractive_kind_bonus
         names = min(1.0, _name_count(unit.text, ask.terms) / NAMES_FOR_FULL_CREDIT)
         if "who" in ask.kinds:
@@ -230,6 +245,7 @@ class ExtractiveGenerator:
                 head.stems = head.stems | unit.stems
                 continue
             merged = _Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
+            merged.footnote = unit.footnote
             merged.heading, merged.passage = unit.heading, unit.passage
             out.append(merged)
         return out

@@ -28,6 +28,7 @@ QUESTION_FILLER: frozenset[str] = frozenset(
         "står", "stod", "menas", "betyder", "innebär", "innebar", "händer", "hände", "hänt", "sa", "sade",
         "säger", "sagt", "datum", "störst", "största", "vanligast", "ligger", "låg", "bakom", "ar", "e",
         "förkortningen", "förkortning", "förkortar", "date", "stand", "stands", "mean", "means", "meant",
+        "enligt", "according",
     ]
 )
 
@@ -109,8 +110,16 @@ def lexical_query(text: str, stats: TermStats | None = None) -> str:
     Swedish compounds their parts as the material spells them ("enkätsvaren" -> "enkät svar")."""
     extra = expand_swedish(text) if not is_english(text) else translate(text)
     if stats is not None and not is_english(text):
-        extra = [*extra, *(part for word in _content_tokens(text) for part in decompound(word, stats))]
+        extra = [*extra, *(part for word in _content_tokens(text) for part in _split_usage(word, stats))]
     return " ".join([text, *extra]) if extra else text
+
+
+def _split_usage(word: str, stats: TermStats) -> tuple[str, ...]:
+    """The parts of a compound the material mostly writes apart: the compound is rarer than either part."""
+    parts = decompound(word, stats)
+    if parts and stats.df.get(stem(word.lower()), 0) < min(stats.df.get(p, 0) for p in parts):
+        return parts
+    return ()
 
 
 def decompound(word: str, stats: TermStats | None) -> tuple[str, ...]:

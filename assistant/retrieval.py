@@ -177,7 +177,7 @@ class HybridRetriever:
         if index is None:
             return []
         allowed = {c.id for c in index.chunks if c.doc_hash in self._hashes and all(p(c) for p in predicates)}
-        return index.search(lexical_query(query), n, allowed)
+        return index.search(lexical_query(query, self.term_stats), n, allowed)
 
     def _fuse(self, dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]], mode: str) -> list[Passage]:
         if mode == "dense":

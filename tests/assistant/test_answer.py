@@ -202,3 +202,56 @@ def test_heading_words_count_for_the_sentences_below(fake_settings: Settings, se
     elsewhere = passage(make_chunk(PM, 41, "Annat", "Kommunerna deltog i arbetet med stort intresse för helheten."))
     settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
     assert "Sigtuna" in answer(settings, "Vilka kommuner deltog i Crimeproofing?", [elsewhere, under])
+
+
+def test_day_questions_prefer_a_full_date_and_match_compound_parts(fake_settings: Settings) -> None:
+    from assistant.question import TermStats
+    from assistant.text import stems
+
+    texts = [
+        "I regeringsuppdraget till Brå betonas samverkan med kommunerna under 2022.",
+        "Brå fick den 17 mars 2022 i uppdrag av regeringen att stödja kommunerna.",
+    ]
+    stats = TermStats(stems(t) for t in [*texts, *(c.text for c in pm_chunks())])
+    passages = [passage(make_chunk(PM, 20 + i, "A", t)) for i, t in enumerate(texts)]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    generator = ExtractiveGenerator(settings, stats=stats)
+    got = "".join(generator.stream("Vilket datum fick Brå regeringsuppdraget?", passages, "sv"))
+    assert "17 mars 2022" in got
+
+
+def test_period_questions_ask_for_time(fake_settings: Settings) -> None:
+    passages = [
+        passage(make_chunk(PM, 20, "A", "Arbetet i projektet pågick med stort engagemang hos alla parter.")),
+        passage(make_chunk(PM, 21, "B", "Projektet pågick från augusti 2022 till och med maj 2024.")),
+    ]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    assert "augusti 2022" in answer(settings, "Under vilken period pågick projektet?", passages)
+
+
+def test_a_footnote_can_define_but_a_bare_link_is_never_quoted(fake_settings: Settings) -> None:
+    text = (
+        "Sigtuna planerar utifrån ”BoTryggt 2030”². Det används vid planering av nya miljöer.\n"
+        "² BoTryggt 2030 är ett koncept för brottsförebyggande planering, framtaget av Tryggare Sverige. "
+        "Läs mer här: <https://botryggt.se/>"
+    )
+    got = answer(fake_settings, "Vad är BoTryggt 2030?", [passage(make_chunk(PM, 20, "A", text))])
+    assert "är ett koncept" in got and "²" not in got
+    assert "Läs mer" not in got
+
+
+def test_rare_words_among_the_candidates_single_out_the_answer(fake_settings: Settings) -> None:
+    from assistant.question import TermStats
+    from assistant.text import stems
+
+    texts = [
+        "Resultatet från den inledande CRM-mätningen användes som underlag i projektet.",
+        "Resultatet från de uppföljande CRM-mätningarna skilde sig från de första.",
+        "Ett externt företag genomförde ett antal strukturerade intervjuer i varje kommun.",
+    ]
+    stats = TermStats(stems(t) for t in [*texts, *(c.text for c in pm_chunks())])
+    passages = [passage(make_chunk(PM, 20 + i, "CRM", t)) for i, t in enumerate(texts)]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    generator = ExtractiveGenerator(settings, stats=stats)
+    got = "".join(generator.stream("Vem genomförde intervjuerna i CRM-mätningarna?", passages, "sv"))
+    assert "externt företag" in got

@@ -215,3 +215,21 @@ def test_reranker_reorders_and_its_dependency_is_optional(
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     with pytest.raises(MissingDependencyError, match="pip install"):
         retriever.retrieve("Crime proofing", 3)
+
+
+def test_compounds_split_into_parts_the_material_uses() -> None:
+    from assistant.question import TermStats, decompound, lexical_query, question_terms, text_stems
+    from assistant.text import stems
+
+    material = ["Brå fick i uppdrag av regeringen att stödja kommunerna.", "Enkäten fick många svar."]
+    stats = TermStats(stems(t) for t in material)
+    assert decompound("regeringsuppdraget", stats) == ("regering", "uppdrag")
+    assert decompound("enkätsvaren", stats) == ("enkät", "svar")
+    assert decompound("kommunerna", stats) == ()  # "kommun|erna": no known second part
+    assert decompound("regeringsuppdraget", None) == ()
+    term = question_terms("Vilket datum fick Brå regeringsuppdraget?", stats)[-1]
+    assert term.found_in(text_stems(material[0]))
+    assert not term.found_in(text_stems("Regeringen beslutade om kommunerna."))  # one part is not enough
+    assert "uppdrag" in stems(lexical_query("När kom regeringsuppdraget?", stats))
+    common = TermStats(stems(t) for t in [*material, "Regeringsuppdraget.", "Regeringsuppdraget gavs."])
+    assert "uppdrag" not in stems(lexical_query("När kom regeringsuppdraget?", common))  # the material says it so
