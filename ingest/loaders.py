@@ -8,7 +8,11 @@ Supported: PDF (pypdf, page by page), Markdown (headings, lists, tables and
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,6 +28,15 @@ _PAGE_MARKER = re.compile(r"^<!--\s*page:\s*(\d+)\s*-->$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+_PAGE_NUMBER = re.compile(r"^(?:(?:sida|page|s\.)\s*)?\d{1,3}(?:\s*(?:/|av|of)\s*\d{1,3})?$", re.IGNORECASE)
+_HYPHENATED = re.compile(r"[a-zåäöéü]{2}-$")  # "brotts-" / "förebyggande"
+_SENTENCE_END = (".", ":", "!", "?")
+# A line ending in one of these is a wrapped line of prose, not a heading.
+_TRAILING_WORDS = frozenset(
+    {"och", "att", "av", "för", "i", "med", "om", "på", "som", "till", "en", "ett", "den", "det", "de"}
+    | {"eller", "samt", "från", "vid", "är", "har"}
+)
+_KEEPS_HYPHEN = re.compile(r"^(?:och|eller|samt|som|till)\b")  # "brotts- och straffrätt"
 
 
 @dataclass
@@ -34,6 +47,7 @@ class Block:
     page: int | None = None
     level: int = 0
     group: int = 0  # blocks of one list or table share a group number
+    last_page: int | None = None  # set when the block runs over a page break
 
 
 @dataclass
@@ -106,6 +120,9 @@ def parse_markdown(text: str) -> tuple[str | None, list[Block], int | None]:
             continue
         if line.startswith("<!--"):
             continue
+        if raw[:1].isspace() and prev_kind == "list_item" and not paragraph:
+            blocks[-1].text = f"{blocks[-1].text} {_strip_emphasis(line)}"
+            continue
         if heading := _HEADING.match(line):
             flush()
             tracker.heading(len(heading.group(1)), _strip_emphasis(heading.group(2)))
@@ -163,50 +180,116 @@ def load_text(path: Path, data: bytes) -> LoadedDocument:
 
 def load_pdf(path: Path, data: bytes) -> LoadedDocument:
     """PDF page by page; short title-like lines become headings of the current section."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if not data:
+    if not data.strip():
         raise IngestError(path, "empty file: nothing to ingest")
     try:
-        import io
-
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise IngestError(path, "encrypted (password-protected) PDF; save an unprotected copy and ingest that")
-        texts = [(page.extract_text() or "") for page in reader.pages]
-        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+        with _quiet_pypdf():
+            texts, meta_title = _read_pdf(path, data)
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as exc:
-        raise IngestError(path, f"corrupt or truncated PDF ({exc.__class__.__name__}: {exc})") from exc
+    except Exception as exc:  # pypdf raises many exception types on damaged files
+        raise IngestError(path, f"corrupt or truncated PDF ({exc.__class__.__name__}: {_one_line(exc)})") from exc
     blocks = _pdf_blocks(texts)
-    if not any(b.text.strip() for b in blocks):
+    if not any(b.kind != "heading" and b.text.strip() for b in blocks):
         raise IngestError(path, "PDF has no extractable text (scanned images?); run OCR first")
     return LoadedDocument(path, meta_title.strip() or path.stem, blocks, file_hash(data), pages=len(texts))
 
 
+def _read_pdf(path: Path, data: bytes) -> tuple[list[str], str]:
+    """Text of every page and the metadata title; opens PDFs that need no password."""
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except DependencyError as exc:
+            raise IngestError(path, f"encrypted PDF that needs an extra package to open: {_one_line(exc)}") from exc
+        if not opened:
+            raise IngestError(path, "encrypted (password-protected) PDF; save an unprotected copy and ingest that")
+    texts = [page.extract_text() or "" for page in reader.pages]
+    title = str(reader.metadata.title or "") if reader.metadata else ""
+    return texts, title
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs warnings about damaged files; the error we raise says it in one line."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or "no details"
+
+
 def _pdf_blocks(page_texts: list[str]) -> list[Block]:
+    """Blocks of extracted page texts. A paragraph ends at a blank line, or at a sentence end
+    at the end of a line when the next line does not go on in lower case; so a sentence
+    running over a line or a page break stays whole (and keeps the page it starts on)."""
     tracker = _SectionTracker()
     blocks: list[Block] = []
-    for number, text in enumerate(page_texts, start=1):
-        paragraph: list[str] = []
-        for line in text.splitlines() + [""]:
-            line = " ".join(line.split())
-            if _looks_like_heading(line) and not paragraph:
-                tracker.heading(2, line)
-                blocks.append(Block("heading", line, tracker.path, number, 2))
-                continue
-            if line:
-                paragraph.append(line)
-            if paragraph and (not line or line.endswith((".", ":", "!", "?"))):
-                blocks.append(Block("paragraph", " ".join(paragraph), tracker.path, number))
-                paragraph = []
+    lines = [(number, line) for number, text in enumerate(page_texts, start=1) for line in _page_lines(text)]
+    paragraph: list[str] = []
+    start = 1
+
+    def close(page: int) -> None:
+        if paragraph:
+            last = page if page != start else None
+            blocks.append(Block("paragraph", " ".join(paragraph), tracker.path, start, last_page=last))
+            paragraph.clear()
+
+    for i, (page, line) in enumerate(lines):
+        next_page, following = lines[i + 1] if i + 1 < len(lines) else (page + 1, "")
+        goes_on = following[:1].islower()
+        if not line:
+            close(page)
+        elif not paragraph and not goes_on and _looks_like_heading(line):
+            tracker.heading(2, line)
+            blocks.append(Block("heading", line, tracker.path, page, 2))
+        else:
+            if not paragraph:
+                start = page
+            _append_line(paragraph, line)
+            if not goes_on and (line.endswith(_SENTENCE_END) or next_page != page):
+                close(page)
     return blocks
 
 
+def _page_lines(text: str) -> list[str]:
+    """Whitespace-folded lines of one page without page numbers and edge blank lines."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if not _PAGE_NUMBER.match(line)]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _append_line(paragraph: list[str], line: str) -> None:
+    """Add a line to a paragraph, joining a word hyphenated over the line break."""
+    if paragraph and _HYPHENATED.search(paragraph[-1]) and line[:1].islower() and not _KEEPS_HYPHEN.match(line):
+        paragraph[-1] = paragraph[-1][:-1] + line
+    else:
+        paragraph.append(line)
+
+
 def _looks_like_heading(line: str) -> bool:
-    return 0 < len(line.split()) <= 8 and line[:1].isupper() and not line.endswith((".", ",", ";", ":"))
+    """A short line that starts in upper case and does not end like prose does."""
+    words = line.split()
+    return (
+        0 < len(words) <= 8
+        and line[:1].isupper()
+        and not line.endswith((".", ",", ";", ":"))
+        and words[-1].lower() not in _TRAILING_WORDS
+    )
 
 
 def _require_text(path: Path, blocks: list[Block]) -> None:

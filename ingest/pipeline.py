@@ -24,9 +24,10 @@ from assistant.store import ChromaStore
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
-from ingest.manifest import MANIFEST_NAME, metadata_for
+from ingest.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
+RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
 Status = Literal["added", "updated", "unchanged", "removed", "failed"]
 
 
@@ -73,18 +74,37 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     """Files to ingest (directories walked), plus failures for paths that do not exist."""
     files: list[Path] = []
     missing: list[FileResult] = []
-    wanted = {*DOCUMENT_SUFFIXES, *RECORDS_SUFFIXES}
     for path in paths:
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                hidden = any(part.startswith((".", "_")) for part in f.relative_to(path).parts)
-                if f.is_file() and not hidden and f.suffix.lower() in wanted and f.name != MANIFEST_NAME:
-                    files.append(f)
+            files.extend(f for f in sorted(path.rglob("*")) if _wanted(f, path))
         elif path.exists():
             files.append(path)
         else:
             missing.append(FileResult(str(path), "failed", error="no such file or directory"))
-    return files, missing
+    return _unique(files), missing
+
+
+def _wanted(file: Path, root: Path) -> bool:
+    """Whether a folder walk ingests `file`: supported, not hidden, not the manifest, and in
+    a `records/` folder only records files (the vocabulary's word lists are not documents)."""
+    parts = file.relative_to(root).parts
+    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
+        return False
+    suffix = file.suffix.lower()
+    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
+        return suffix in RECORDS_SUFFIXES
+    return suffix in DOCUMENT_SUFFIXES or suffix in RECORDS_SUFFIXES
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    """Files in order, each once (a file named twice, or also inside a named folder)."""
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            out.append(f)
+    return out
 
 
 class Ingestor:
@@ -115,12 +135,14 @@ class Ingestor:
         started = time.perf_counter()
         if rebuild:
             self.store.reset()
-            self.registry.clear()
+            for info in self.registry.all():  # records are not in the vector index: they stay
+                if info.kind == "document":
+                    self.registry.remove(info.doc_id)
         else:
             self.store.collection(create=True)  # fails early on an embedder mismatch
         files, results = expand_paths(paths)
         pending: list[_Pending] = []
-        seen: set[str] = set()
+        seen: dict[str, Path] = {}  # document id -> the file that claimed it in this run
         for path in files:
             try:
                 if path.suffix.lower() in RECORDS_SUFFIXES:
@@ -135,7 +157,8 @@ class Ingestor:
                 results.append(FileResult(str(path), "failed", error=_reason(exc)))
         results.extend(self._write_documents(pending))
         if prune:
-            results.extend(self._prune(paths, seen))
+            failed = {str(Path(r.path).resolve()) for r in results if r.status == "failed"}
+            results.extend(self._prune(paths, set(seen), failed))
         changed = any(r.status in ("added", "updated", "removed") for r in results)
         if changed or rebuild or LexicalIndex.load(self.settings.lexical_path) is None:
             self.rebuild_lexical()
@@ -157,19 +180,21 @@ class Ingestor:
         LexicalIndex(chunks, self.registry.stamp()).save(self.settings.lexical_path)
 
     # -- documents --------------------------------------------------------------------------
-    def _doc_hash(self, raw_hash: str) -> str:
-        recipe = f"{raw_hash}|{self.params}|{self.settings.embedder_id}|{CHUNKER_VERSION}"
+    def _doc_hash(self, raw_hash: str, meta: DocumentMeta) -> str:
+        """The version of a document: its bytes, its manifest entry and how it is indexed."""
+        recipe = f"{raw_hash}|{meta.model_dump_json()}|{self.params}|{self.settings.embedder_id}|{CHUNKER_VERSION}"
         return hashlib.sha256(recipe.encode()).hexdigest()[:32]
 
-    def _prepare_document(self, path: Path, seen: set[str]) -> _Pending | FileResult:
+    def _prepare_document(self, path: Path, seen: dict[str, Path]) -> _Pending | FileResult:
         meta = metadata_for(path)
         if path.suffix.lower() not in DOCUMENT_SUFFIXES:
             load_document(path)  # raises the unsupported-type error
-        seen.add(meta.id)
+        _claim(seen, meta.id, path)
         raw = path.read_bytes()
-        doc_hash = self._doc_hash(hashlib.sha256(raw).hexdigest())
+        doc_hash = self._doc_hash(hashlib.sha256(raw).hexdigest(), meta)
         existing = self.registry.get(meta.id)
-        if existing and existing.doc_hash == doc_hash:
+        if existing and existing.doc_hash == doc_hash and self.store.count(meta.id) == existing.chunk_count:
+            self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", meta.id, existing.chunk_count, existing.pages)
         doc = load_document(path)
         chunks = chunk_document(doc, meta.id, meta.type, doc_hash, self.params, self.tagger)
@@ -189,15 +214,22 @@ class Ingestor:
             chunk.title = info.title
         return _Pending(path, info, chunks, "updated" if existing else "added")
 
+    def _follow_move(self, info: DocumentInfo, path: Path) -> None:
+        """An unchanged file found at a new place: remember where it is (for --prune)."""
+        source = str(path.resolve())
+        if info.source_path != source:
+            self.registry.put(info.model_copy(update={"source_path": source}))
+
     def _write_documents(self, pending: list[_Pending]) -> list[FileResult]:
         results = []
         for item in pending:
             try:
                 vectors = self._embed(item.chunks)
                 self.store.add(item.chunks, vectors)
-            except Exception as exc:  # noqa: BLE001 - any failure must leave the store as it was
+            except Exception as exc:  # any failure must leave the store as it was
                 self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
-                results.append(FileResult(str(item.path), "failed", item.info.doc_id, error=f"could not index: {exc}"))
+                reason = "could not index: " + " ".join(str(exc).split())
+                results.append(FileResult(str(item.path), "failed", item.info.doc_id, error=reason))
                 continue
             self.registry.put(item.info)  # the switch readers see
             self.store.delete_stale(item.info.doc_id, keep_hash=item.info.doc_hash)
@@ -220,24 +252,25 @@ class Ingestor:
 
     # -- records ----------------------------------------------------------------------------
     @property
-    def records(self):  # noqa: ANN201
+    def records(self):  # the records store (assistant.records), made on first use
         if self._records is None:
             if self._records_factory is None:
                 raise IngestError("records", "no records database configured")
             self._records = self._records_factory()
         return self._records
 
-    def _ingest_records(self, path: Path, seen: set[str]) -> FileResult:
+    def _ingest_records(self, path: Path, seen: dict[str, Path]) -> FileResult:
         from ingest.records_schema import RECORD_FILES, read_records_file
 
         if path.stem not in RECORD_FILES:
             known = ", ".join(f"{k}.csv" for k in sorted(RECORD_FILES))
             raise IngestError(path, f"unknown records file '{path.name}'; records files are: {known}")
         doc_id = f"records:{path.stem}"
-        seen.add(doc_id)
+        _claim(seen, doc_id, path)
         doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
         existing = self.registry.get(doc_id)
         if existing and existing.doc_hash == doc_hash:
+            self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", doc_id, existing.chunk_count)
         rows = read_records_file(path)  # validates every row before anything is written
         self.records.replace_file(path.stem, rows, str(path.name))
@@ -256,13 +289,15 @@ class Ingestor:
         return FileResult(str(path), "updated" if existing else "added", doc_id, len(rows))
 
     # -- pruning ----------------------------------------------------------------------------
-    def _prune(self, paths: Sequence[Path], seen: set[str]) -> list[FileResult]:
+    def _prune(self, paths: Sequence[Path], seen: set[str], failed: set[str]) -> list[FileResult]:
+        """Drop documents whose files are gone; never one whose file just failed to ingest."""
         roots = [p.resolve() for p in paths if p.is_dir()]
         removed = []
         for info in self.registry.all():
             source = Path(info.source_path)
             under_root = any(source.is_relative_to(root) for root in roots)
-            if info.doc_id not in seen and (under_root or not source.exists()):
+            gone = info.doc_id not in seen and info.source_path not in failed
+            if gone and (under_root or not source.exists()):
                 self._drop(info)
                 removed.append(FileResult(info.source_path, "removed", info.doc_id))
         return removed
@@ -274,5 +309,17 @@ class Ingestor:
         self.store.delete_stale(info.doc_id, keep_hash=None)
 
 
+def _claim(seen: dict[str, Path], doc_id: str, path: Path) -> None:
+    """Register that `path` provides `doc_id` in this run; two files cannot share an id."""
+    other = seen.get(doc_id)
+    if other is not None and other.resolve() != path.resolve():
+        raise IngestError(
+            path, f"document id '{doc_id}' is already used by {other}; give one of them another id in manifest.yaml"
+        )
+    seen[doc_id] = path
+
+
 def _reason(exc: MetodstodError) -> str:
-    return exc.reason if isinstance(exc, IngestError) else str(exc)
+    """The error as one line (the CLI prints one line per failed file)."""
+    text = exc.reason if isinstance(exc, IngestError) else str(exc)
+    return " ".join(text.split())
