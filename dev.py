@@ -26,7 +26,7 @@ APT_PACKAGES = {"chromium": "/usr/bin/chromium", "postgresql": "/usr/lib/postgre
 
 def sh(*cmd: str, **kw: object) -> None:
     print("+", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True, **kw)  # noqa: S603
+    subprocess.run(cmd, check=True, **kw)
 
 
 def ensure_venv(extras: str) -> None:
@@ -72,7 +72,7 @@ def cmd_run(args: list[str]) -> int:
 def cmd_test(args: list[str]) -> int:
     ensure_venv("dev")
     ensure_system_packages()
-    result = subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT)  # noqa: S603
+    result = subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT)
     return result.returncode
 
 

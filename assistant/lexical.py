@@ -8,7 +8,6 @@ the corpus changes and written atomically: a new folder, then the CURRENT pointe
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ def index_text(chunk: Chunk) -> str:
 
 
 class LexicalIndex:
-    def __init__(self, chunks: Sequence[Chunk], stamp: str, bm25=None) -> None:  # noqa: ANN001
+    def __init__(self, chunks: Sequence[Chunk], stamp: str, bm25=None) -> None:
         self.chunks = list(chunks)
         self.stamp = stamp
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
@@ -36,7 +35,7 @@ class LexicalIndex:
         self._bm25 = bm25 if bm25 is not None else self._build(self.chunks)
 
     @staticmethod
-    def _build(chunks: Sequence[Chunk]):  # noqa: ANN205
+    def _build(chunks: Sequence[Chunk]):
         import bm25s
 
         bm25 = bm25s.BM25()

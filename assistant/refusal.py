@@ -55,7 +55,10 @@ class Support:
 
 
 def _coverage(
-    terms: Sequence[Term], passage: Passage, weight: Callable[[str], float], known: Callable[[Term], float] | None = None
+    terms: Sequence[Term],
+    passage: Passage,
+    weight: Callable[[str], float],
+    known: Callable[[Term], float] | None = None,
 ) -> tuple[float, list[str]]:
     """Weighted share of the question's terms found in the passage (and its context).
 

@@ -24,7 +24,7 @@ class ChromaStore:
 
     # -- connection -------------------------------------------------------------------------
     @property
-    def client(self):  # noqa: ANN201 - chromadb client types are internal
+    def client(self):
         if self._client is None:
             import chromadb
 
@@ -43,7 +43,7 @@ class ChromaStore:
     def exists(self) -> bool:
         return self.settings.collection in {c.name for c in self.client.list_collections()}
 
-    def collection(self, create: bool = False):  # noqa: ANN201
+    def collection(self, create: bool = False):
         """The collection, checked against the configured embedder."""
         if self._collection is None:
             name = self.settings.collection
@@ -131,7 +131,9 @@ class ChromaStore:
         if not hashes or not self.exists():
             return []
         got = self.collection().get(where={"doc_hash": {"$in": hashes}}, include=["documents", "metadatas"])
-        chunks = [Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+        chunks = [
+            Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
         return sorted(chunks, key=lambda c: (c.doc_id, c.position))
 
     def count(self, doc_id: str | None = None) -> int:

@@ -13,7 +13,21 @@ from functools import lru_cache
 
 _WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\[]?[A-ZÅÄÖ0-9])")
-_ABBREVIATIONS = ("bl.a.", "t.ex.", "bl. a.", "dvs.", "m.fl.", "inkl.", "osv.", "ca.", "s.k.", "fr.o.m.", "t.o.m.", "e.g.", "i.e.")
+_ABBREVIATIONS = (
+    "bl.a.",
+    "t.ex.",
+    "bl. a.",
+    "dvs.",
+    "m.fl.",
+    "inkl.",
+    "osv.",
+    "ca.",
+    "s.k.",
+    "fr.o.m.",
+    "t.o.m.",
+    "e.g.",
+    "i.e.",
+)
 
 SWEDISH_STOPWORDS: frozenset[str] = frozenset(
     """
@@ -48,7 +62,7 @@ _COMPOUND_PARTS: tuple[str, ...] = (
 _stemmer = None
 
 
-def _get_stemmer():  # noqa: ANN202 - snowballstemmer has no type hints
+def _get_stemmer():
     global _stemmer
     if _stemmer is None:
         import snowballstemmer

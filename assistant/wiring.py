@@ -42,7 +42,7 @@ def build_registry(settings: Settings) -> DocumentRegistry:
     return DocumentRegistry(settings.records_url)
 
 
-def build_records(settings: Settings):  # noqa: ANN201
+def build_records(settings: Settings):
     from assistant.records import SqlRecordStore
 
     store = SqlRecordStore(settings.records_url)
@@ -85,13 +85,13 @@ def build_ingestor(settings: Settings, progress: Callable[[int], object] | None 
 GENERATORS = ("extractive", "llamacpp", "openai", "ollama")
 
 
-def build_retriever(settings: Settings):  # noqa: ANN201
+def build_retriever(settings: Settings):
     from assistant.retrieval import HybridRetriever
 
     return HybridRetriever(settings, build_store(settings), build_embedder(settings), build_registry(settings))
 
 
-def build_generator(settings: Settings, retriever=None) -> Generator:  # noqa: ANN001
+def build_generator(settings: Settings, retriever=None) -> Generator:
     """The configured answer writer; LLM generators load their model lazily, once."""
     name = settings.generator
     if name == "extractive":
@@ -110,7 +110,7 @@ def build_generator(settings: Settings, retriever=None) -> Generator:  # noqa: A
     return getattr(generators, factories[name])(settings)
 
 
-def build_router_and_lookup(settings: Settings):  # noqa: ANN201
+def build_router_and_lookup(settings: Settings):
     """Router and lookup answerer over the records, or (None, None) when no vocabulary ships."""
     vocabulary_path = settings.corpus_dir / "records" / "vocabulary.yaml"
     if not vocabulary_path.exists():
@@ -122,7 +122,7 @@ def build_router_and_lookup(settings: Settings):  # noqa: ANN201
     return build_router(settings, probe=lookup.has_rows), lookup
 
 
-def build_assistant(settings: Settings):  # noqa: ANN201
+def build_assistant(settings: Settings):
     """Everything `ask`, the web app and evals need, built once (models load here or lazily once)."""
     from assistant.rag import RagAnswerer
     from assistant.service import Assistant

@@ -36,7 +36,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 
 
 @pytest.fixture
-def fake_settings(tmp_path: Path):  # noqa: ANN201
+def fake_settings(tmp_path: Path):
     """Settings with the hash-seeded fake embedder and data under tmp_path."""
     from assistant.settings import Settings
 

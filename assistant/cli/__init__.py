@@ -9,10 +9,9 @@ import sys
 
 import typer
 
-from assistant.cli.common import app, run_cli
-
 # Command modules register their commands on import.
-from assistant.cli import config_cmd, ingest_cmd  # noqa: E402,F401
+from assistant.cli import config_cmd, ingest_cmd  # noqa: F401
+from assistant.cli.common import app, run_cli
 
 for _optional in ("ask_cmd", "lookup_cmd", "eval_cmd", "serve_cmd", "feedback_cmd"):
     try:

@@ -94,7 +94,7 @@ def ask(
     print_answer(final, sys.stdout, streamed=True)
 
 
-def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> None:  # noqa: ANN001
+def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> None:
     failed = 0
     for item in items:
         try:
