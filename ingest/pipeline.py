@@ -26,6 +26,7 @@ from ingest.chunking import ChunkParams, Tagger, chunk_document
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
 from ingest.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 
+RECORDS_PREFIX = "records:"
 CHUNKER_VERSION = "4"
 RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
 Status = Literal["added", "updated", "unchanged", "removed", "failed"]
@@ -55,7 +56,16 @@ class IngestReport:
 
     @property
     def chunks(self) -> int:
-        return sum(r.chunks for r in self.results if r.status in ("added", "updated"))
+        """Chunks written for added or updated documents."""
+        return sum(r.chunks for r in self._written() if not r.doc_id.startswith(RECORDS_PREFIX))
+
+    @property
+    def rows(self) -> int:
+        """Records rows loaded from added or updated records files."""
+        return sum(r.chunks for r in self._written() if r.doc_id.startswith(RECORDS_PREFIX))
+
+    def _written(self) -> list[FileResult]:
+        return [r for r in self.results if r.status in ("added", "updated")]
 
     @property
     def pages(self) -> int:
@@ -265,7 +275,7 @@ class Ingestor:
         if path.stem not in RECORD_FILES:
             known = ", ".join(f"{k}.csv" for k in sorted(RECORD_FILES))
             raise IngestError(path, f"unknown records file '{path.name}'; records files are: {known}")
-        doc_id = f"records:{path.stem}"
+        doc_id = f"{RECORDS_PREFIX}{path.stem}"
         _claim(seen, doc_id, path)
         doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
         existing = self.registry.get(doc_id)
@@ -304,7 +314,7 @@ class Ingestor:
 
     def _drop(self, info: DocumentInfo) -> None:
         if info.kind == "records":
-            self.records.replace_file(info.doc_id.removeprefix("records:"), [], Path(info.source_path).name)
+            self.records.replace_file(info.doc_id.removeprefix(RECORDS_PREFIX), [], Path(info.source_path).name)
         self.registry.remove(info.doc_id)
         self.store.delete_stale(info.doc_id, keep_hash=None)
 

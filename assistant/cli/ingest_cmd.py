@@ -34,11 +34,12 @@ def ingest(
     for failure in report.failed:
         typer.echo(f"Fel: {failure.path}: {failure.error}", err=True)
     table = Table(title="Ingest")
-    for column in ("added", "updated", "unchanged", "removed", "failed", "chunks", "seconds"):
+    for column in ("added", "updated", "unchanged", "removed", "failed", "chunks", "rows", "seconds"):
         table.add_column(column, justify="right")
     table.add_row(
         *(str(report.count(s)) for s in ("added", "updated", "unchanged", "removed", "failed")),
         str(report.chunks),
+        str(report.rows),
         f"{report.seconds:.1f}",
     )
     console.print(table)

@@ -180,7 +180,7 @@ def test_ingest_twice_same_chunks_second_run_unchanged(data_dir: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Bäddar in" in first.stderr  # the progress bar
     table = summary(first.stdout)
-    assert set(table) == {"added", "updated", "unchanged", "removed", "failed", "chunks", "seconds"}
+    assert set(table) == {"added", "updated", "unchanged", "removed", "failed", "chunks", "rows", "seconds"}
     assert table["added"] == "1"
     chunks = int(table["chunks"])
     ids_first, rows_first = snapshot(data_dir)
