@@ -7,21 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from evals.gates import label
+from evals.metrics import QUALITY_KEYS
 
-OVERVIEW_KEYS = (
-    "hit_at_1",
-    "hit_at_3",
-    "hit_at_5",
-    "mrr",
-    "ndcg_at_5",
-    "fact_recall",
-    "exact",
-    "citation_precision",
-    "citation_coverage",
-    "refusal_precision",
-    "refusal_recall",
-    "route_accuracy",
-)
+OVERVIEW_KEYS = tuple(k for k in QUALITY_KEYS if k != "refusal_f1")
 COMPARISON_KEYS = ("hit_at_5", "mrr", "exact", "citation_precision", "refusal_recall", "refusal_precision")
 TAG_KEYS = ("hit_at_5", "exact", "refusal_recall")
 

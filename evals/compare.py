@@ -8,28 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from evals.gates import LOWER_IS_BETTER, NEUTRAL, label
+from evals.metrics import QUALITY_KEYS
 from evals.rundir import RunData, load_run
 from evals.tables import Section, Table, excerpt, fmt, fmt_delta, to_markdown
 
-DELTA_KEYS = (
-    "n",
-    "hit_at_1",
-    "hit_at_3",
-    "hit_at_5",
-    "mrr",
-    "ndcg_at_5",
-    "fact_recall",
-    "exact",
-    "citation_precision",
-    "citation_coverage",
-    "refusal_precision",
-    "refusal_recall",
-    "refusal_f1",
-    "route_accuracy",
-    "latency_p50_ms",
-    "latency_p95_ms",
-    "answer_chars_p50",
-)
+DELTA_KEYS = ("n", *QUALITY_KEYS, "latency_p50_ms", "latency_p95_ms", "answer_chars_p50")
 FLIP_KINDS = ("exact", "refused", "hit@5")
 
 

@@ -335,3 +335,21 @@ def aggregate(
         "overall": summarize(results),
         "by_tag": {tag: summarize(groups[tag]) for tag in sorted(groups)},
     }
+
+
+# The quality metrics of a summary, in the order reports and comparisons show them.
+QUALITY_KEYS = (
+    "hit_at_1",
+    "hit_at_3",
+    "hit_at_5",
+    "mrr",
+    "ndcg_at_5",
+    "fact_recall",
+    "exact",
+    "citation_precision",
+    "citation_coverage",
+    "refusal_precision",
+    "refusal_recall",
+    "refusal_f1",
+    "route_accuracy",
+)

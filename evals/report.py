@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.gates import label
+from evals.metrics import QUALITY_KEYS
 from evals.rundir import RunData, baseline_dirs, load_run
 from evals.tables import Section, Table, excerpt, fmt, to_html, to_markdown
 
@@ -19,19 +20,7 @@ OVERALL_KEYS = (
     "n_answerable",
     "n_errors",
     "n_failed",
-    "hit_at_1",
-    "hit_at_3",
-    "hit_at_5",
-    "mrr",
-    "ndcg_at_5",
-    "fact_recall",
-    "exact",
-    "citation_precision",
-    "citation_coverage",
-    "refusal_precision",
-    "refusal_recall",
-    "refusal_f1",
-    "route_accuracy",
+    *QUALITY_KEYS,
     "latency_p50_ms",
     "latency_p95_ms",
     "latency_mean_ms",

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,67 +15,11 @@ RECORDS = REPO / "corpus" / "records"
 FIVE = {"Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje"}
 
 
-PG_URL_ENV = "METODSTOD_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://user@host/db (a scratch server)
-
-
-def _pg_bin(name: str) -> str | None:
-    if found := shutil.which(name):
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
-
-
-def _as_postgres_user(cmd: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: run it as the 'postgres' user then."""
-    if os.geteuid() != 0:
-        return cmd
-    if shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start a PostgreSQL server")
-    return ["runuser", "-u", "postgres", "--", *cmd]
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """Base URL of a PostgreSQL server: $METODSTOD_TEST_POSTGRES_URL, or a throwaway local cluster."""
-    if os.environ.get(PG_URL_ENV):
-        yield os.environ[PG_URL_ENV]
-        return
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL is not installed")
-    root = Path(tempfile.mkdtemp(prefix="pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, user="postgres")
-    data = root / "data"
-    run = {"check": True, "capture_output": True, "timeout": 120}
-    subprocess.run(_as_postgres_user([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]), **run)
-    options = f"-k {root} -p 5433 -c listen_addresses='' -c fsync=off"
-    start = [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
-    subprocess.run(_as_postgres_user(start), **run)
-    try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={root}&port=5433"
-    finally:
-        subprocess.run(_as_postgres_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), check=False)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _fresh_postgres_database(base_url: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"records_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'records.db'}"
-    return _fresh_postgres_database(request.getfixturevalue("postgres_server"))
+    return request.getfixturevalue("pg_database")  # a fresh database on the shared server (conftest)
 
 
 @pytest.fixture
