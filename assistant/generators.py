@@ -1,9 +1,11 @@
 """Language-model generators: a local GGUF model (llama.cpp), an OpenAI-compatible server, or Ollama.
 
 All three are a langchain chat model behind `LangChainGenerator`, which builds the Swedish
-prompt (`assistant.prompts`), streams the model's answer and strips leading whitespace.
-The model is created once per generator, on first use, never per question. Marker
-validation and citations happen in `assistant.rag`.
+prompt (`assistant.prompts`), streams the model's answer, strips leading whitespace and —
+unless `llm_add_missing_markers` is off — appends a marker to a finished sentence that has
+none when one passage clearly supports it (`assistant.attribution`). The model is created
+once per generator, on first use, never per question. Marker validation and citations
+happen in `assistant.rag`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from assistant.attribution import add_missing_markers
 from assistant.errors import ConfigError, GenerationError, MetodstodError, MissingDependencyError
 from assistant.prompts import (
     MESSAGE_OVERHEAD_TOKENS,
@@ -108,10 +111,16 @@ class LangChainGenerator:
 
     def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
         if self._lock is None:
-            yield from strip_leading(self._pieces(question, passages, language))
+            yield from self._answer(question, passages, language)
             return
         with self._lock:
-            yield from strip_leading(self._pieces(question, passages, language))
+            yield from self._answer(question, passages, language)
+
+    def _answer(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+        pieces = self._pieces(question, passages, language)
+        if self.settings.llm_add_missing_markers:  # small models forget a marker now and then
+            pieces = add_missing_markers(pieces, passages[: self.settings.llm_context_passages])
+        return strip_leading(pieces)
 
     def _pieces(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
         model = self.model

@@ -70,7 +70,11 @@ TokenCounter = Callable[[str], int]
 REWRITE_SYSTEM = """Du skriver om följdfrågor. Du får tidigare frågor i ett samtal och en ny fråga.
 Skriv om den nya frågan så att den går att förstå utan samtalet: ersätt ord som "det", "de", "där" och "dem" \
 med det de syftar på. Behåll frågans språk. Svara bara med den omskrivna frågan på en rad, utan förklaring.
-Om frågan redan går att förstå, skriv den oförändrad."""
+Exempel:
+Tidigare frågor:
+- Vad är EST?
+Ny fråga: Vilka deltog i det?
+Fristående fråga: Vilka deltog i EST?"""
 REWRITE_USER = "Tidigare frågor:\n{history}\n\nNy fråga: {question}\n\nFristående fråga:"
 REWRITE_HISTORY_TURNS = 3
 _REWRITE_PREFIX_RE = re.compile(r"^\s*(fristående fråga|omskriven fråga|standalone question|fråga)\s*:\s*", re.I)
@@ -274,12 +278,16 @@ def rewrite_messages(question: str, history: Sequence[str]) -> list[BaseMessage]
 
 
 def clean_rewrite(text: str, question: str) -> str:
-    """The first line of the model's answer without a label or quotes; "" when it is unusable."""
+    """The first line of the model's answer without a label or quotes; "" when unusable or unchanged."""
     line = next((ln for ln in text.strip().splitlines() if ln.strip()), "")
     line = _REWRITE_PREFIX_RE.sub("", line).strip().strip("\"'”“«»").strip()
-    if not line or len(line) > 3 * len(question) + 200:
-        return ""
+    if not line or len(line) > 3 * len(question) + 200 or _same(line, question):
+        return ""  # unusable or unchanged: the conversation's own rule decides
     return line
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()).rstrip("?. ") == " ".join(b.casefold().split()).rstrip("?. ")
 
 
 def message_text(content: Any) -> str:

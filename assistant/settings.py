@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     llm_prompt_tokens: int = Field(default=720, ge=200)  # budget of the whole prompt (system + sources + question)
     llm_passage_words: int = Field(default=50, ge=10)  # words quoted per passage on average (shared by relevance)
     llm_timeout_seconds: float = Field(default=120.0, gt=0)  # openai/ollama request timeout
+    llm_add_missing_markers: bool = True  # mark an unmarked sentence when one passage clearly supports it
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = "local-model"
     openai_api_key: str = "not-needed"

