@@ -84,14 +84,14 @@ def resolve(
     history = [h for h in history if h and h.strip()]
     if not history:
         return question
+    max_terms = settings.followup_max_terms if settings else _default("followup_max_terms")
+    turns = settings.followup_history_turns if settings else _default("followup_history_turns")
+    if not is_follow_up(question, max_terms):
+        return question  # a question of its own: no rewriting (a model call costs seconds)
     if rewriter is not None:
         rewritten = _rewrite(rewriter, question, history)
         if rewritten:
             return rewritten
-    max_terms = settings.followup_max_terms if settings else _default("followup_max_terms")
-    turns = settings.followup_history_turns if settings else _default("followup_history_turns")
-    if not is_follow_up(question, max_terms):
-        return question
     own = {stem(w) for w in words(question)}
     for depth in range(1, min(turns, len(history)) + 1):
         earlier = resolve(history[-depth], history[:-depth][-turns:], None, settings)

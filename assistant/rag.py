@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from assistant.citations import build_citations, build_sources, check_markers, renumber_stream
 from assistant.conversation import Rewriter, resolve
 from assistant.errors import InputError
+from assistant.prompts import is_no_answer
 from assistant.protocols import Generator, Retriever
 from assistant.question import TermStats, question_language
 from assistant.refusal import Support, assess, refusal_text
@@ -85,9 +86,9 @@ class RagAnswerer:
         yield from renumber_stream(tapped(), len(top))
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
-        if not text:
-            empty = ["empty_answer"]
-            yield self._result(question, refusal_text(language), passages, empty, support, timings, started, True)
+        if not text or is_no_answer(text):  # the model itself says the sources do not answer
+            reason = ["empty_answer"] if not text else ["model_declined"]
+            yield self._result(question, refusal_text(language), passages, reason, support, timings, started, True)
             return
         text, citations = build_citations(text, top)
         answer = self._result(question, text, passages, flags, support, timings, started)
