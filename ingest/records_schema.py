@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -57,19 +57,6 @@ KOMMUN_KODER: dict[str, str] = {
 }
 FORMATS: tuple[str, ...] = ("kunskapshöjande insats", "workshop", "nytt arbetssätt")
 KLASSER: tuple[str, ...] = ("särskilt utsatt område", "riskområde")
-KALLOR: tuple[str, ...] = ("bilaga2", "brödtext")
-UPPFOLJNINGAR: tuple[str, ...] = (
-    "crm_forsta",
-    "crm_uppfoljning",
-    "enkat",
-    "kvartalsrapport",
-    "deltagarenkat",
-    "kommunuppfoljning",
-    "resultat",
-    "plan",
-    "hinder",
-)
-
 Kommun = Literal["Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje"]
 Format = Literal["kunskapshöjande insats", "workshop", "nytt arbetssätt"]
 Klass = Literal["särskilt utsatt område", "riskområde"]
@@ -85,6 +72,8 @@ Uppfoljning = Literal[
     "plan",
     "hinder",
 ]
+KALLOR: tuple[str, ...] = get_args(Kalla)
+UPPFOLJNINGAR: tuple[str, ...] = get_args(Uppfoljning)
 
 
 def split_list(value: Any) -> Any:
