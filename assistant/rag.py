@@ -107,10 +107,10 @@ class RagAnswerer:
     def _checked(self, question: str) -> str:
         question = normalize(question or "")
         if not question:
-            raise InputError("The question is empty.")
+            raise InputError("Frågan är tom.")
         limit = self.settings.max_question_chars
         if len(question) > limit:
-            raise InputError(f"The question is too long ({len(question)} characters; at most {limit}).")
+            raise InputError(f"Frågan är för lång ({len(question)} tecken; högst {limit}).")
         return question
 
     def _with_context(self, passages: list[Passage]) -> list[Passage]:

@@ -43,10 +43,10 @@ class RagLike(Protocol):
 
 def validate_question(question: object, max_chars: int) -> str:
     if not isinstance(question, str) or not question.strip():
-        raise InputError("The question is empty. Write a question, e.g. 'Vad är Crime proofing?'")
+        raise InputError("Frågan är tom. Skriv en fråga, till exempel ”Vad är Crime proofing?”")
     text = " ".join(question.split())
     if len(text) > max_chars:
-        raise InputError(f"The question is {len(text)} characters long; the limit is {max_chars}. Shorten it.")
+        raise InputError(f"Frågan är {len(text)} tecken lång; gränsen är {max_chars} tecken. Korta ner den.")
     return text
 
 

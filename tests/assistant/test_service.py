@@ -1,0 +1,129 @@
+"""The assistant facade: validation, routing, merging records and retrieval answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.service import Assistant, merge_answers, validate_question
+from assistant.settings import Settings
+from assistant.types import Answer, Citation
+
+
+def _citation(n: int, text: str, chunk_id: str | None = None) -> Citation:
+    return Citation(n=n, doc_id="d", title="T", section="S", page=1, text=text, chunk_id=chunk_id)
+
+
+@dataclass
+class _Decision:
+    route: str
+    reason: str = "test"
+
+
+class _Router:
+    def __init__(self, route: str) -> None:
+        self.decision = _Decision(route)
+
+    def route(self, question: str, history: Sequence[str] = ()) -> _Decision:
+        return self.decision
+
+
+class _Lookup:
+    def __init__(self, refused: bool = False) -> None:
+        self.refused = refused
+
+    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
+        text = "Två rader: [1]" if not self.refused else "Malmö ingår inte i materialet. [1]"
+        return Answer(
+            question=question, text=text, citations=[_citation(1, "rad")], route="lookup", refused=self.refused
+        )
+
+
+class _Rag:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def stream(self, question: str, history: Sequence[str] = (), k=None, filters=None) -> Iterator[str | Answer]:
+        self.calls.append((question, list(history)))
+        yield "Prosa. [1]"
+        yield Answer(
+            question=question,
+            text="Prosa. [1]",
+            citations=[_citation(1, "prosa", "c1")],
+            sources=[_citation(1, "prosa", "c1")],
+            timings={"retrieve": 5.0, "generate": 1.0},
+        )
+
+    def sources(self, question: str, history: Sequence[str] = (), k=None, filters=None) -> list[Citation]:
+        return [_citation(1, "hittad", "c9")]
+
+
+def _assistant(route: str, refused: bool = False) -> tuple[Assistant, _Rag]:
+    rag = _Rag()
+    return Assistant(Settings(embedder="fake"), rag, _Router(route), _Lookup(refused)), rag
+
+
+@pytest.mark.parametrize("bad", ["", "   ", None])
+def test_empty_question_is_rejected(bad: object) -> None:
+    with pytest.raises(InputError, match="tom"):
+        validate_question(bad, 100)
+
+
+def test_too_long_question_names_the_limit() -> None:
+    with pytest.raises(InputError, match="gränsen är 10 tecken"):
+        validate_question("x" * 11, 10)
+
+
+def test_whitespace_is_folded() -> None:
+    assert validate_question("  Vad   är\nSSPF? ", 100) == "Vad är SSPF?"
+
+
+def test_merge_renumbers_the_second_answers_markers() -> None:
+    first = Answer(question="q", text="Lista [1]", citations=[_citation(1, "a")], route="lookup")
+    second = Answer(question="q", text="Förklaring [1] och [2]", citations=[_citation(1, "b"), _citation(2, "c")])
+    merged = merge_answers(first, second)
+    assert merged.text == "Lista [1]\n\nFörklaring [2] och [3]"
+    assert [c.n for c in merged.citations] == [1, 2, 3]
+    assert merged.route == "both"
+
+
+def test_merge_drops_a_refused_second_answer() -> None:
+    first = Answer(question="q", text="Lista [1]", citations=[_citation(1, "a")], route="lookup")
+    second = Answer(question="q", text="Det framgår inte.", refused=True)
+    merged = merge_answers(first, second)
+    assert merged.text == "Lista [1]" and len(merged.citations) == 1
+
+
+def test_rag_route_streams_pieces_then_the_answer_with_timings_and_config() -> None:
+    assistant, rag = _assistant("rag")
+    pieces = list(assistant.stream("Vad är SSPF?", ["Tidigare fråga"]))
+    assert pieces[0] == "Prosa. [1]"
+    final = pieces[-1]
+    assert isinstance(final, Answer) and final.route == "rag"
+    assert {"retrieve", "generate", "total"} <= set(final.timings)
+    assert final.config["embedder"] == "fake" and final.config["generator"] == "extractive"
+    assert rag.calls == [("Vad är SSPF?", ["Tidigare fråga"])]
+
+
+def test_lookup_route_offers_retrieved_sources_after_the_record_citations() -> None:
+    assistant, rag = _assistant("lookup")
+    answer = assistant.ask("Vilka aktiviteter genomförde Sigtuna?")
+    assert answer.route == "lookup" and answer.text == "Två rader: [1]"
+    assert [s.text for s in answer.sources] == ["rad", "hittad"]
+    assert rag.calls == []  # no generation for a records answer
+
+
+def test_both_route_combines_records_and_prose() -> None:
+    assistant, _ = _assistant("both")
+    answer = assistant.ask("Vad är Crime proofing och vilka kommuner använde det?")
+    assert answer.route == "both"
+    assert answer.text == "Två rader: [1]\n\nProsa. [2]"
+
+
+def test_refused_lookup_is_final() -> None:
+    assistant, rag = _assistant("both", refused=True)
+    answer = assistant.ask("Vilka aktiviteter genomförde Malmö?")
+    assert answer.refused and rag.calls == []
