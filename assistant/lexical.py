@@ -21,6 +21,13 @@ from assistant.types import Chunk
 POINTER = "CURRENT"
 
 
+def embed_text(chunk: Chunk, heading_parts: int = 2) -> str:
+    """What the dense embedder sees: the innermost headings and the text (each heading token
+    costs embedding time on every chunk; the outer ones say little the inner ones do not)."""
+    parts = chunk.section.split(" > ")[-heading_parts:] if chunk.section else []
+    return "\n".join([" > ".join(parts), chunk.text]) if parts else chunk.text
+
+
 def index_text(chunk: Chunk) -> str:
     """What both retrievers see of a chunk: its section path and its text."""
     return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import IngestError, MetodstodError
-from assistant.lexical import LexicalIndex, index_text
+from assistant.lexical import LexicalIndex, embed_text
 from assistant.protocols import Embedder
 from assistant.registry import DocumentInfo, DocumentRegistry
 from assistant.settings import Settings
@@ -255,7 +255,7 @@ class Ingestor:
         step = self.settings.embed_batch_size
         for i in range(0, len(chunks), step):
             batch = chunks[i : i + step]
-            vectors.extend(self.embedder.embed_documents([index_text(c) for c in batch]))
+            vectors.extend(self.embedder.embed_documents([embed_text(c) for c in batch]))
             if self.progress:
                 self.progress(len(batch))
         return vectors

@@ -165,3 +165,22 @@ def test_location_names_the_path_or_server(fake_settings: Settings) -> None:
     assert ChromaStore(fake_settings).location == str(fake_settings.data_dir / "chroma")
     server = fake_settings.model_copy(update={"chroma_server": "127.0.0.1:8123"})
     assert ChromaStore(server).location == "127.0.0.1:8123"
+
+
+def test_embed_text_keeps_the_two_innermost_headings() -> None:
+    from assistant.lexical import embed_text, index_text
+    from assistant.types import Chunk
+
+    chunk = Chunk(
+        id="d:1",
+        doc_id="d",
+        title="T",
+        doc_type="pm",
+        section="A > B > C",
+        position=0,
+        text="Texten.",
+        content_hash="h",
+    )
+    assert embed_text(chunk) == "B > C\nTexten."
+    assert index_text(chunk) == "A > B > C\nTexten."  # the lexical index keeps the whole path
+    assert embed_text(chunk.model_copy(update={"section": ""})) == "Texten."
