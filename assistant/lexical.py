@@ -8,10 +8,12 @@ the corpus changes and written atomically: a new folder, then the CURRENT pointe
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -19,6 +21,14 @@ from assistant.text import stems
 from assistant.types import Chunk
 
 POINTER = "CURRENT"
+
+
+def _bm25s() -> ModuleType:
+    """bm25s, imported lazily; it sets its own logger to DEBUG on import, which we undo."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def embed_text(chunk: Chunk, heading_parts: int = 2) -> str:
@@ -43,9 +53,7 @@ class LexicalIndex:
 
     @staticmethod
     def _build(chunks: Sequence[Chunk]):
-        import bm25s
-
-        bm25 = bm25s.BM25()
+        bm25 = _bm25s().BM25()
         corpus = [stems(index_text(c)) or ["<empty>"] for c in chunks] or [["<empty>"]]
         bm25.index(corpus, show_progress=False)
         return bm25
@@ -79,8 +87,7 @@ class LexicalIndex:
             return None
         folder = root / pointer.read_text(encoding="utf-8").strip()
         try:
-            import bm25s
-
+            bm25s = _bm25s()
             with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
                 chunks = [Chunk.model_validate_json(line) for line in fh if line.strip()]
             stamp = (folder / "stamp").read_text(encoding="utf-8")

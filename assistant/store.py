@@ -75,9 +75,13 @@ class ChromaStore:
         self._collection = None
 
     # -- writing ----------------------------------------------------------------------------
+    def _batch_size(self) -> int:
+        """Our configured batch size, never above what the Chroma server accepts."""
+        return min(self.settings.chroma_max_batch, self.client.get_max_batch_size())
+
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         collection = self.collection(create=True)
-        step = min(self.settings.chroma_max_batch, self.client.get_max_batch_size())
+        step = self._batch_size()
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
             collection.upsert(
@@ -96,7 +100,7 @@ class ChromaStore:
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
         ids = collection.get(where=where, include=[])["ids"]
-        step = self.client.get_max_batch_size()
+        step = self._batch_size()
         for i in range(0, len(ids), step):
             collection.delete(ids=ids[i : i + step])
         return len(ids)

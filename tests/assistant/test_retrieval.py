@@ -233,3 +233,14 @@ def test_compounds_split_into_parts_the_material_uses() -> None:
     assert "uppdrag" in stems(lexical_query("När kom regeringsuppdraget?", stats))
     common = TermStats(stems(t) for t in [*material, "Regeringsuppdraget.", "Regeringsuppdraget gavs."])
     assert "uppdrag" not in stems(lexical_query("När kom regeringsuppdraget?", common))  # the material says it so
+
+
+def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
+    import logging
+
+    from assistant.lexical import LexicalIndex
+    from tests.assistant.test_store import make_chunks
+
+    logging.getLogger("bm25s").setLevel(logging.DEBUG)  # what bm25s does to itself on import
+    LexicalIndex(make_chunks("a", "h" * 32, ["Trygghetsvandring i området."]), "stamp")
+    assert logging.getLogger("bm25s").getEffectiveLevel() >= logging.WARNING

@@ -118,7 +118,7 @@ def test_chunks_are_ordered_by_document_and_position(fake_settings: Settings) ->
     ]
 
 
-def test_upserts_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upserts_and_deletes_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     from chromadb.api.models.Collection import Collection
 
     sizes: list[int] = []
@@ -128,12 +128,23 @@ def test_upserts_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: 
         sizes.append(len(ids))
         real(self, ids=ids, **kw)
 
+    deleted: list[int] = []
+    real_delete = Collection.delete
+
+    def delete_spy(self: Collection, ids: list[str], **kw: object) -> None:
+        deleted.append(len(ids))
+        real_delete(self, ids=ids, **kw)
+
     monkeypatch.setattr(Collection, "upsert", spy)
+    monkeypatch.setattr(Collection, "delete", delete_spy)
     settings = fake_settings.model_copy(update={"chroma_max_batch": 4})
     store = ChromaStore(settings)
     add(store, make_chunks("a", "h" * 32, [f"Mening nummer {i} om trygghet." for i in range(11)]))
     assert sizes == [4, 4, 3]
     assert store.count() == 11
+    assert store.delete_stale("a", keep_hash=None) == 11
+    assert deleted == [4, 4, 3]
+    assert store.count() == 0
 
 
 def test_collection_records_the_embedder_and_rejects_another(fake_settings: Settings) -> None:
