@@ -28,7 +28,8 @@ QUESTION_FILLER: frozenset[str] = frozenset(
         "står", "stod", "menas", "betyder", "innebär", "innebar", "händer", "hände", "hänt", "sa", "sade",
         "säger", "sagt", "datum", "störst", "största", "vanligast", "ligger", "låg", "bakom", "ar", "e",
         "förkortningen", "förkortning", "förkortar", "date", "stand", "stands", "mean", "means", "meant",
-        "enligt", "according",
+        "enligt", "according", "kring", "angående", "beträffande", "gällande", "rörande",
+        "gör", "görs", "göra",
     ]
 )
 

@@ -9,6 +9,9 @@ Two signals, both must pass:
   (with its neighbouring context): a rare term of the question that no top passage
   contains ("invånare", "huvudstaden", "kostade") pulls coverage below the threshold.
 
+A third check asks whether those passages hold the kind of evidence the question demands (an
+amount of money, a comparison; see `demands`).
+
 The signals are returned so that `RagAnswerer` can expose them for calibration.
 """
 
@@ -17,9 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.demands import unmet_demand
 from assistant.lexical import index_text
-from assistant.question import Term, TermStats, question_terms, text_stems, untranslated_words
+from assistant.question import Term, TermStats, neutral_tokens, question_terms, text_stems, untranslated_words
 from assistant.settings import Settings
+from assistant.text import stems
 from assistant.types import Passage
 
 SIGNAL = "signal:"  # prefix of the calibration flags; a front end may hide them
@@ -123,4 +128,20 @@ def assess(
         return Support(True, dense, best)  # nothing to compare across languages: the dense score decides
     if not terms or best < settings.min_term_coverage:
         return Support(False, dense, best, tuple(missing), "low_coverage")
+    unmet = _unmet(question, passages[: settings.refusal_passages], stats)
+    if unmet:
+        return Support(False, dense, best, tuple(missing), unmet)
     return Support(True, dense, best, tuple(missing))
+
+
+def _unmet(question: str, passages: Sequence[Passage], stats: TermStats | None) -> str:
+    """Why the top passages, though on the topic, cannot answer: none of them mentions a name the
+    question asks about (and the material knows), or they lack the evidence the question demands."""
+    evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
+    names = [t for t in neutral_tokens(question) if not t.isdigit()]
+    known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
+    present = frozenset().union(*(text_stems(text) for text in evidence))
+    if known and not any(term.found_in(present) for term in known):
+        return "missing_name"
+    demand = unmet_demand(question, evidence, names)
+    return f"no_{demand}" if demand else ""

@@ -1,0 +1,62 @@
+"""What a question demands of its evidence, beyond sharing its words.
+
+Some questions are about the material's topics but ask for something it may not hold: an
+amount of money ("Hur mycket pengar fick ...?"), or a judgement between two things ("Är X
+bättre än Y?"). Passages on the topic score well on similarity and term coverage, so the
+refusal check also asks whether the top passages hold that kind of evidence at all: an amount
+with a currency, or a sentence that compares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.text import normalize, split_sentences
+
+_MONEY_QUESTION = re.compile(
+    r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|kostade|kostat|kostnad\w*|"
+    r"budget\w*|belopp\w*|how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost)|cost|costs|costed)\b"
+)
+_AMOUNT = re.compile(
+    r"\d[\d\s.,]*\s*(?:kr\b|kronor|sek\b|mnkr|tkr|miljon\w*|miljard\w*|euro|€|\$)"
+    r"|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|hundra|tusen)\s+(?:miljon\w*|miljard\w*|tusen)\s+kronor\b",
+    re.IGNORECASE,
+)
+_COMPARISON_QUESTION = re.compile(
+    r"\b(bättre|sämre|effektivare|mer\s+effektiv\w*|mindre\s+effektiv\w*|framgångsrikare|"
+    r"better|worse|more\s+effective|less\s+effective|more\s+successful)\b.*\b(än|than)\b"
+)
+_COMPARISON_EVIDENCE = re.compile(
+    r"\b(bättre|sämre|effektivare|mer\s+effektiv\w*|mindre\s+effektiv\w*|framgångsrikare|jämfört\s+med|"
+    r"i\s+jämförelse|jämförelse\s+mellan|better|worse|compared)\b",
+    re.IGNORECASE,
+)
+
+
+def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = ()) -> str:
+    """The kind of evidence the question needs and `evidence` lacks ("amount", "comparison"), or "".
+
+    The evidence must be one sentence that also names what the question names (`names`: its
+    names and acronyms, e.g. "Trollhättan", "CVE"): Brå's own budget does not say what a
+    municipality got, and a sentence on one method is no comparison with another.
+    """
+    lowered = normalize(question).lower()
+    sentences = [s for text in evidence for s in split_sentences(text)]
+    if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=1):
+        return "amount"
+    if _COMPARISON_QUESTION.search(lowered) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, needed=2):
+        return "comparison"
+    return ""
+
+
+def _any_about(sentences: Sequence[str], pattern: re.Pattern[str], names: Sequence[str], needed: int) -> bool:
+    """Whether a sentence matches `pattern` and mentions `needed` of `names` (all when fewer)."""
+    wanted = {n.lower() for n in names}
+    needed = min(needed, len(wanted))
+    for sentence in sentences:
+        if pattern.search(sentence):
+            lowered = sentence.lower()
+            if sum(name in lowered for name in wanted) >= needed:
+                return True
+    return False

@@ -1,0 +1,60 @@
+"""What a question demands of its evidence: an amount of money, a comparison, its names."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.demands import unmet_demand
+from assistant.refusal import assess
+from assistant.settings import Settings
+from tests.assistant.rag_fixtures import make_chunk, passage
+
+BUDGET = "För uppdragets genomförande erhöll Brå 3 miljoner kronor för år 2022."
+CVE = "Trollhättan planerar att fortsätta samarbetet med CVE och har fått medel från Brå för det."
+METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan skola, socialtjänst och polis."
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "names", "unmet"),
+    [
+        ("Hur mycket pengar fick Brå för uppdraget?", [BUDGET], ["Brå"], ""),
+        ("How much funding did Brå receive?", [BUDGET], ["Brå"], ""),
+        ("Hur mycket pengar fick Trollhättan för samarbetet med CVE?", [CVE], ["Trollhättan", "CVE"], "amount"),
+        # an amount about someone else is no answer either
+        ("Hur mycket pengar fick Trollhättan?", [CVE, BUDGET], ["Trollhättan"], "amount"),
+        ("Vad kostade projektet?", [BUDGET], [], ""),
+        ("Är Crime proofing en bättre metod än SSPF?", [METHOD], ["Crime", "SSPF"], "comparison"),
+        ("Är Crime proofing bättre än SSPF?", ["Crime proofing gav bättre resultat än SSPF."], ["Crime", "SSPF"], ""),
+        # a comparison of other things does not count
+        ("Is Crime proofing more effective than SSPF?", ["Skolan blev bättre än väntat."], ["Crime", "SSPF"], "comparison"),
+        ("Vad är Crime proofing?", [METHOD], ["Crime"], ""),
+    ],
+)
+def test_unmet_demand(question: str, evidence: list[str], names: list[str], unmet: str) -> None:
+    assert unmet_demand(question, evidence, names) == unmet
+
+
+def _assess(question: str, *texts: str, settings: Settings) -> tuple[bool, str]:
+    passages = [passage(make_chunk("pm", i, "Projektets genomförande", t, "h1", "pm")) for i, t in enumerate(texts)]
+    support = assess(question, passages, settings.model_copy(update={"min_dense_score": 0.0}))
+    return support.supported, support.reason
+
+
+def test_topic_passages_without_the_demanded_amount_are_refused(fake_settings: Settings) -> None:
+    question = "Hur mycket pengar fick Trollhättan för att fortsätta samarbetet med CVE?"
+    assert _assess(question, CVE, settings=fake_settings) == (False, "no_amount")
+    assert _assess(question, CVE.replace("medel", "2 miljoner kronor"), settings=fake_settings) == (True, "")
+
+
+def test_a_known_name_no_top_passage_mentions_is_refused(fake_settings: Settings) -> None:
+    from assistant.question import TermStats, text_stems
+
+    valsta = "Valsta i Sigtuna klassas som riskområde."
+    crime = "Brottsligheten i området har minskat enligt polisens bedömning de senaste åren."
+    stats = TermStats([text_stems(valsta), text_stems(crime)])
+    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    top = [passage(make_chunk("pm", 0, "Projektets genomförande", crime, "h1", "pm"))]
+    question = "Kommer brottsligheten i Valsta att minska de kommande åren?"
+    assert assess(question, top, settings, stats).reason == "missing_name"
+    top.append(passage(make_chunk("pm", 1, "Sigtuna", valsta, "h1", "pm")))
+    assert assess(question, top, settings, stats).reason != "missing_name"
