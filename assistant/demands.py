@@ -16,7 +16,7 @@ from assistant.text import normalize, split_sentences
 
 _MONEY_QUESTION = re.compile(
     r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|kostade|kostat|kostnad\w*|"
-    r"budget\w*|belopp\w*|how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost)|cost|costs|costed)\b"
+    r"budget\w*|belopp\w*|lön|löner|lönen|lönerna|arvode\w*|salary|salaries|how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost)|cost|costs|costed)\b"
 )
 _AMOUNT = re.compile(
     r"\d[\d\s.,]*\s*(?:kr\b|kronor|sek\b|mnkr|tkr|miljon\w*|miljard\w*|euro|€|\$)"

@@ -13,9 +13,11 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
    det?", "Varför skiljer sig CRM-resultaten ...") -> both.
 4. No list/count/result cue ("vilka", "hur många", "vad visade", "which", "how many")
    and fewer than two record entities -> rag.
-5. Records answer part, prose the rest -> both: free-text results ("Vad resulterade
+5. The only entity is a partner and the question has a topic of its own ("What did Brå
+   learn about the time frame?") -> rag: the records hold the partner's activities, not that.
+6. Records answer part, prose the rest -> both: free-text results ("Vad resulterade
    ..."), areas asked together with a method (the areas table has no method).
-6. Otherwise -> lookup.
+7. Otherwise -> lookup.
 
 Follow-up questions are parsed with the conversation: entities missing from "Och inom
 välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
@@ -97,6 +99,8 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
         asks = True
     if not asks and (len(query.anchors) < 2 or query.topic):
         return "rag", "no list, count or result cue (and not a bare list of entities)"
+    if query.topic and query.partner and set(query.anchors) == set(query.partner):
+        return "rag", "names only a partner, about a topic beyond its activities (\"Vad lärde sig Brå om ...?\")"
     if query.free_topic:
         if probe is None:
             return "both", "municipalities asked about a topic no entity names: records searched by its words"

@@ -23,6 +23,11 @@ CASES: list[tuple[str, list[str], str]] = [
     # list and count questions about record entities
     ("Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?", [], "lookup"),
     ("Vilka kommuner använde Crime proofing?", [], "lookup"),
+    # a partner alone: its activities are records, anything else about it is prose
+    ("Vilka aktiviteter genomfördes tillsammans med Brå?", [], "lookup"),
+    ("Vilka aktiviteter genomförde Sweco i projektet?", [], "lookup"),
+    ("What did Brå learn about the project's time frame?", [], "rag"),
+    ("Vilka nya kommuner får stöd från Brå från hösten 2024?", [], "rag"),
     ("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?", [], "lookup"),
     ("Vad visade den uppföljande CRM-mätningen för Trollhättan?", [], "lookup"),
     ("Vilka kommuner medverkade i projektet?", [], "lookup"),
