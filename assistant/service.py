@@ -126,14 +126,15 @@ class Assistant:
     def _with_sources(
         self, answer: Answer, question: str, history: Sequence[str], k: int | None, filters: dict | None
     ) -> Answer:
-        """A records answer also offers what retrieval finds, after the cited record passages."""
+        """A records answer also offers what retrieval finds: the retrieved passages in rank order
+        (the `sources` contract), then the cited record passages."""
         fetch = getattr(self.rag, "sources", None)
         if not callable(fetch):
             return answer
         retrieving = time.perf_counter()
         found = fetch(question, history, k, filters)
         timings = {**answer.timings, "retrieve": (time.perf_counter() - retrieving) * 1000}
-        return answer.model_copy(update={"sources": [*answer.citations, *found], "timings": timings})
+        return answer.model_copy(update={"sources": [*found, *answer.citations], "timings": timings})
 
     def _finish(self, answer: Answer, started: float) -> Answer:
         timings = dict(answer.timings)

@@ -108,11 +108,11 @@ def test_rag_route_streams_pieces_then_the_answer_with_timings_and_config() -> N
     assert rag.calls == [("Vad är SSPF?", ["Tidigare fråga"])]
 
 
-def test_lookup_route_offers_retrieved_sources_after_the_record_citations() -> None:
+def test_lookup_route_offers_retrieved_sources_in_rank_order_then_the_record_citations() -> None:
     assistant, rag = _assistant("lookup")
     answer = assistant.ask("Vilka aktiviteter genomförde Sigtuna?")
     assert answer.route == "lookup" and answer.text == "Två rader: [1]"
-    assert [s.text for s in answer.sources] == ["rad", "hittad"]
+    assert [s.text for s in answer.sources] == ["hittad", "rad"]  # the `sources` contract: retrieval first
     assert rag.calls == []  # no generation for a records answer
 
 
