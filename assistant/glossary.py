@@ -137,6 +137,8 @@ SV_SYNONYMS: dict[str, tuple[str, ...]] = {
     "gjordes": ("göra", "gjort", "genomfördes"),
     "fick": ("få", "fått", "erhöll"),
     "gick": ("gå", "gått"),
+    "pågick": ("pågå", "pågått", "startade", "avslutades"),  # how long it went on: when it began and ended
+    "pågått": ("pågå", "pågick", "startade", "avslutades"),
     "drog": ("dra", "dragit", "dras"),
     "drogs": ("dra", "dragits", "dras"),
     "valde": ("välja", "valt", "valdes"),

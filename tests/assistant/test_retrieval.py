@@ -244,3 +244,22 @@ def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
     logging.getLogger("bm25s").setLevel(logging.DEBUG)  # what bm25s does to itself on import
     LexicalIndex(make_chunks("a", "h" * 32, ["Trygghetsvandring i området."]), "stamp")
     assert logging.getLogger("bm25s").getEffectiveLevel() >= logging.WARNING
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "material"),
+    [
+        ("Under vilken period pågick projektet?", "pågick", "Projektet startade i augusti 2022 och avslutades i maj 2024."),
+        ("Vad kostade de lokala projektledarna?", "kostade", "Lokala projektledare, sammanlagt 2 miljoner kronor."),
+        ("Vilken lägesbild utgick urvalet från?", "utgick", "Urvalet gjordes med utgångspunkt i lägesbilden."),
+        ("Vilken lärdom drog Brå?", "drog", "Brå har dragit lärdomen att tiden var kort."),
+    ],
+)
+def test_question_words_the_material_puts_otherwise_are_matched(question: str, word: str, material: str) -> None:
+    from assistant.question import lexical_query, question_terms, text_stems
+    from assistant.text import stem
+
+    present = text_stems(material)
+    term = next(t for t in question_terms(question) if stem(word) in t)
+    assert term.found_in(present)
+    assert text_stems(lexical_query(question)) - text_stems(question) & present  # the lexical query says it too
