@@ -26,9 +26,19 @@ METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan 
         ("Är Crime proofing en bättre metod än SSPF?", [METHOD], ["Crime", "SSPF"], "comparison"),
         ("Är Crime proofing bättre än SSPF?", ["Crime proofing gav bättre resultat än SSPF."], ["Crime", "SSPF"], ""),
         # a comparison of other things does not count
-        ("Is Crime proofing more effective than SSPF?", ["Skolan blev bättre än väntat."], ["Crime", "SSPF"], "comparison"),
+        (
+            "Is Crime proofing more effective than SSPF?",
+            ["Skolan blev bättre än väntat."],
+            ["Crime", "SSPF"],
+            "comparison",
+        ),
         ("Vad är Crime proofing?", [METHOD], ["Crime"], ""),
-        ("Vilken lön har en SSPF-koordinator?", ["En SSPF-koordinator anställdes under hösten 2023."], ["SSPF"], "amount"),
+        (
+            "Vilken lön har en SSPF-koordinator?",
+            ["En SSPF-koordinator anställdes under hösten 2023."],
+            ["SSPF"],
+            "amount",
+        ),
     ],
 )
 def test_unmet_demand(question: str, evidence: list[str], names: list[str], unmet: str) -> None:

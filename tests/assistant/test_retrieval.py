@@ -249,7 +249,11 @@ def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
 @pytest.mark.parametrize(
     ("question", "word", "material"),
     [
-        ("Under vilken period pågick projektet?", "pågick", "Projektet startade i augusti 2022 och avslutades i maj 2024."),
+        (
+            "Under vilken period pågick projektet?",
+            "pågick",
+            "Projektet startade i augusti 2022 och avslutades i maj 2024.",
+        ),
         ("Vad kostade de lokala projektledarna?", "kostade", "Lokala projektledare, sammanlagt 2 miljoner kronor."),
         ("Vilken lägesbild utgick urvalet från?", "utgick", "Urvalet gjordes med utgångspunkt i lägesbilden."),
         ("Vilken lärdom drog Brå?", "drog", "Brå har dragit lärdomen att tiden var kort."),
