@@ -118,7 +118,12 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings()
     print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; data dir {settings.data_dir}")
-    real = measure_real(settings)
+    from assistant.errors import IndexMissingError
+
+    try:
+        real = measure_real(settings)
+    except IndexMissingError as exc:
+        raise SystemExit(f"{exc} (with the same METODSTOD_DATA_DIR)") from None
     print(line("1x retrieval", real["retrieve"]))
     print(line("1x end-to-end (extractive)", real["end_to_end"]))
     for scale in args.scales:
