@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from assistant.cli.common import app, settings_from
-from assistant.errors import InputError
+from assistant.errors import IndexMissingError, InputError
 
 if TYPE_CHECKING:
     from assistant.vocabulary import EntityKind, Vocabulary
     from ingest.records_schema import RecordRow
 
+NO_RECORDS = "No records are loaded yet. Load them first: run `metodstod ingest corpus/`"
 WHATS = ("activities", "methods", "areas", "outcomes", "municipalities")
 OUTPUTS = ("table", "csv", "json")
 # Which filters each --what accepts.
@@ -139,6 +140,8 @@ def _select(settings: Any, what: str, given: dict[str, list[str]]) -> list[Recor
     query.texts = [TextTerm((fold(t),), ("aktivitet",), t) for t in given["text"]]
     kinds = [_choice("--uppfoljning", v, UPPFOLJNINGAR) for v in given["uppfoljning"]]
     store = build_records(settings)
+    if not store.municipalities():
+        raise IndexMissingError(NO_RECORDS)
     if what == "outcomes":
         return [
             r

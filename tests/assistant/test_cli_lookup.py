@@ -123,3 +123,9 @@ def test_bad_values_fail_cleanly(cli_env: dict[str, str], args: list[str], expec
     assert done.returncode == 1
     assert expected in done.stderr and done.stderr.startswith("Fel: ")
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_before_any_ingest_it_says_to_ingest(tmp_path: Path) -> None:
+    done = run(_env(tmp_path, None), "--kommun", "Sigtuna")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "metodstod ingest corpus/" in done.stderr and "Traceback" not in done.stderr
