@@ -68,7 +68,7 @@ def build_tagger(settings: Settings) -> Callable[[str], tuple[list[str], list[st
     return tag
 
 
-def build_ingestor(settings: Settings, progress: Callable[[int], object] | None = None) -> Ingestor:
+def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | None = None) -> Ingestor:
     from ingest.pipeline import Ingestor
 
     return Ingestor(

@@ -126,7 +126,7 @@ class Ingestor:
         registry: DocumentRegistry,
         records_store_factory: Callable[[], object] | None = None,
         tagger: Tagger | None = None,
-        progress: Callable[[int], object] | None = None,
+        progress: Callable[[int, int], object] | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
@@ -232,9 +232,10 @@ class Ingestor:
 
     def _write_documents(self, pending: list[_Pending]) -> list[FileResult]:
         results = []
+        total = sum(len(item.chunks) for item in pending)
         for item in pending:
             try:
-                vectors = self._embed(item.chunks)
+                vectors = self._embed(item.chunks, total)
                 self.store.add(item.chunks, vectors)
             except Exception as exc:  # any failure must leave the store as it was
                 self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
@@ -250,14 +251,15 @@ class Ingestor:
         info = self.registry.get(doc_id)
         return info.doc_hash if info else None
 
-    def _embed(self, chunks: list[Chunk]) -> list[list[float]]:
+    def _embed(self, chunks: list[Chunk], total: int) -> list[list[float]]:
+        """Vectors of `chunks`; `progress(done, total)` after each batch (total: all chunks of the run)."""
         vectors: list[list[float]] = []
         step = self.settings.embed_batch_size
         for i in range(0, len(chunks), step):
             batch = chunks[i : i + step]
             vectors.extend(self.embedder.embed_documents([embed_text(c) for c in batch]))
             if self.progress:
-                self.progress(len(batch))
+                self.progress(len(batch), total)
         return vectors
 
     # -- records ----------------------------------------------------------------------------

@@ -24,12 +24,12 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Add or update documents and records in the index (incremental and idempotent)."""
-    from tqdm import tqdm
-
     settings = settings_from(embedder=embedder)
-    bar = tqdm(desc="Bäddar in", unit="chunk", disable=quiet, leave=False)
-    report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
-    bar.close()
+    bar = _ProgressBar(quiet)
+    try:
+        report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
+    finally:
+        bar.close()
     console = Console(stderr=False)
     for failure in report.failed:
         typer.echo(f"Fel: {failure.path}: {failure.error}", err=True)
@@ -65,3 +65,23 @@ def corpus_remove(doc_id: str = typer.Argument(..., help="Document id, see `meto
     """Remove one document (its chunks, or its records) from the index."""
     result = build_ingestor(settings_from()).remove(doc_id)
     typer.echo(f"Borttaget: {result.doc_id}")
+
+
+class _ProgressBar:
+    """A tqdm bar made when embedding starts, so it knows the total and never shows for a run
+    that embeds nothing (all unchanged, or a failure before any embedding)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self._bar = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc="Bäddar in", unit="chunk", disable=self.quiet, leave=False)
+        self._bar.update(done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -111,11 +111,12 @@ def test_report_counts_pages_chunks_and_time(fake_settings: Settings, corpus: Pa
 
 
 def test_progress_reports_every_embedded_chunk(fake_settings: Settings) -> None:
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []
     settings = fake_settings.model_copy(update={"embed_batch_size": 7})
-    report = make_ingestor(settings, progress=seen.append).run([PM])
-    assert sum(seen) == report.chunks
-    assert max(seen) <= 7
+    report = make_ingestor(settings, progress=lambda done, total: seen.append((done, total))).run([PM])
+    assert sum(done for done, _ in seen) == report.chunks
+    assert max(done for done, _ in seen) <= 7
+    assert {total for _, total in seen} == {report.chunks}  # the bar knows its total from the start
 
 
 # -- updates ----------------------------------------------------------------------------------
