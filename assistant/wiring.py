@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from assistant.protocols import Embedder, Generator
     from assistant.registry import DocumentRegistry
     from assistant.store import ChromaStore
+    from assistant.vocabulary import Vocabulary
     from ingest.pipeline import Ingestor
 
 
@@ -50,14 +51,20 @@ def build_records(settings: Settings):
     return store
 
 
-def build_tagger(settings: Settings) -> Callable[[str], tuple[list[str], list[str]]] | None:
-    """Tags chunks with the municipalities and focus areas they are about (for filters)."""
+def load_corpus_vocabulary(settings: Settings) -> Vocabulary | None:
+    """The vocabulary of the corpus (records/vocabulary.yaml), or None when none ships."""
     path = settings.corpus_dir / "records" / "vocabulary.yaml"
     if not path.exists():
         return None
     from assistant.vocabulary import load_vocabulary
 
-    vocabulary = load_vocabulary(path)
+    return load_vocabulary(path)
+
+
+def build_tagger(vocabulary: Vocabulary | None) -> Callable[[str], tuple[list[str], list[str]]] | None:
+    """Tags chunks with the municipalities and focus areas they are about (for filters)."""
+    if vocabulary is None:
+        return None
 
     def tag(text: str) -> tuple[list[str], list[str]]:
         found = vocabulary.find(text)
@@ -71,14 +78,16 @@ def build_tagger(settings: Settings) -> Callable[[str], tuple[list[str], list[st
 def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | None = None) -> Ingestor:
     from ingest.pipeline import Ingestor
 
+    vocabulary = load_corpus_vocabulary(settings)
     return Ingestor(
         settings,
         build_embedder(settings),
         build_store(settings),
         build_registry(settings),
         records_store_factory=lambda: build_records(settings),
-        tagger=build_tagger(settings),
+        tagger=build_tagger(vocabulary),
         progress=progress,
+        kommuner=sorted(vocabulary.kommuner) if vocabulary is not None else None,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -127,8 +127,10 @@ class Ingestor:
         records_store_factory: Callable[[], object] | None = None,
         tagger: Tagger | None = None,
         progress: Callable[[int, int], object] | None = None,
+        kommuner: Collection[str] | None = None,
     ) -> None:
         self.settings = settings
+        self.kommuner = kommuner  # municipalities records may name (the vocabulary's); None: any
         self.embedder = embedder
         self.store = store
         self.registry = registry
@@ -284,7 +286,7 @@ class Ingestor:
         if existing and existing.doc_hash == doc_hash:
             self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", doc_id, existing.chunk_count)
-        rows = read_records_file(path)  # validates every row before anything is written
+        rows = read_records_file(path, self.kommuner)  # validates every row before anything is written
         self.records.replace_file(path.stem, rows, str(path.name))
         self.registry.put(
             DocumentInfo(

@@ -28,15 +28,18 @@ Extraction conventions of activities.csv (the rows are read by hand from the PM)
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -46,18 +49,21 @@ from assistant.errors import RecordsFileError
 DEFAULT_DOC_ID = "slutrapport-suo-2024"
 LIST_SEPARATOR = ";"
 
-KOMMUNER: tuple[str, ...] = ("Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje")
-# Prefixes of activity ids, e.g. "lkp-1-01".
-KOMMUN_KODER: dict[str, str] = {
-    "Linköping": "lkp",
-    "Göteborg Sydväst": "gbg",
-    "Trollhättan": "thn",
-    "Sigtuna": "sig",
-    "Södertälje": "sod",
-}
+# The municipalities a records file may name come from the vocabulary (corpus/records/vocabulary.yaml,
+# see `read_records_file`), so that material about other municipalities needs data, not code.
 FORMATS: tuple[str, ...] = ("kunskapshöjande insats", "workshop", "nytt arbetssätt")
 KLASSER: tuple[str, ...] = ("särskilt utsatt område", "riskområde")
-Kommun = Literal["Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje"]
+KNOWN_KOMMUNER = "kommuner"  # validation-context key: the municipalities rows may name
+
+
+def _known_kommun(value: str, info: ValidationInfo) -> str:
+    known = (info.context or {}).get(KNOWN_KOMMUNER)
+    if known is not None and value not in known:
+        raise ValueError(f"unknown municipality {value!r} (vocabulary.yaml lists: {', '.join(sorted(known))})")
+    return value
+
+
+Kommun = Annotated[str, Field(min_length=1), AfterValidator(_known_kommun)]
 Format = Literal["kunskapshöjande insats", "workshop", "nytt arbetssätt"]
 Klass = Literal["särskilt utsatt område", "riskområde"]
 Kalla = Literal["bilaga2", "brödtext"]
@@ -156,11 +162,15 @@ class ActivityRow(RecordRow):
 
     @model_validator(mode="after")
     def _id_matches_row(self) -> ActivityRow:
-        prefix, focus = self.id.split("-")[:2]
-        if prefix != KOMMUN_KODER[self.kommun] or focus != str(self.fokusomrade):
-            expected = f"{KOMMUN_KODER[self.kommun]}-{self.fokusomrade}-NN"
-            raise ValueError(f"id {self.id!r} does not match kommun and fokusomrade (expected {expected})")
+        focus = self.id.split("-")[1]
+        if focus != str(self.fokusomrade):
+            raise ValueError(f"id {self.id!r} does not match fokusomrade (expected xxx-{self.fokusomrade}-NN)")
         return self
+
+    @property
+    def prefix(self) -> str:
+        """The municipality code of the id ("lkp" in "lkp-1-01"); one per municipality in a file."""
+        return self.id.split("-")[0]
 
 
 class MethodRow(RecordRow):
@@ -225,13 +235,17 @@ def _check_header(path: Path, header: list[str] | None, model: type[RecordRow]) 
         raise RecordsFileError(path, 1, f"missing column(s): {', '.join(missing)}")
 
 
-def read_records_file(path: Path) -> list[RecordRow]:
-    """Validate every row of ``path``; return them all or raise ``RecordsFileError``."""
+def read_records_file(path: Path, kommuner: Collection[str] | None = None) -> list[RecordRow]:
+    """Validate every row of ``path``; return them all or raise ``RecordsFileError``.
+
+    ``kommuner``: the municipalities rows may name (the vocabulary's); None accepts any name.
+    """
     path = Path(path)
     model = model_for(path)
+    context = {KNOWN_KOMMUNER: frozenset(kommuner)} if kommuner is not None else {}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows, errors = _read_rows(path, csv.DictReader(handle), model)
+            rows, errors = _read_rows(path, csv.DictReader(handle), model, context)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise RecordsFileError(path, 1, f"cannot read file: {exc}") from exc
     if errors:
@@ -242,11 +256,12 @@ def read_records_file(path: Path) -> list[RecordRow]:
 
 
 def _read_rows(
-    path: Path, reader: csv.DictReader, model: type[RecordRow]
+    path: Path, reader: csv.DictReader, model: type[RecordRow], context: dict[str, Any]
 ) -> tuple[list[RecordRow], list[tuple[int, str]]]:
     _check_header(path, reader.fieldnames, model)
     rows: list[RecordRow] = []
     errors: list[tuple[int, str]] = []
+    codes: dict[str, str] = {}  # activity id prefix -> the municipality that first used it
     line = reader.line_num  # physical line where the next record starts, minus one
     for raw in reader:
         start, line = line + 1, reader.line_num
@@ -256,17 +271,33 @@ def _read_rows(
         if not any(v.strip() for v in raw.values()):
             continue  # blank line
         try:
-            rows.append(model.model_validate(raw))
+            row = model.model_validate(raw, context=context)
         except ValidationError as exc:
             errors.append((start, _describe(exc)))
+            continue
+        clash = _code_clash(row, codes)
+        if clash:
+            errors.append((start, clash))
+            continue
+        rows.append(row)
     return rows, errors
 
 
-def read_records_dir(directory: Path) -> dict[str, list[RecordRow]]:
+def _code_clash(row: RecordRow, codes: dict[str, str]) -> str:
+    """An activity id prefix names one municipality throughout a file ("lkp" is Linköping)."""
+    if not isinstance(row, ActivityRow):
+        return ""
+    owner = codes.setdefault(row.prefix, row.kommun)
+    if owner != row.kommun:
+        return f"id: {row.id!r} uses the prefix of {owner} for {row.kommun}"
+    return ""
+
+
+def read_records_dir(directory: Path, kommuner: Collection[str] | None = None) -> dict[str, list[RecordRow]]:
     """Every known records file in ``directory``, by stem; all validated."""
     out: dict[str, list[RecordRow]] = {}
     for stem in RECORD_FILES:
         path = Path(directory) / f"{stem}.csv"
         if path.exists():
-            out[stem] = read_records_file(path)
+            out[stem] = read_records_file(path, kommuner)
     return out

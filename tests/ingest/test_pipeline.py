@@ -348,6 +348,28 @@ def test_real_wiring_tags_chunks_when_a_vocabulary_exists(fake_settings: Setting
     assert any("Sigtuna" in c.kommuner.split(";") for c in chunks)
 
 
+def test_records_may_name_only_the_municipalities_of_the_vocabulary(fake_settings: Settings, tmp_path: Path) -> None:
+    import yaml
+
+    from assistant.wiring import build_ingestor
+
+    vocabulary = yaml.safe_load((REPO / "corpus" / "records" / "vocabulary.yaml").read_text(encoding="utf-8"))
+    corpus = tmp_path / "corpus"
+    header = "id,kommun,fokusomrade,aktivitet,format,partner,metod,antal,tid,kalla,section,page,quote\n"
+    row = "mal-1-01,Malmö,1,Trygghetsvandring,workshop,,,,,bilaga2,Malmö,3,Trygghetsvandring i Malmö.\n"
+    write(corpus / "records" / "activities.csv", (header + row).encode())
+    write(corpus / "records" / "vocabulary.yaml", yaml.safe_dump(vocabulary, allow_unicode=True).encode())
+    settings = fake_settings.model_copy(update={"corpus_dir": corpus})
+    report = build_ingestor(settings).run([corpus / "records"])
+    assert statuses(report) == {"activities.csv": "failed"}
+    assert "line 2" in report.failed[0].error and "unknown municipality 'Malmö'" in report.failed[0].error
+
+    vocabulary["kommuner"]["Malmö"] = ["malmö", "malmös"]  # a guide about Malmö: data, not code
+    write(corpus / "records" / "vocabulary.yaml", yaml.safe_dump(vocabulary, allow_unicode=True).encode())
+    report = build_ingestor(settings).run([corpus / "records"])
+    assert statuses(report) == {"activities.csv": "added"}
+
+
 def test_a_moved_file_is_found_at_its_new_place(fake_settings: Settings, corpus: Path, tmp_path: Path) -> None:
     make_ingestor(fake_settings).run([corpus])
     moved = tmp_path / "flyttad"

@@ -9,7 +9,6 @@ import pytest
 
 from assistant.errors import RecordsFileError
 from ingest.records_schema import (
-    KOMMUNER,
     RECORD_FILES,
     ActivityRow,
     MethodRow,
@@ -39,7 +38,7 @@ def trace() -> MarkdownTrace:
 # -- the shipped files ---------------------------------------------------------------------
 def test_every_records_file_is_shipped_and_validates(records: dict[str, list]) -> None:
     assert set(records) == set(RECORD_FILES)
-    assert {r.kommun for r in records["municipalities"]} == set(KOMMUNER)
+    assert {r.kommun for r in records["municipalities"]} == PM_KOMMUNER
     assert len(records["areas"]) >= 13
     assert len(records["activities"]) >= 80
     assert len(records["methods"]) >= 14
@@ -98,6 +97,9 @@ def test_every_bilaga2_focus_area_has_activities(records: dict[str, list]) -> No
             assert (m.kommun, focus) in from_bilaga
 
 
+PM_KOMMUNER = {"Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje"}
+
+
 # -- validation of bad files ---------------------------------------------------------------
 ACTIVITY_HEADER = "id,kommun,fokusomrade,aktivitet,format,partner,metod,antal,tid,kalla,section,page,quote\n"
 GOOD = 'lkp-1-01,Linköping,1,Något,workshop,Brå;CVE,,2,,bilaga2,A > B,35,"Ett citat, med komma."\n'
@@ -119,12 +121,13 @@ def _write(tmp_path: Path, body: str, name: str = "activities.csv") -> Path:
         ("lkp-1-02,Linköping,1,X,workshop,,,0,,bilaga2,A > B,35,Citat.\n", "antal"),
         ("lkp-1-02,Linköping,1,X,workshop,,,,,bilaga2,A > B,0,Citat.\n", "page"),
         ("lkp-2-02,Linköping,1,X,workshop,,,,,bilaga2,A > B,3,Citat.\n", "id"),
+        ("lkp-1-02,Sigtuna,1,X,workshop,,,,,bilaga2,A > B,3,Citat.\n", "prefix of Linköping"),
     ],
 )
 def test_a_bad_row_raises_naming_file_and_line(tmp_path: Path, bad_row: str, field: str) -> None:
     path = _write(tmp_path, GOOD + bad_row)
     with pytest.raises(RecordsFileError) as info:
-        read_records_file(path)
+        read_records_file(path, PM_KOMMUNER)
     assert info.value.line == 3
     assert "activities.csv:3" in str(info.value)
     assert field in str(info.value)
@@ -138,9 +141,18 @@ def test_every_bad_row_is_reported_and_nothing_is_returned(tmp_path: Path) -> No
         + "lkp-1-04,Oslo,1,X,workshop,,,,,bilaga2,A > B,35,Citat.\n"
     )
     with pytest.raises(RecordsFileError) as info:
-        read_records_file(_write(tmp_path, body))
+        read_records_file(_write(tmp_path, body), PM_KOMMUNER)
     assert info.value.line == 3
     assert "line 3" in str(info.value) and "line 5" in str(info.value)
+
+
+def test_municipalities_come_from_the_vocabulary_not_the_code(tmp_path: Path) -> None:
+    row = "mal-1-01,Malmö,1,Trygghetsvandring,workshop,,,,,bilaga2,A > B,3,Citat.\n"
+    path = _write(tmp_path, GOOD + row)
+    with pytest.raises(RecordsFileError, match="unknown municipality 'Malmö'"):
+        read_records_file(path, PM_KOMMUNER)
+    rows = read_records_file(path, {*PM_KOMMUNER, "Malmö"})  # a guide about Malmö: vocabulary.yaml names it
+    assert [r.kommun for r in rows] == ["Linköping", "Malmö"]
 
 
 def test_line_numbers_count_physical_lines_of_multiline_cells(tmp_path: Path) -> None:
