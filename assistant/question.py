@@ -18,18 +18,117 @@ from assistant.text import SWEDISH_STOPWORDS, content_words, detect_language, no
 # Words that only shape a question ("how many", "tell me") and say nothing about its topic.
 QUESTION_FILLER: frozenset[str] = frozenset(
     [
-        "många", "mycket", "stor", "stort", "stora", "länge", "berätta", "beskriv", "förklara", "ge",
-        "exempel", "vet", "veta", "kort", "mer", "fler", "lite", "snälla", "tack", "ange", "lista", "nämn",
-        "many", "much", "long", "tell", "describe", "explain", "give", "example", "please", "know",
-        "briefly", "more", "list", "name", "can", "could", "would", "should", "will", "shall", "may",
-        "might", "me", "my", "you", "your", "us", "our", "i", "we", "main", "key", "most", "important",
-        "different", "various", "specific", "get", "got", "happen", "happened",
+        "många",
+        "mycket",
+        "stor",
+        "stort",
+        "stora",
+        "länge",
+        "berätta",
+        "beskriv",
+        "förklara",
+        "ge",
+        "exempel",
+        "vet",
+        "veta",
+        "kort",
+        "mer",
+        "fler",
+        "lite",
+        "snälla",
+        "tack",
+        "ange",
+        "lista",
+        "nämn",
+        "many",
+        "much",
+        "long",
+        "tell",
+        "describe",
+        "explain",
+        "give",
+        "example",
+        "please",
+        "know",
+        "briefly",
+        "more",
+        "list",
+        "name",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "me",
+        "my",
+        "you",
+        "your",
+        "us",
+        "our",
+        "i",
+        "we",
+        "main",
+        "key",
+        "most",
+        "important",
+        "different",
+        "various",
+        "specific",
+        "get",
+        "got",
+        "happen",
+        "happened",
         # Words that frame a question rather than name its subject.
-        "står", "stod", "menas", "betyder", "innebär", "innebar", "händer", "hände", "hänt", "sa", "sade",
-        "säger", "sagt", "datum", "störst", "största", "vanligast", "ligger", "låg", "bakom", "ar", "e",
-        "förkortningen", "förkortning", "förkortar", "date", "stand", "stands", "mean", "means", "meant",
-        "enligt", "according", "kring", "angående", "beträffande", "gällande", "rörande",
-        "gör", "görs", "göra",
+        "står",
+        "stod",
+        "menas",
+        "betyder",
+        "innebär",
+        "innebar",
+        "händer",
+        "hände",
+        "hänt",
+        "sa",
+        "sade",
+        "säger",
+        "sagt",
+        "datum",
+        "störst",
+        "största",
+        "vanligast",
+        "ligger",
+        "låg",
+        "bakom",
+        "ar",
+        "e",
+        "förkortningen",
+        "förkortning",
+        "förkortar",
+        "date",
+        "stand",
+        "stands",
+        "mean",
+        "means",
+        "meant",
+        "enligt",
+        "according",
+        "kring",
+        "angående",
+        "beträffande",
+        "gällande",
+        "rörande",
+        "gör",
+        "görs",
+        "göra",
+        "behöver",
+        "behövs",
+        "behövde",
+        "bör",
+        "borde",
+        "måste",
     ]
 )
 
@@ -79,7 +178,7 @@ def answer_type(question: str) -> Term | None:
 
 
 def question_language(text: str) -> str:
-    """"sv" or "en", judged without the names in the text ("Brå", "Linköping" say nothing about it)."""
+    """ "sv" or "en", judged without the names in the text ("Brå", "Linköping" say nothing about it)."""
     tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*|[\W_]+", normalize(text))
     first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
     kept = [t if i == first_word or not t[:1].isupper() else " " for i, t in enumerate(tokens)]
@@ -92,6 +191,18 @@ def is_english(text: str) -> bool:
 
 def _content_tokens(text: str) -> list[str]:
     return [w for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text)) if w.lower() not in QUESTION_FILLER]
+
+
+_COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{3,})")
+YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+
+
+def counted_word(question: str) -> str | None:
+    """What a Swedish count question counts ("skjutningar" in "Hur många skjutningar ...?")."""
+    match = _COUNTED_RE.search(normalize(question).lower())
+    if not match or match.group(1) in SWEDISH_STOPWORDS or match.group(1) in QUESTION_FILLER:
+        return None
+    return match.group(1)
 
 
 def neutral_tokens(text: str) -> list[str]:

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 
 from assistant.demands import unmet_demand
 from assistant.lexical import index_text
-from assistant.question import Term, TermStats, neutral_tokens, question_terms, text_stems, untranslated_words
+from assistant.question import (
+    YEAR_RE,
+    Term,
+    TermStats,
+    counted_word,
+    neutral_tokens,
+    question_terms,
+    text_stems,
+    untranslated_words,
+)
 from assistant.settings import Settings
 from assistant.text import stems
 from assistant.types import Passage
@@ -128,20 +137,26 @@ def assess(
         return Support(True, dense, best)  # nothing to compare across languages: the dense score decides
     if not terms or best < settings.min_term_coverage:
         return Support(False, dense, best, tuple(missing), "low_coverage")
-    unmet = _unmet(question, passages[: settings.refusal_passages], stats)
+    unmet = _unmet(question, passages[: settings.refusal_passages], stats, language)
     if unmet:
         return Support(False, dense, best, tuple(missing), unmet)
     return Support(True, dense, best, tuple(missing))
 
 
-def _unmet(question: str, passages: Sequence[Passage], stats: TermStats | None) -> str:
-    """Why the top passages, though on the topic, cannot answer: none of them mentions a name the
-    question asks about (and the material knows), or they lack the evidence the question demands."""
+def _unmet(question: str, passages: Sequence[Passage], stats: TermStats | None, language: str) -> str:
+    """Why the top passages, though on the topic, cannot answer: a year the material never
+    mentions; no passage mentions a name the question asks about (and the material knows), or
+    what a count question counts; or they lack the evidence the question demands."""
+    if stats is not None and stats.n and any(y not in stats for y in YEAR_RE.findall(question)):
+        return "unknown_year"  # "... år 2026?": the material says nothing about that year
     evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
+    present = frozenset().union(*(text_stems(text) for text in evidence))
     names = [t for t in neutral_tokens(question) if not t.isdigit()]
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
-    present = frozenset().union(*(text_stems(text) for text in evidence))
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
+    counted = counted_word(question) if language == "sv" else None
+    if counted and not any(term.found_in(present) for term in question_terms(counted, stats)):
+        return "missing_counted"  # "Hur många skjutningar ...?" over passages without shootings
     demand = unmet_demand(question, evidence, names)
     return f"no_{demand}" if demand else ""

@@ -69,3 +69,39 @@ def test_a_known_name_no_top_passage_mentions_is_refused(fake_settings: Settings
     assert assess(question, top, settings, stats).reason == "missing_name"
     top.append(passage(make_chunk("pm", 1, "Sigtuna", valsta, "h1", "pm")))
     assert assess(question, top, settings, stats).reason != "missing_name"
+
+
+def test_a_year_the_material_never_mentions_is_refused(fake_settings: Settings) -> None:
+    from assistant.question import TermStats, text_stems
+
+    text = "Hovsjö betraktas som ett särskilt utsatt område år 2023."
+    stats = TermStats([text_stems(text)])
+    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    top = [passage(make_chunk("pm", 0, "Medverkande kommuner", text, "h1", "pm"))]
+    assert assess("Är Hovsjö ett särskilt utsatt område år 2026?", top, settings, stats).reason == "unknown_year"
+    assert assess("Var Hovsjö ett särskilt utsatt område år 2023?", top, settings, stats).supported
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Hur många skjutningar inträffade i Trollhättan?", "skjutningar"),
+        ("Hur många av projektets kommuner blev pilotkommuner?", "kommuner"),
+        ("Vad var antalet deltagare?", "deltagare"),
+        ("Hur många var de?", None),
+        ("Vad är SSPF?", None),
+    ],
+)
+def test_counted_word(question: str, counted: str | None) -> None:
+    from assistant.question import counted_word
+
+    assert counted_word(question) == counted
+
+
+def test_a_count_of_something_no_top_passage_mentions_is_refused(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    text = "I Trollhättan inträffade personalförändringar och omorganisationer under projekttiden."
+    top = [passage(make_chunk("pm", 0, "Hinder", text, "h1", "pm"))]
+    support = assess("Hur många skjutningar inträffade i Trollhättan under projekttiden?", top, settings)
+    assert support.reason == "missing_counted"
+    assert assess("Hur många omorganisationer inträffade i Trollhättan?", top, settings).supported

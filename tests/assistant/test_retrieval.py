@@ -267,3 +267,10 @@ def test_question_words_the_material_puts_otherwise_are_matched(question: str, w
     term = next(t for t in question_terms(question) if stem(word) in t)
     assert term.found_in(present)
     assert text_stems(lexical_query(question)) - text_stems(question) & present  # the lexical query says it too
+
+
+def test_english_words_for_hiring_a_consultancy_reach_the_swedish_text() -> None:
+    from assistant.glossary import translate
+
+    words = translate("Which consultancy did Brå hire to support urban planning?")
+    assert {"extern aktör", "uppdrag", "samhällsbyggnadsprocessen"} <= set(words)
