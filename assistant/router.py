@@ -25,6 +25,7 @@ välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -86,6 +87,12 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
         return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material"
     if query.not_records:
         return "rag", "asks when or how much: dates and money are in the prose"
+    if (
+        query.source == "outcomes"
+        and not query.kommuner
+        and (query.omraden or query.partner or set(query.metoder) - {"CRM"})
+    ):
+        return "rag", "outcomes are recorded per municipality, not per area, method or partner"
     if query.area_topic:
         return "rag", "asks for the areas of a focus area or method, not for places"
     listable = _record_kind(query)
@@ -100,7 +107,7 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
     if not asks and (len(query.anchors) < 2 or query.topic):
         return "rag", "no list, count or result cue (and not a bare list of entities)"
     if query.topic and query.partner and set(query.anchors) == set(query.partner):
-        return "rag", "names only a partner, about a topic beyond its activities (\"Vad lärde sig Brå om ...?\")"
+        return "rag", 'names only a partner, about a topic beyond its activities ("Vad lärde sig Brå om ...?")'
     if query.free_topic:
         if probe is None:
             return "both", "municipalities asked about a topic no entity names: records searched by its words"
@@ -123,7 +130,12 @@ def _record_kind(query: LookupQuery) -> str:
     return ""
 
 
+_ASKS_WHEN = re.compile(r"\b(?:när|when)\b", re.IGNORECASE)
+
+
 def _needs_prose(query: LookupQuery) -> str:
+    if _ASKS_WHEN.search(query.question):
+        return "asks when as well: the records hold no dates, the prose does"
     if query.source == "areas" and query.metoder:
         return "areas asked together with a method: the areas table has no method"
     free = set(query.outcome_kinds) - _STRUCTURED_OUTCOMES

@@ -28,6 +28,10 @@ CASES: list[tuple[str, list[str], str]] = [
     ("Vilka aktiviteter genomförde Sweco i projektet?", [], "lookup"),
     ("What did Brå learn about the project's time frame?", [], "rag"),
     ("Vilka nya kommuner får stöd från Brå från hösten 2024?", [], "rag"),
+    # records hold no dates; outcomes are kept per municipality only
+    ("Which municipality hired an SSPF coordinator, and when?", [], "both"),
+    ("Hur stor andel av ungdomarna i Valsta deltog i SSPF?", [], "rag"),
+    ("Hur stor andel svarade fyra eller fem i enkäten?", [], "lookup"),
     ("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?", [], "lookup"),
     ("Vad visade den uppföljande CRM-mätningen för Trollhättan?", [], "lookup"),
     ("Vilka kommuner medverkade i projektet?", [], "lookup"),
