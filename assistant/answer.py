@@ -48,14 +48,49 @@ FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
 _NUMBER_WORDS = frozenset(
     [
-        "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv", "tjugo", "trettio",
-        "hundra", "hundratal", "femtiotal", "tiotal", "dussin", "miljoner", "miljon", "procent", "cirka"
+        "två",
+        "tre",
+        "fyra",
+        "fem",
+        "sex",
+        "sju",
+        "åtta",
+        "nio",
+        "tio",
+        "elva",
+        "tolv",
+        "tjugo",
+        "trettio",
+        "hundra",
+        "hundratal",
+        "femtiotal",
+        "tiotal",
+        "dussin",
+        "miljoner",
+        "miljon",
+        "procent",
+        "cirka",
     ]
 )
 _TIME_WORDS = frozenset(
     [
-        "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-        "november", "december", "våren", "sommaren", "hösten", "vintern", "år"
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "våren",
+        "sommaren",
+        "hösten",
+        "vintern",
+        "år",
     ]
 )
 _COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
@@ -64,6 +99,12 @@ _FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
 _LINK_RE = re.compile(r"<?https?://[^\s>]*>?")
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _FULL_DATE_RE = re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b", re.IGNORECASE)
+# Openings of a sentence that continues the one before it (its examples, its list, its instances).
+_CONTINUES_RE = re.compile(
+    r"^(?:exempel\s+på\s+(?:sådana|dessa|detta)|sådana\s|dessa\s+(?:är|var)\b|det\s+gäller\s|bland\s+dessa\b|"
+    r"det\s+handlar\s+om\s)",
+    re.IGNORECASE,
+)
 _DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
@@ -171,7 +212,7 @@ class ExtractiveGenerator:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
-        return _in_answer_order(self._pick(units))
+        return _in_answer_order(self._continued(self._pick(units), units))
 
     def _term_stats(self) -> TermStats | None:
         return self._stats() if callable(self._stats) else self._stats
@@ -263,6 +304,20 @@ class ExtractiveGenerator:
                 chosen.append(unit)
         return chosen
 
+    def _continued(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
+        """Each chosen sentence with the next one of its passage when that one points back at it
+        ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."): the answer is
+        often in the sentence that continues the one that matched the question."""
+        following = {(u.rank, u.order): u for u in units}
+        out = list(chosen)
+        for unit in chosen:
+            nxt = following.get((unit.rank, unit.order + 1))
+            if nxt is not None and nxt not in out and _CONTINUES_RE.match(nxt.text):
+                if len(out) >= self.settings.max_answer_sentences:
+                    break
+                out.append(nxt)
+        return out
+
 
 def _introduces(sentence: str) -> bool:
     """A sentence right before a list introduces it when it ends in ":" or runs on into it."""
@@ -299,7 +354,7 @@ def _name_count(text: str, terms: list[Term]) -> int:
 
 
 def _defines(text: str, terms: list[Term]) -> bool:
-    """"X är ...", "X (förkortning) ..." or "... förkortning (X)": the sentence says what a term is."""
+    """ "X är ...", "X (förkortning) ..." or "... förkortning (X)": the sentence says what a term is."""
     head = " ".join(text.split()[:DEFINITION_WINDOW])
     named = [t for t in terms if t.found_in(text_stems(head))]
     if named and _COPULA_RE.search(head):

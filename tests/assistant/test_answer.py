@@ -255,3 +255,16 @@ def test_rare_words_among_the_candidates_single_out_the_answer(fake_settings: Se
     generator = ExtractiveGenerator(settings, stats=stats)
     got = "".join(generator.stream("Vem genomförde intervjuerna i CRM-mätningarna?", passages, "sv"))
     assert "externt företag" in got
+
+
+def test_a_sentence_that_points_back_at_the_chosen_one_comes_with_it(fake_settings: Settings) -> None:
+    text = (
+        "Valet av fokusområden utgick från problematiken i de utsatta områdena. "
+        "Det innebär att vissa andra brottstyper inte är huvudfokus för insatserna i projektet. "
+        "Exempel på sådana är våld i nära relationer och hedersrelaterat våld. "
+        "Projektet omfattar inte heller breda välfärdsinsatser."
+    )
+    passages = [passage(make_chunk(PM, 30, "Avgränsningar", text))]
+    got = answer(fake_settings, "Vilka brottstyper var inte huvudfokus i projektet?", passages)
+    assert "vissa andra brottstyper" in got and "våld i nära relationer" in got
+    assert "välfärdsinsatser" not in got
