@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 from assistant.cli.common import app, settings_from
 from assistant.wiring import build_ingestor, build_registry, build_store
 
+PIPED_WIDTH = 160  # table width when the output is not a terminal (rich would assume 80)
 corpus_app = typer.Typer(help="Inspect and change the indexed corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
@@ -52,12 +54,13 @@ def corpus_list() -> None:
     """Documents in the corpus with type, pages, chunks and ingest time."""
     settings = settings_from()
     table = Table(title=f"Korpus ({build_store(settings).location})")
-    for column in ("id", "title", "type", "pages", "chunks/rows", "ingested"):
+    table.add_column("id", no_wrap=True)  # never cut: `metodstod corpus remove ID` needs it whole
+    for column in ("title", "type", "pages", "chunks/rows", "ingested"):
         table.add_column(column)
     for doc in build_registry(settings).all():
         when = doc.ingested_at.strftime("%Y-%m-%d %H:%M") if doc.ingested_at else ""
         table.add_row(doc.doc_id, doc.title[:60], doc.doc_type, str(doc.pages or ""), str(doc.chunk_count), when)
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else PIPED_WIDTH).print(table)
 
 
 @corpus_app.command("remove")

@@ -366,3 +366,10 @@ def test_ingest_into_a_chroma_server(chroma_server: str, data_dir: Path, tmp_pat
 
     again = cli("ingest", "-q", str(PM), env=env)
     assert summary(again.stdout)["unchanged"] == "1"
+
+
+def test_corpus_list_never_cuts_an_id(data_dir: Path) -> None:
+    records = REPO / "corpus" / "records" / "municipalities.csv"
+    assert cli("ingest", "-q", str(records)).returncode == 0
+    listing = cli("corpus", "list")
+    assert any("│ records:municipalities " in line for line in listing.stdout.splitlines())  # whole, on one line
