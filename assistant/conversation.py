@@ -31,6 +31,8 @@ STRONG_ANAPHORA = frozenset(
 )
 # Words that point back only when they stand alone: "startade det?" but not "det övergripande målet".
 WEAK_ANAPHORA = frozenset(["det", "den", "de", "that", "this", "these"])
+# Openings that carry on the conversation: "Och ...?", "Men ...?", "And ...?".
+CONTINUATIONS = frozenset(["och", "men", "samt", "and", "but"])
 SHORT_QUESTION_WORDS = 3  # "Och i Sigtuna?" / "Varför?" are follow-ups whatever they contain
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-:][^\W_]+)*")
 
@@ -59,7 +61,9 @@ def is_follow_up(question: str, max_terms: int | None = None) -> bool:
         return True
     if len(tokens) <= SHORT_QUESTION_WORDS and len(own) <= 1:
         return True
-    return _points_back(tokens) and len(own) <= max_terms + (1 if set(tokens) & STRONG_ANAPHORA else 0)
+    if tokens[0] in CONTINUATIONS:  # "Och när anställdes koordinatorn?"
+        return len(own) <= max_terms + 1
+    return _points_back(tokens) and len(own) <= max_terms + 1
 
 
 def key_terms(text: str) -> list[str]:

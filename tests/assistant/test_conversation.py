@@ -28,6 +28,8 @@ def test_pronoun_follow_up_gets_the_earlier_key_terms() -> None:
         (["Vad är SSPF?"], "Och i Sigtuna?", ["SSPF"]),
         (["Vad är SSPF?"], "Varför?", ["SSPF"]),
         (["What is Crime proofing?"], "Which municipalities tested it?", ["Crime", "proofing"]),
+        (["Vad gjorde Trollhättan inom SSPF?"], "Och när anställdes koordinatorn?", ["Trollhättan", "SSPF"]),
+        (["Vad är EST?"], "Hur började arbetet med det i projektet?", ["EST"]),
     ],
 )
 def test_follow_ups_are_completed(history: list[str], question: str, expected: list[str]) -> None:
