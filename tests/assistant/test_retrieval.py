@@ -257,6 +257,9 @@ def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
         ("Vad kostade de lokala projektledarna?", "kostade", "Lokala projektledare, sammanlagt 2 miljoner kronor."),
         ("Vilken lägesbild utgick urvalet från?", "utgick", "Urvalet gjordes med utgångspunkt i lägesbilden."),
         ("Vilken lärdom drog Brå?", "drog", "Brå har dragit lärdomen att tiden var kort."),
+        ("Vad tyckte de om satsningen?", "satsningen", "Respondenterna var nöjda med projektet."),
+        ("Vilket konsultföretag anlitades?", "konsultföretag", "Brå gav i uppdrag åt den externa aktören Sweco."),
+        ("Vad stod i frågeformuläret?", "frågeformuläret", "Enkäten skickades till 30 respondenter."),
     ],
 )
 def test_question_words_the_material_puts_otherwise_are_matched(question: str, word: str, material: str) -> None:
