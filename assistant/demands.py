@@ -34,18 +34,40 @@ _COMPARISON_EVIDENCE = re.compile(
 )
 
 
+_OPINION_QUESTION = re.compile(
+    r"\b(?:tycker\s+du|anser\s+du|tror\s+du|rekommenderar\s+du|skulle\s+du|vad\s+rådet?\s+du|"
+    r"(?:borde|bör|ska|skall)\s+(?:vi|jag|vår\s+kommun|min\s+kommun)\b|"
+    r"do\s+you\s+think|in\s+your\s+opinion|would\s+you\s+recommend|(?:should|shall)\s+(?:we|i|our|my)\b)"
+)
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether the question asks the assistant's own opinion or advice ("Tycker du att ...?",
+    "Borde vår kommun ...?"): the material reports, it does not advise a particular municipality."""
+    return bool(_OPINION_QUESTION.search(normalize(question).lower()))
+
+
+def is_comparison(question: str) -> bool:
+    """Whether the question asks to compare ("Är X bättre än Y?", "Was X more effective than Y?")."""
+    return bool(_COMPARISON_QUESTION.search(normalize(question).lower()))
+
+
 def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = ()) -> str:
-    """The kind of evidence the question needs and `evidence` lacks ("amount", "comparison"), or "".
+    """The kind of evidence the question needs and `evidence` lacks ("amount", "comparison"), or
+    "opinion" for a question that asks for advice instead of what the material says; "" otherwise.
 
     The evidence must be one sentence that also names what the question names (`names`: its
-    names and acronyms, e.g. "Trollhättan", "CVE"): Brå's own budget does not say what a
-    municipality got, and a sentence on one method is no comparison with another.
+    names and acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two):
+    Brå's own budget does not say what a municipality got or what Brå paid Sweco, and a
+    sentence on one method is no comparison with another.
     """
+    if asks_opinion(question):
+        return "opinion"
     lowered = normalize(question).lower()
     sentences = [s for text in evidence for s in split_sentences(text)]
-    if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=1):
+    if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=len(names)):
         return "amount"
-    if _COMPARISON_QUESTION.search(lowered) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, needed=2):
+    if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, needed=2):
         return "comparison"
     return ""
 

@@ -111,8 +111,8 @@ PER_KOMMUN = ("varje kommun", "per kommun", "respektive kommun", "each municipal
 
 # -- outcome kinds (the ``uppfoljning`` column of outcomes.csv) ----------------------------------
 OUTCOME_KINDS: dict[str, tuple[str, ...]] = {
-    "enkat": ("enkat*", "survey*", "questionnaire*", "respondent*", "svarade", "svarat", "answered", "andel",
-              "procent", "share", "percent*", "proportion"),
+    # "andel"/"procent" alone are no survey cue: "Hur stor andel av eleverna ...?" is about something else
+    "enkat": ("enkat*", "survey*", "questionnaire*", "respondent*", "svarade", "svarat", "answered"),
     "crm": ("crm*", "community readiness", "matning*", "measurement*"),
     "hinder": ("hinder", "hindren", "utmaning*", "obstacle*", "challenge*", "svarighet*", "tappade fart"),
     "plan": ("planer*", "planen", "planerna", "fortsatt*", "framover", "plans", "planned", "continue*"),

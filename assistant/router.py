@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assistant.demands import is_comparison
 from assistant.lookup_query import LookupQuery, QuestionParser
 from assistant.types import Route
 from assistant.vocabulary import Vocabulary
@@ -85,6 +86,10 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
     asks = query.lookup_cue or (query.result_cue and query.source == "outcomes")
     if query.unknown and not query.kommuner and (asks or query.anchors):
         return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material"
+    if query.source != "outcomes" and _ASKS_SHARE.search(query.question):
+        return "rag", "asks for a share: the records count rows, shares are in the prose"
+    if is_comparison(query.question):
+        return "rag", "a comparison: the records list, the prose would have to compare"
     if query.not_records:
         return "rag", "asks when or how much: dates and money are in the prose"
     if (
@@ -130,6 +135,7 @@ def _record_kind(query: LookupQuery) -> str:
     return ""
 
 
+_ASKS_SHARE = re.compile(r"\b(?:andel(?:en)?|procent|share|percent(?:age)?|proportion)\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"\b(?:när|when)\b", re.IGNORECASE)
 
 

@@ -33,6 +33,10 @@ METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan 
             "comparison",
         ),
         ("Vad är Crime proofing?", [METHOD], ["Crime"], ""),
+        ("Hur mycket betalade Brå till Sweco?", [BUDGET], ["Brå", "Sweco"], "amount"),  # Brå's budget, not Sweco's fee
+        ("Vad tycker du, borde vår kommun införa SSPF?", [METHOD], ["SSPF"], "opinion"),
+        ("Should we start with SSPF?", [METHOD], ["SSPF"], "opinion"),
+        ("Hur ska Trollhättan fortsätta arbetet?", [CVE], ["Trollhättan"], ""),  # "ska" about a municipality named
         (
             "Vilken lön har en SSPF-koordinator?",
             ["En SSPF-koordinator anställdes under hösten 2023."],

@@ -32,6 +32,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("Which municipality hired an SSPF coordinator, and when?", [], "both"),
     ("Hur stor andel av ungdomarna i Valsta deltog i SSPF?", [], "rag"),
     ("Hur stor andel svarade fyra eller fem i enkäten?", [], "lookup"),
+    ("Hur stor andel av eleverna på Eddaskolan känner sig trygga?", [], "rag"),
+    ("Var Crime proofing mer effektivt än SSPF?", [], "rag"),
     ("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?", [], "lookup"),
     ("Vad visade den uppföljande CRM-mätningen för Trollhättan?", [], "lookup"),
     ("Vilka kommuner medverkade i projektet?", [], "lookup"),
