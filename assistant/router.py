@@ -86,6 +86,8 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
     asks = query.lookup_cue or (query.result_cue and query.source == "outcomes")
     if query.unknown and not query.kommuner and (asks or query.anchors):
         return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material"
+    if _ASKS_POPULATION.search(query.question):
+        return "rag", "asks about inhabitants: the records count participants, not residents"
     if query.source != "outcomes" and _ASKS_SHARE.search(query.question):
         return "rag", "asks for a share: the records count rows, shares are in the prose"
     if is_comparison(query.question):
@@ -135,6 +137,9 @@ def _record_kind(query: LookupQuery) -> str:
     return ""
 
 
+_ASKS_POPULATION = re.compile(
+    r"\b(?:invånare|invånarna|befolkning\w*|bor\s+i|inhabitants|population|residents|live\s+in)\b", re.IGNORECASE
+)
 _ASKS_SHARE = re.compile(r"\b(?:andel(?:en)?|procent|share|percent(?:age)?|proportion)\b", re.IGNORECASE)
 _ASKS_WHEN = re.compile(r"\b(?:när|when)\b", re.IGNORECASE)
 

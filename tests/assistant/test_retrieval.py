@@ -277,3 +277,18 @@ def test_english_words_for_hiring_a_consultancy_reach_the_swedish_text() -> None
 
     words = translate("Which consultancy did Brå hire to support urban planning?")
     assert {"extern aktör", "uppdrag", "samhällsbyggnadsprocessen"} <= set(words)
+
+
+@pytest.mark.parametrize(
+    ("question", "swedish"),
+    [
+        ("Which police assessment was used to select the municipalities?", {"lägesbild", "urval"}),
+        ("What did the respondents say about Brå's practical support?", {"praktisknära"}),
+        ("What was the deadline for reporting the assignment?", {"senast", "uppdrag"}),
+        ("How was the project organised?", {"organisation"}),
+    ],
+)
+def test_everyday_english_reaches_the_swedish_wording(question: str, swedish: set[str]) -> None:
+    from assistant.glossary import translate
+
+    assert swedish <= set(translate(question))

@@ -34,6 +34,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("Hur stor andel svarade fyra eller fem i enkäten?", [], "lookup"),
     ("Hur stor andel av eleverna på Eddaskolan känner sig trygga?", [], "rag"),
     ("Var Crime proofing mer effektivt än SSPF?", [], "rag"),
+    ("How many people live in Trollhättan?", [], "rag"),
+    ("Hur många invånare har Sigtuna?", [], "rag"),
     ("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?", [], "lookup"),
     ("Vad visade den uppföljande CRM-mätningen för Trollhättan?", [], "lookup"),
     ("Vilka kommuner medverkade i projektet?", [], "lookup"),
