@@ -9,8 +9,10 @@ Two signals, both must pass:
   (with its neighbouring context): a rare term of the question that no top passage
   contains ("invånare", "huvudstaden", "kostade") pulls coverage below the threshold.
 
-A third check asks whether those passages hold the kind of evidence the question demands (an
-amount of money, a comparison; see `demands`).
+Then the passages must be able to answer at all: a year the question names must occur in the
+material; a name it asks about (that the material knows) and the thing a count question counts
+must occur in the top passages; and they must hold the kind of evidence the question demands
+(an amount of money, a comparison; an opinion is never in them; see `demands`).
 
 The signals are returned so that `RagAnswerer` can expose them for calibration.
 """

@@ -5,19 +5,22 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
 1. The question names a Swedish municipality that is not in the material (and not as
    the place of an event, "konferensen i Stockholm") and no participating one -> lookup,
    which declines and lists the five municipalities.
-2. Nothing the records are keyed by (municipality, area, focus area, method, partner)
+2. What the records cannot hold -> rag: inhabitants, a share (outside the survey), a
+   comparison, "När/Hur mycket ...?" openers, a follow-up figure asked per area, method or
+   partner (outcomes are kept per municipality), the areas of a topic.
+3. Nothing the records are keyed by (municipality, area, focus area, method, partner)
    and nothing the records list by themselves (the municipalities, areas, the survey,
    CRM) -> rag.
-3. An explanation cue ("vad är", "varför", "hur fungerar", "what is", "why") without a
+4. An explanation cue ("vad är", "varför", "hur fungerar", "what is", "why") without a
    list/count cue -> rag; with one ("Vad är Crime proofing och vilka kommuner använde
    det?", "Varför skiljer sig CRM-resultaten ...") -> both.
-4. No list/count/result cue ("vilka", "hur många", "vad visade", "which", "how many")
+5. No list/count/result cue ("vilka", "hur många", "vad visade", "which", "how many")
    and fewer than two record entities -> rag.
-5. The only entity is a partner and the question has a topic of its own ("What did Brå
+6. The only entity is a partner and the question has a topic of its own ("What did Brå
    learn about the time frame?") -> rag: the records hold the partner's activities, not that.
-6. Records answer part, prose the rest -> both: free-text results ("Vad resulterade
-   ..."), areas asked together with a method (the areas table has no method).
-7. Otherwise -> lookup.
+7. Records answer part, prose the rest -> both: "... och när?" (the records hold no dates),
+   free-text results ("Vad resulterade ..."), areas asked together with a method.
+8. Otherwise -> lookup.
 
 Follow-up questions are parsed with the conversation: entities missing from "Och inom
 välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
@@ -86,22 +89,9 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
     asks = query.lookup_cue or (query.result_cue and query.source == "outcomes")
     if query.unknown and not query.kommuner and (asks or query.anchors):
         return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material"
-    if _ASKS_POPULATION.search(query.question):
-        return "rag", "asks about inhabitants: the records count participants, not residents"
-    if query.source != "outcomes" and _ASKS_SHARE.search(query.question):
-        return "rag", "asks for a share: the records count rows, shares are in the prose"
-    if is_comparison(query.question):
-        return "rag", "a comparison: the records list, the prose would have to compare"
-    if query.not_records:
-        return "rag", "asks when or how much: dates and money are in the prose"
-    if (
-        query.source == "outcomes"
-        and not query.kommuner
-        and (query.omraden or query.partner or set(query.metoder) - {"CRM"})
-    ):
-        return "rag", "outcomes are recorded per municipality, not per area, method or partner"
-    if query.area_topic:
-        return "rag", "asks for the areas of a focus area or method, not for places"
+    beyond = _beyond_records(query)
+    if beyond:
+        return "rag", beyond
     listable = _record_kind(query)
     if not query.anchors and not listable:
         return "rag", "no municipality, area, focus area, method or partner the records know"
@@ -124,6 +114,24 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
     if prose:
         return "both", prose
     return "lookup", "list/count question with record entities" if query.anchors else f"list of {listable}"
+
+
+def _beyond_records(query: LookupQuery) -> str:
+    """Why the records cannot hold the answer ("" when they may)."""
+    if _ASKS_POPULATION.search(query.question):
+        return "asks about inhabitants: the records count participants, not residents"
+    if query.source != "outcomes" and _ASKS_SHARE.search(query.question):
+        return "asks for a share: the records count rows, shares are in the prose"
+    if is_comparison(query.question):
+        return "a comparison: the records list, the prose would have to compare"
+    if query.not_records:
+        return "asks when or how much: dates and money are in the prose"
+    per_other = query.omraden or query.partner or set(query.metoder) - {"CRM"}
+    if query.source == "outcomes" and not query.kommuner and per_other:
+        return "outcomes are recorded per municipality, not per area, method or partner"
+    if query.area_topic:
+        return "asks for the areas of a focus area or method, not for places"
+    return ""
 
 
 def _record_kind(query: LookupQuery) -> str:
