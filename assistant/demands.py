@@ -1,10 +1,11 @@
 """What a question demands of its evidence, beyond sharing its words.
 
 Some questions are about the material's topics but ask for something it may not hold: an
-amount of money ("Hur mycket pengar fick ...?"), or a judgement between two things ("Är X
-bättre än Y?"). Passages on the topic score well on similarity and term coverage, so the
-refusal check also asks whether the top passages hold that kind of evidence at all: an amount
-with a currency, or a sentence that compares.
+amount of money ("Hur mycket pengar fick ...?"), a judgement between two things ("Är X
+bättre än Y?"), or the assistant's own advice ("Borde vår kommun ...?"). Passages on the
+topic score well on similarity and term coverage, so the refusal check also asks whether the
+top passages hold that kind of evidence at all: an amount with a currency, or a sentence that
+compares. The router uses `is_comparison` too: a comparison is never a records lookup.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from assistant.text import normalize, split_sentences
 
 _MONEY_QUESTION = re.compile(
     r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|kostade|kostat|kostnad\w*|"
-    r"budget\w*|belopp\w*|lön|löner|lönen|lönerna|arvode\w*|salary|salaries|how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost)|cost|costs|costed)\b"
+    r"budget\w*|belopp\w*|lön|löner|lönen|lönerna|arvode\w*|salary|salaries|cost|costs|costed|"
+    r"how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost))\b"
 )
 _AMOUNT = re.compile(
     r"\d[\d\s.,]*\s*(?:kr\b|kronor|sek\b|mnkr|tkr|miljon\w*|miljard\w*|euro|€|\$)"
