@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.lookup_cues import fold
 from assistant.lookup_query import LookupQuery, TextTerm
-from assistant.records import ActivityRow, AreaRow, MethodRow, MunicipalityRow, OutcomeRow, SqlRecordStore
+from assistant.records import ActivityRow, AreaRow, MethodRow, OutcomeRow, SqlRecordStore
 from assistant.vocabulary import Vocabulary
 from ingest.records_schema import RecordRow
 
@@ -83,6 +83,10 @@ class RecordSelector:
         selection.rows = [r for r in selection.rows if all(_term_matches(t, r) for t in terms)]
         if query.omraden:
             selection.rows = _soft(selection.rows, lambda r: _mentions(r, query.omraden))
+        only_place = not (query.fokus or query.metoder or query.partner or query.formats or query.texts)
+        if only_place and query.language == "sv":  # English topic words do not match the Swedish rows
+            # "På vilka skolor i Sigtuna ...?": a municipality's activities, narrowed to the topic
+            selection.rows = _narrow_by_topic(selection.rows, query.topic)
         return selection
 
     def _order(self) -> dict[str, int]:
@@ -221,7 +225,7 @@ def _topic_hits(row: RecordRow, topic: Sequence[str]) -> int:
     return sum(any(w.startswith(s) for w in words) for s in topic if len(s) >= 4)
 
 
-def _narrow_by_topic(rows: list[OutcomeRow | MunicipalityRow], topic: Sequence[str]) -> list:
+def _narrow_by_topic(rows: list[Any], topic: Sequence[str]) -> list:
     if not topic or len(rows) < 2:
         return rows
     scores = [_topic_hits(r, topic) for r in rows]

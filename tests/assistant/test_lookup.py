@@ -67,6 +67,14 @@ def test_sigtuna_welfare_crime_activities(lookup: RecordLookup) -> None:
     assert_well_cited(answer)
 
 
+def test_a_municipalitys_activities_narrow_to_the_topic_asked(lookup: RecordLookup) -> None:
+    answer = lookup.answer("På vilka skolor i Sigtuna försökte man göra det säkrare för elever?")
+    assert len(table_lines(answer)) == 1 and "Tryggare skola" in answer.text
+    everything = lookup.answer("Vilka aktiviteter genomförde Sigtuna?")
+    assert len(table_lines(everything)) > 10  # no topic: every activity of the municipality
+    assert_well_cited(answer)
+
+
 def test_workshops_on_undue_influence_sum_the_stated_counts(lookup: RecordLookup) -> None:
     answer = lookup.answer("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?")
     first = answer.text.split("\n")[0]
