@@ -47,51 +47,16 @@ DEFINITION_WINDOW = 8  # a definition names its subject within the first words o
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
 _NUMBER_WORDS = frozenset(
-    [
-        "två",
-        "tre",
-        "fyra",
-        "fem",
-        "sex",
-        "sju",
-        "åtta",
-        "nio",
-        "tio",
-        "elva",
-        "tolv",
-        "tjugo",
-        "trettio",
-        "hundra",
-        "hundratal",
-        "femtiotal",
-        "tiotal",
-        "dussin",
-        "miljoner",
-        "miljon",
-        "procent",
-        "cirka",
-    ]
+    """
+    två tre fyra fem sex sju åtta nio tio elva tolv tjugo trettio hundra hundratal femtiotal tiotal dussin
+    miljoner miljon procent cirka
+    """.split()
 )
 _TIME_WORDS = frozenset(
-    [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-        "våren",
-        "sommaren",
-        "hösten",
-        "vintern",
-        "år",
-    ]
+    """
+    januari februari mars april maj juni juli augusti september oktober november december våren sommaren
+    hösten vintern år
+    """.split()
 )
 _COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
 _EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
