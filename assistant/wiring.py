@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import ConfigError
@@ -51,9 +52,13 @@ def build_records(settings: Settings):
     return store
 
 
+def vocabulary_path(settings: Settings) -> Path:
+    return settings.corpus_dir / "records" / "vocabulary.yaml"
+
+
 def load_corpus_vocabulary(settings: Settings) -> Vocabulary | None:
     """The vocabulary of the corpus (records/vocabulary.yaml), or None when none ships."""
-    path = settings.corpus_dir / "records" / "vocabulary.yaml"
+    path = vocabulary_path(settings)
     if not path.exists():
         return None
     from assistant.vocabulary import load_vocabulary
@@ -121,8 +126,7 @@ def build_generator(settings: Settings, retriever=None) -> Generator:
 
 def build_router_and_lookup(settings: Settings):
     """Router and lookup answerer over the records, or (None, None) when no vocabulary ships."""
-    vocabulary_path = settings.corpus_dir / "records" / "vocabulary.yaml"
-    if not vocabulary_path.exists():
+    if not vocabulary_path(settings).exists():
         return None, None
     from assistant.lookup import build_lookup
     from assistant.router import build_router
