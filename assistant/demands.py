@@ -6,14 +6,18 @@ bättre än Y?"), or the assistant's own advice ("Borde vår kommun ...?"). Pass
 topic score well on similarity and term coverage, so the refusal check also asks whether the
 top passages hold that kind of evidence at all: an amount with a currency, or a sentence that
 compares. The router uses `is_comparison` too: a comparison is never a records lookup.
+
+After generating, `vague_answer` catches the answer that names none of what a "which ..."
+question asks for ("Vilka nya kommuner ...?" - "... inleds arbetet med ett antal nya kommuner").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from assistant.text import normalize, split_sentences
+from assistant.question import Term, answer_types
+from assistant.text import normalize, split_sentences, stem, words
 
 _MONEY_QUESTION = re.compile(
     r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|kostade|kostat|kostnad\w*|"
@@ -83,4 +87,44 @@ def _any_about(sentences: Sequence[str], pattern: re.Pattern[str], names: Sequen
             lowered = sentence.lower()
             if sum(name in lowered for name in wanted) >= needed:
                 return True
+    return False
+
+
+_VAGUE_QUANTIFIERS = (
+    "ett antal", "ett par", "några", "flera", "vissa", "ett fåtal", "ytterligare", "a number of", "several", "some",
+)
+_VAGUE_GAP = 2  # words (adjectives) allowed between the quantifier and the noun: "ett antal nya kommuner"
+_ENUMERATION = re.compile(r":|\b(?:bland\s+annat|bl\.\s?a\.|t\.\s?ex\.|exempelvis|såsom|till\s+exempel|nämligen|"
+                          r"including|such\s+as|namely)\b", re.IGNORECASE)
+
+
+def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a "which ..." question about named things is answered without naming one.
+
+    `instances` maps a kind of thing ("kommun") to the names of its instances in the material.
+    The answer is vague when the question asks which of a kind, its leading sentence (the
+    one that answers best) mentions that kind only after a vague quantifier ("ett antal nya
+    kommuner", "several municipalities") without going on to an enumeration, and no name of
+    the kind occurs anywhere in it: the material says there are some, not which. Kinds
+    without known instances ("hinder", "brottstyper") are never judged: later sentences may
+    name them in words no list holds.
+    """
+    sentences = split_sentences(answer)
+    for asked in answer_types(question):
+        names = [name for kind, known in instances.items() if asked.found_in(frozenset({stem(kind)})) for name in known]
+        if names and sentences and _vague_mention(sentences[0], asked):
+            lowered = f" {' '.join(words(answer.lower()))} "
+            return not any(f" {name.lower()} " in lowered for name in names)
+    return False
+
+
+def _vague_mention(sentence: str, asked: Term) -> bool:
+    """Whether the sentence's first mention of `asked` follows a vague quantifier, unenumerated."""
+    tokens = words(sentence.lower())
+    for i, token in enumerate(tokens):
+        if asked.found_in(frozenset({stem(token)})):
+            before = " " + " ".join(tokens[max(0, i - _VAGUE_GAP - 2) : i]) + " "
+            if not any(f" {q} " in before for q in _VAGUE_QUANTIFIERS):
+                return False
+            return not _ENUMERATION.search(sentence.lower().split(token, 1)[-1])
     return False

@@ -60,17 +60,30 @@ def question_kinds(question: str) -> set[Kind]:
     return kinds
 
 
-_TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)\s+([^\W\d_]{3,})")
+_TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)((?:\s+[^\W\d_]{3,}){1,3})")
+_TYPE_WORDS = 3  # words after "vilka"/"which" that may name the kind asked for ("vilka nya kommuner")
 
 
 def answer_type(question: str) -> Term | None:
     """The kind of thing asked for: "kommuner" in "Vilka kommuner ...?" (None when not asked that way)."""
+    found = answer_types(question, 1)
+    return found[0] if found else None
+
+
+def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
+    """The first `n` words after "vilka"/"which" as kinds asked for, in Swedish stems ("Vilka nya
+    kommuner" gives "nya" and "kommun"); stops at a stopword or question filler."""
     match = _TYPE_RE.search(normalize(question).lower())
-    if not match or match.group(1) in SWEDISH_STOPWORDS or match.group(1) in QUESTION_FILLER:
-        return None
-    word = match.group(1)
-    found = translate(word) if is_english(question) else [word]
-    return Term(stems(" ".join(found), compounds=False)) or None
+    english = is_english(question)
+    out: list[Term] = []
+    for word in match.group(1).split()[:n] if match else []:
+        if word in SWEDISH_STOPWORDS or word in QUESTION_FILLER:
+            break
+        found = [word, *translate(word)] if english else [word]
+        term = Term(stems(" ".join(found), compounds=False))
+        if term:
+            out.append(term)
+    return out
 
 
 def question_language(text: str) -> str:

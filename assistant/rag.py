@@ -9,10 +9,11 @@ the final `Answer` (whose `text` is the same text, stripped).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from assistant.citations import build_citations, build_sources, check_markers, renumber_stream
 from assistant.conversation import Rewriter, resolve
+from assistant.demands import vague_answer
 from assistant.errors import InputError
 from assistant.prompts import is_no_answer
 from assistant.protocols import Generator, Retriever
@@ -29,11 +30,30 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * MS
 
 
+def _no_answer(question: str, query: str, text: str, instances: Mapping[str, Sequence[str]]) -> str:
+    """Why a generated text is no answer: empty, the model itself says the sources do not answer,
+    or a "which ..." question answered only with "ett antal ..." (see `vague_answer`)."""
+    if not text:
+        return "refused:empty_answer"
+    if is_no_answer(text):
+        return "refused:model_declined"
+    vague = vague_answer(question, text, instances) or vague_answer(query, text, instances)
+    return "refused:vague" if vague else ""
+
+
 class RagAnswerer:
     def __init__(
-        self, settings: Settings, retriever: Retriever, generator: Generator, rewriter: Rewriter | None = None
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        generator: Generator,
+        rewriter: Rewriter | None = None,
+        instances: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        """`instances`: the named things of the material per kind ("kommun": its municipalities),
+        so that "Vilka kommuner ...?" answered with "ett antal kommuner" is refused."""
         self.settings = settings
+        self.instances = instances or {}
         self.retriever = retriever
         self.generator = generator
         self.rewriter = rewriter
@@ -86,9 +106,9 @@ class RagAnswerer:
         yield from renumber_stream(tapped(), len(top))
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
-        if not text or is_no_answer(text):  # the model itself says the sources do not answer
-            reason = ["empty_answer"] if not text else ["model_declined"]
-            yield self._result(question, refusal_text(language), passages, reason, support, timings, started, True)
+        reason = _no_answer(question, query, text, self.instances)
+        if reason:
+            yield self._result(question, refusal_text(language), passages, [reason], support, timings, started, True)
             return
         text, citations = build_citations(text, top)
         answer = self._result(question, text, passages, flags, support, timings, started)

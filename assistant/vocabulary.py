@@ -49,6 +49,9 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)({body})(?:{endings})?(?!\w)")
 
 
+_KIND_NOUNS: dict[EntityKind, str] = {"kommun": "kommun", "omrade": "område"}  # the kinds with a list of names
+
+
 class EntityMatch(NamedTuple):
     kind: EntityKind
     canonical: str
@@ -156,6 +159,12 @@ class Vocabulary(BaseModel):
         if len(matches) == 1 and matches[0].start == 0 and matches[0].end == len(value):
             return matches[0].canonical
         return None
+
+    def instances(self) -> dict[str, list[str]]:
+        """The named places per kind, keyed by the Swedish word for the kind: {"kommun": [...],
+        "område": [...]}, every alias included (see `assistant.demands.vague_answer`)."""
+        tables = self.entries()
+        return {noun: [a for aliases in tables[kind].values() for a in aliases] for kind, noun in _KIND_NOUNS.items()}
 
     def area_kommun(self, area: str) -> str | None:
         entry = self.omraden.get(area)

@@ -146,4 +146,6 @@ def build_assistant(settings: Settings):
     if settings.generator != "extractive" and hasattr(generator, "rewriter"):
         rewriter = generator.rewriter()
     router, lookup = build_router_and_lookup(settings)
-    return Assistant(settings, RagAnswerer(settings, retriever, generator, rewriter), router, lookup)
+    vocabulary = load_corpus_vocabulary(settings)
+    instances = vocabulary.instances() if vocabulary else None
+    return Assistant(settings, RagAnswerer(settings, retriever, generator, rewriter, instances), router, lookup)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.demands import unmet_demand
+from assistant.demands import unmet_demand, vague_answer
 from assistant.refusal import assess
 from assistant.settings import Settings
 from tests.assistant.rag_fixtures import make_chunk, passage
@@ -109,3 +109,25 @@ def test_a_count_of_something_no_top_passage_mentions_is_refused(fake_settings: 
     support = assess("Hur många skjutningar inträffade i Trollhättan under projekttiden?", top, settings)
     assert support.reason == "missing_counted"
     assert assess("Hur många omorganisationer inträffade i Trollhättan?", top, settings).supported
+
+
+NAMED = {"kommun": ["sigtuna", "borås", "göteborg sydväst"], "område": ["valsta"]}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "vague"),
+    [
+        ("Vilka nya kommuner får stöd 2024?", "Det inleds med ett antal nya kommuner, enligt Brås plan. [1]", True),
+        ("Which municipalities get support?", "Stöd går till ett antal nya kommuner. [1] Det gick väl. [1]", True),
+        ("Vilka områden ingår?", "Flera områden ingår i arbetet. [1]", True),
+        ("Vilka kommuner deltog?", "Flera kommuner deltog, bland annat Sigtuna och Borås. [1]", False),
+        ("Vilka kommuner deltog?", "Flera kommuner deltog: Sigtuna och Borås. [1]", False),
+        ("Vilka kommuner deltog?", "Några kommuner deltog. [1] I Göteborg Sydväst hölls möten. [2]", False),
+        ("Vilka kommuner deltog?", "Kommunerna Sigtuna och Borås deltog. [1] Några kommuner avstod. [2]", False),
+        ("Vilka kommuner skulle prioriteras?", "De kommuner där det bedöms få störst effekt prioriteras. [1]", False),
+        ("Vilka hinder stötte projektet på?", "Projektet mötte några hinder. [1] Projektledare slutade. [1]", False),
+        ("Vad gjorde kommunerna?", "Ett antal kommuner höll möten. [1]", False),  # not a "which" question
+    ],
+)
+def test_vague_answer(question: str, answer: str, vague: bool) -> None:
+    assert vague_answer(question, answer, NAMED) is vague

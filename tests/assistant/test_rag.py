@@ -167,7 +167,16 @@ def test_filters_reach_the_retriever(settings: Settings) -> None:
 
 def test_empty_generation_becomes_a_refusal(settings: Settings) -> None:
     answer = rag(settings, Scripted("   ")).answer("Vad är Crime proofing?")
-    assert answer.refused and "empty_answer" in answer.flags
+    assert answer.refused and "refused:empty_answer" in answer.flags
+
+
+def test_an_unnamed_amount_is_no_answer_to_which(settings: Settings) -> None:
+    generator = Scripted("Arbetet fortsätter med ett antal nya kommuner. [1] Metoden har fallit väl ut. [1]")
+    named = RagAnswerer(settings, rag(settings).retriever, generator, instances={"kommun": ["sigtuna", "borås"]})
+    answer = named.answer("Vilka kommuner arbetade med Crime proofing?")
+    assert answer.refused and "refused:vague" in answer.flags and answer.citations == []
+    named.generator = Scripted("Arbetet fortsätter med ett antal kommuner, först Borås. [1]")
+    assert not named.answer("Vilka kommuner arbetade med Crime proofing?").refused
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 3000])
