@@ -102,18 +102,21 @@ def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[st
     """Whether a "which ..." question about named things is answered without naming one.
 
     `instances` maps a kind of thing ("kommun") to the names of its instances in the material.
-    The answer is vague when the question asks which of a kind, its leading sentence (the
-    one that answers best) mentions that kind only after a vague quantifier ("ett antal nya
-    kommuner", "several municipalities") without going on to an enumeration, and no name of
-    the kind occurs anywhere in it: the material says there are some, not which. Kinds
-    without known instances ("hinder", "brottstyper") are never judged: later sentences may
-    name them in words no list holds.
+    The answer is vague when the question asks which of a kind, a sentence of the answer
+    mentions that kind only after a vague quantifier ("ett antal nya kommuner", "several
+    municipalities") without going on to an enumeration, and no name of the kind occurs up to
+    the sentence after it: the material says there are some, not which (a name further on
+    belongs to another point). (An answer by criteria, "de
+    kommuner där det bedöms få störst effekt", is an answer.) Kinds without known instances
+    ("hinder", "brottstyper") are never judged: later sentences may name them in words no list
+    holds.
     """
     sentences = split_sentences(answer)
     for asked in answer_types(question):
         names = [name for kind, known in instances.items() if asked.found_in(frozenset({stem(kind)})) for name in known]
-        if names and sentences and _vague_mention(sentences[0], asked):
-            lowered = f" {' '.join(words(answer.lower()))} "
+        vague = [i for i, sentence in enumerate(sentences) if _vague_mention(sentence, asked)]
+        if names and vague:
+            lowered = f" {' '.join(words(' '.join(sentences[: vague[0] + 2]).lower()))} "
             return not any(f" {name.lower()} " in lowered for name in names)
     return False
 

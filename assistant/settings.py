@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     min_dense_score: float = Field(default=0.815, ge=0, le=1)
     min_term_coverage: float = Field(default=0.5, ge=0, le=1)
     min_dense_score_en: float = Field(default=0.77, ge=0, le=1)  # English questions over Swedish text
+    # A Swedish question this close to a passage may use its own words for most of its terms:
+    strong_dense_score: float = Field(default=0.87, ge=0, le=1)
+    min_term_coverage_strong: float = Field(default=0.3, ge=0, le=1)  # ... and needs this coverage only
     untranslated_term_weight: float = Field(default=0.5, ge=0)  # English words no glossary knows, as missing
     refusal_passages: int = Field(default=3, ge=1, le=20)  # top passages checked for term coverage
     known_term_weight: float = Field(default=0.35, ge=0, le=1)  # weight of a missing term the material uses elsewhere
