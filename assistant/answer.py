@@ -177,7 +177,10 @@ class ExtractiveGenerator:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
-        return _in_answer_order(self._continued(self._pick(units), units))
+        chosen = self._continued(self._pick(units), units)
+        if _coverage(ask.terms, chosen, weight) < self.settings.extractive_min_coverage:
+            return []  # the best sentences share (almost) nothing with the question: no answer
+        return _in_answer_order(chosen)
 
     def _term_stats(self) -> TermStats | None:
         return self._stats() if callable(self._stats) else self._stats
@@ -282,6 +285,13 @@ class ExtractiveGenerator:
                     break
                 out.append(nxt)
         return out
+
+
+def _coverage(terms: list[Term], chosen: list[_Unit], weight: Weight) -> float:
+    """The weighted share of the question's terms the chosen sentences (or their headings) contain."""
+    total = sum(t.weight(weight) for t in terms)
+    present = frozenset().union(*(u.stems | u.heading for u in chosen))
+    return sum(t.weight(weight) for t in terms if t.found_in(present)) / total if total else 1.0
 
 
 def _introduces(sentence: str) -> bool:

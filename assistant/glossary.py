@@ -10,6 +10,9 @@ English words or short phrases; values are Swedish words as they occur in the ma
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from assistant.text import stem
 
 EN_SV: dict[str, tuple[str, ...]] = {
     "agency": ("myndighet",),
@@ -59,6 +62,11 @@ EN_SV: dict[str, tuple[str, ...]] = {
     "experience": ("erfarenheter", "erfarenhet"),
     "goal": ("mål", "målsättning"),
     "government": ("regeringen",),
+    "swedish": ("svenska", "sverige"),
+    "sweden": ("sverige",),
+    "develop": ("utveckla",),
+    "development": ("utveckling", "utveckla"),
+    "signed": ("vägnar",),
     "hindrance": ("hinder",),
     "hire": ("anlita", "uppdrag"),
     "hired": ("anlitade", "uppdrag"),
@@ -216,6 +224,27 @@ SV_SYNONYMS: dict[str, tuple[str, ...]] = {
     "författare": ("författare",),
     "skrev": ("författare",),
     "skrivit": ("författare",),
+    # everyday verbs and nouns (any inflection: looked up by stem too, see `synonyms`)
+    "jobba": ("arbeta", "arbetade", "arbete"),
+    "jobb": ("arbete",),
+    "hjälpa": ("stöd", "stödja"),
+    "hjälp": ("stöd",),
+    "hjälpte": ("stöd", "stödde"),
+    "började": ("startade", "inleddes", "påbörjades"),
+    "slutade": ("avslutades", "avslut"),
+    "anlita": ("upphandlat", "uppdrag"),
+    "anlitade": ("upphandlat", "uppdrag"),
+    "konsultbolag": ("extern", "aktör", "konsulttjänster"),
+    "inbjuden": ("bjöds",),
+    "inbjudna": ("bjöds",),
+    "bjöd": ("bjöds",),
+    "träff": ("möte", "tillfälle"),
+    "träffar": ("möten", "tillfällen"),
+    "ungdomar": ("unga",),
+    "polisen": ("polismyndigheten",),
+    "polis": ("polismyndigheten",),
+    "gäng": ("kriminella", "nätverk"),
+    "tänk": ("perspektiv",),
 }
 
 _SUFFIXES: tuple[tuple[str, str], ...] = (
@@ -267,8 +296,18 @@ def translate(text: str) -> list[str]:
 
 
 def synonyms(word: str) -> tuple[str, ...]:
-    """Words the material uses for a Swedish question word (empty when none are listed)."""
-    return SV_SYNONYMS.get(word.lower(), ())
+    """Words the material uses for a Swedish question word (empty when none are listed): the
+    word itself is looked up, then its stem ("pengarna" finds "pengar", "jobbade" "jobba")."""
+    word = word.lower()
+    return SV_SYNONYMS.get(word) or _by_stem().get(stem(word), ())
+
+
+@lru_cache(maxsize=1)
+def _by_stem() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for word, found in SV_SYNONYMS.items():
+        out[stem(word)] = tuple(dict.fromkeys([*out.get(stem(word), ()), *found]))
+    return out
 
 
 def expand_swedish(text: str) -> list[str]:

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     extractive_kind_bonus: float = Field(default=0.25, ge=0)  # numbers/dates or names when asked for
     extractive_type_bonus: float = Field(default=0.4, ge=0)  # "Vilka kommuner": names + the word "kommun"
     extractive_definition_bonus: float = Field(default=0.5, ge=0)  # "Vad är X": "X är ..." / "X (...)"
+    extractive_min_coverage: float = Field(default=0.1, ge=0, le=1)  # of the question's terms by the answer
     extractive_min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best
     extractive_dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
     max_list_items: int = Field(default=12, ge=1)

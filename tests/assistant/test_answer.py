@@ -180,9 +180,8 @@ def test_english_question_gets_an_english_lead_in_and_swedish_quotes(fake_settin
     assert check_markers(text, 2)[1] == []
 
 
-def test_nothing_matching_still_quotes_the_top_passage(fake_settings: Settings) -> None:
-    text = answer(fake_settings, "Xyzzy?", top(6))
-    assert text.endswith("[1]")
+def test_nothing_matching_quotes_nothing(fake_settings: Settings) -> None:
+    assert answer(fake_settings, "Xyzzy?", top(6)) == ""  # RagAnswerer turns this into a refusal
     assert answer(fake_settings, "Xyzzy?", []) == ""
 
 
@@ -268,3 +267,10 @@ def test_a_sentence_that_points_back_at_the_chosen_one_comes_with_it(fake_settin
     got = answer(fake_settings, "Vilka brottstyper var inte huvudfokus i projektet?", passages)
     assert "vissa andra brottstyper" in got and "våld i nära relationer" in got
     assert "välfärdsinsatser" not in got
+
+
+def test_sentences_sharing_almost_nothing_with_the_question_are_no_answer(fake_settings: Settings) -> None:
+    colophon = make_chunk(PM, 0, "Om rapporten", "Brå verkar för att brottsligheten minskar. Rapporten finns här.")
+    question = "Hur gammal är Lisa Pedersen och var bodde hon innan hon kom till Brå?"
+    assert answer(fake_settings, question, [passage(colophon)]) == ""
+    assert answer(fake_settings, "Vad gör Brå för att brottsligheten minskar?", [passage(colophon)])

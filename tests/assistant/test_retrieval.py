@@ -260,6 +260,9 @@ def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
         ("Vad tyckte de om satsningen?", "satsningen", "Respondenterna var nöjda med projektet."),
         ("Vilket konsultföretag anlitades?", "konsultföretag", "Brå gav i uppdrag åt den externa aktören Sweco."),
         ("Vad stod i frågeformuläret?", "frågeformuläret", "Enkäten skickades till 30 respondenter."),
+        # any inflection of a listed word: found by its stem
+        ("Hur mycket av pengarna gick till kommunerna?", "pengarna", "Sammanlagt 2 miljoner kronor."),
+        ("Vad jobbade Södertälje med?", "jobbade", "Södertälje arbetade med en styrmodell."),
     ],
 )
 def test_question_words_the_material_puts_otherwise_are_matched(question: str, word: str, material: str) -> None:
