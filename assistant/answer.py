@@ -45,6 +45,7 @@ SECTION_SEP = " > "
 NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
+CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
 _NUMBER_WORDS = frozenset(
     """
@@ -70,6 +71,14 @@ _CONTINUES_RE = re.compile(
     r"det\s+handlar\s+om\s)",
     re.IGNORECASE,
 )
+# A sentence that gives a reason ("... på grund av personalförändringar", "Därför ...", "Dels ...").
+_REASON_RE = re.compile(
+    r"\b(eftersom|därför|därav|på\s+grund\s+av|berodde|beror|bero\s+på|ledde\s+till|orsak\w*|anledning\w*|skäl\w*|"
+    r"till\s+följd\s+av|dels|hindrade|because|due\s+to)\b",
+    re.IGNORECASE,
+)
+# Openings of a sentence that concludes from the one before it: the reason is there.
+_CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det\s+skälet|följaktligen)\b", re.IGNORECASE)
 _DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
@@ -239,6 +248,8 @@ class ExtractiveGenerator:
             bonus += s.extractive_type_bonus * (1.0 if unit.is_list else names)
         if "definition" in ask.kinds and _defines(unit.text, ask.terms):
             bonus += s.extractive_definition_bonus
+        if "reason" in ask.kinds and _REASON_RE.search(unit.text):
+            bonus += s.extractive_kind_bonus
         return bonus
 
     def _join_lists(self, units: list[_Unit]) -> list[_Unit]:
@@ -274,16 +285,22 @@ class ExtractiveGenerator:
 
     def _continued(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
         """Each chosen sentence with the next one of its passage when that one points back at it
-        ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."): the answer is
-        often in the sentence that continues the one that matched the question."""
-        following = {(u.rank, u.order): u for u in units}
+        ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."), and with the one
+        before it when it concludes from it ("... större behov av stöd ... . Därför har det varit
+        prioriterat ..."): the answer is often in the sentence next to the one that matched."""
+        by_place = {(u.rank, u.order): u for u in units}
         out = list(chosen)
         for unit in chosen:
-            nxt = following.get((unit.rank, unit.order + 1))
-            if nxt is not None and nxt not in out and _CONTINUES_RE.match(nxt.text):
+            nxt = by_place.get((unit.rank, unit.order + 1))
+            linked = [nxt] if nxt is not None and _CONTINUES_RE.match(nxt.text) else []
+            if _CONCLUDES_RE.match(unit.text):
+                linked += [by_place.get((unit.rank, unit.order - i)) for i in range(CONCLUSION_REACH, 0, -1)]
+            for other in linked:
+                if other is None or other in out:
+                    continue
                 if len(out) >= self.settings.max_answer_sentences:
-                    break
-                out.append(nxt)
+                    return out
+                out.append(other)
         return out
 
 

@@ -37,7 +37,7 @@ COMPOUND_MIN_WORD = 7  # shorter words are not split into compound parts
 COMPOUND_MIN_PART = 3  # each part of a split compound has at least this many letters ("tids|ram")
 COMPOUND_LINKS = ("s", "e", "a", "u")  # linking letters between Swedish compound parts ("regering-s-uppdrag")
 
-Kind = str  # "quantity" | "time" | "who" | "list" | "definition"
+Kind = str  # "quantity" | "time" | "who" | "list" | "definition" | "reason"
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
@@ -48,6 +48,9 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
     "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
     "definition": re.compile(r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|what\s+is|what\s+does)\b"),
+    "reason": re.compile(
+        r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
+    ),
 }
 
 

@@ -274,3 +274,28 @@ def test_sentences_sharing_almost_nothing_with_the_question_are_no_answer(fake_s
     question = "Hur gammal är Lisa Pedersen och var bodde hon innan hon kom till Brå?"
     assert answer(fake_settings, question, [passage(colophon)]) == ""
     assert answer(fake_settings, "Vad gör Brå för att brottsligheten minskar?", [passage(colophon)])
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_a_reason(fake_settings: Settings) -> None:
+    text = (
+        "Södertäljes inriktning ändrades under projektets gång. Projektet hade sex fokusområden i fem kommuner. "
+        "Inriktningen ändrades framförallt på grund av behov av bättre styrning i Södertälje."
+    )
+    chunk = make_chunk(PM, 0, "Södertälje", text)
+    got = answer(
+        fake_settings.model_copy(update={"max_answer_sentences": 1}),
+        "Varför ändrades Södertäljes inriktning?",
+        [passage(chunk)],
+    )
+    assert got.startswith("Inriktningen ändrades framförallt på grund av")
+
+
+def test_a_conclusion_brings_the_sentences_it_concludes_from(fake_settings: Settings) -> None:
+    text = (
+        "Projektet startade 2022. Medelstora städer kan ha större behov av stöd än storstäder. "
+        "Utvecklingen går långsammare i de kommunerna. Därför har det varit prioriterat att stödja medelstora städer."
+    )
+    got = answer(
+        fake_settings, "Varför har medelstora städer prioriterats?", [passage(make_chunk(PM, 0, "Urval", text))]
+    )
+    assert "större behov av stöd" in got and "långsammare" in got and "startade 2022" not in got
