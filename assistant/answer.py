@@ -277,10 +277,14 @@ class ExtractiveGenerator:
         floor = ranked[0].score * self.settings.extractive_min_relative
         chosen: list[_Unit] = []
         for unit in ranked:
-            if unit.score < floor or len(chosen) >= self.settings.max_answer_sentences:
+            if unit.score < floor:
                 break
-            if not any(_similar(unit, c, self.settings.extractive_dedup) for c in chosen):
+            twin = next((c for c in chosen if _similar(unit, c, self.settings.extractive_dedup)), None)
+            if twin is None and len(chosen) < self.settings.max_answer_sentences:
                 chosen.append(unit)
+            elif twin is not None and _specificity(unit.text) > _specificity(twin.text):
+                unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"
+                chosen[chosen.index(twin)] = unit
         return chosen
 
     def _continued(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
@@ -330,6 +334,12 @@ def _similar(a: _Unit, b: _Unit, threshold: float) -> bool:
         return False
     overlap = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
     return overlap >= threshold
+
+
+def _specificity(text: str) -> int:
+    """How precise a sentence is: its numbers, and full dates twice ("den 17 mars 2022")."""
+    plain = strip_markers(text)
+    return len(re.findall(r"\d+", plain)) + len(_FULL_DATE_RE.findall(plain))
 
 
 def _has_number(text: str, time: bool) -> bool:

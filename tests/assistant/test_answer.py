@@ -299,3 +299,10 @@ def test_a_conclusion_brings_the_sentences_it_concludes_from(fake_settings: Sett
         fake_settings, "Varför har medelstora städer prioriterats?", [passage(make_chunk(PM, 0, "Urval", text))]
     )
     assert "större behov av stöd" in got and "långsammare" in got and "startade 2022" not in got
+
+
+def test_of_two_near_duplicates_the_more_precise_is_quoted(fake_settings: Settings) -> None:
+    summary = make_chunk(PM, 0, "Sammanfattning", "Brå fick i mars 2022 i uppdrag av regeringen att stödja kommuner.")
+    body = make_chunk(PM, 1, "Inledning", "Brå fick den 17 mars 2022 i uppdrag av regeringen att stödja kommuner.")
+    got = answer(fake_settings, "När fick Brå uppdraget av regeringen?", [passage(summary), passage(body, score=0.5)])
+    assert "den 17 mars 2022" in got and "i mars 2022" not in got and got.endswith("[2]")
