@@ -79,6 +79,8 @@ _REASON_RE = re.compile(
 )
 # Openings of a sentence that concludes from the one before it: the reason is there.
 _CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det\s+skälet|följaktligen)\b", re.IGNORECASE)
+# An enumeration in a sentence: "...: A, B och C", "A, B samt C".
+_ENUMERATION_RE = re.compile(r":\s*\w|\w,\s+[\w\s()-]+?\s(?:och|samt|eller)\s", re.IGNORECASE)
 _DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
@@ -245,7 +247,7 @@ class ExtractiveGenerator:
         if "who" in ask.kinds:
             bonus += s.extractive_kind_bonus * names
         if ask.type is not None and ask.type.found_in(unit.stems, inflected=False):
-            bonus += s.extractive_type_bonus * (1.0 if unit.is_list else names)
+            bonus += s.extractive_type_bonus * (1.0 if unit.is_list or _ENUMERATION_RE.search(unit.text) else names / 2)
         if "definition" in ask.kinds and _defines(unit.text, ask.terms):
             bonus += s.extractive_definition_bonus
         if "reason" in ask.kinds and _REASON_RE.search(unit.text):

@@ -306,3 +306,13 @@ def test_of_two_near_duplicates_the_more_precise_is_quoted(fake_settings: Settin
     body = make_chunk(PM, 1, "Inledning", "Brå fick den 17 mars 2022 i uppdrag av regeringen att stödja kommuner.")
     got = answer(fake_settings, "När fick Brå uppdraget av regeringen?", [passage(summary), passage(body, score=0.5)])
     assert "den 17 mars 2022" in got and "i mars 2022" not in got and got.endswith("[2]")
+
+
+def test_the_asked_for_type_counts_fully_only_where_the_sentence_enumerates(fake_settings: Settings) -> None:
+    text = (
+        "Projektet pågick i två år. I Sverige har SUO och Brå prövat metoden i kommunala verksamheter. "
+        "I Göteborg analyserades tre verksamheter: föreningsbidrag, hemvårdsbidrag och personlig assistans."
+    )
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    got = answer(settings, "Vilka verksamheter gällde det?", [passage(make_chunk(PM, 0, CRIME, text))])
+    assert "föreningsbidrag" in got  # not the sentence that only names Sverige, SUO and Brå
