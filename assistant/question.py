@@ -24,7 +24,7 @@ QUESTION_FILLER: frozenset[str] = frozenset(
     various specific get got happen happened står stod menas betyder innebär innebar händer hände hänt sa sade
     säger sagt datum störst största vanligast ligger låg bakom ar e förkortningen förkortning förkortar date
     stand stands mean means meant enligt according kring angående beträffande gällande rörande gör görs göra
-    behöver behövs behövde bör borde måste vare egentligen typ liksom ungefär
+    behöver behövs behövde bör borde måste vare egentligen typ liksom ungefär nar manga lange mkt
     """.split()
 )
 
@@ -54,9 +54,14 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
 }
 
 
+# Question words typed without Swedish letters ("nar", "hur manga").
+_UNACCENTED = {"nar": "när", "manga": "många", "lange": "länge", "vilket ar": "vilket år"}
+_UNACCENTED_RE = re.compile(r"\b(" + "|".join(_UNACCENTED) + r")\b")
+
+
 def question_kinds(question: str) -> set[Kind]:
     """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
-    lowered = normalize(question).lower()
+    lowered = _UNACCENTED_RE.sub(lambda m: _UNACCENTED[m.group(1)], normalize(question).lower())
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
     if "time" in kinds:
         kinds.discard("who")  # "vilket år" asks for a year, not a name

@@ -295,3 +295,19 @@ def test_everyday_english_reaches_the_swedish_wording(question: str, swedish: se
     from assistant.glossary import translate
 
     assert swedish <= set(translate(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("nar tog projektet slut egentligen", "time"),
+        ("hur manga kommuner var med?", "quantity"),
+        ("Varför valde Södertälje ett fokusområde?", "reason"),
+        ("Vilka kommuner deltog?", "list"),
+    ],
+)
+def test_question_kinds_also_without_swedish_letters(question: str, kind: str) -> None:
+    from assistant.question import question_kinds, question_terms
+
+    assert kind in question_kinds(question)
+    assert not {"nar", "manga"} & {s for t in question_terms(question) for s in t}  # question words, not topics
