@@ -80,7 +80,8 @@ _REASON_RE = re.compile(
 # Openings of a sentence that concludes from the one before it: the reason is there.
 _CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det\s+skälet|följaktligen)\b", re.IGNORECASE)
 # An enumeration in a sentence: "...: A, B och C", "A, B samt C".
-_ENUMERATION_RE = re.compile(r":\s*\w|\w,\s+[\w\s()-]+?\s(?:och|samt|eller)\s", re.IGNORECASE)
+_ITEM = r"[\w()-]+(?:\s[\w()-]+){0,2}"  # an enumerated item: up to three words
+_ENUMERATION_RE = re.compile(rf":\s*\w|{_ITEM},\s{_ITEM}\s(?:och|samt|eller)\s\w", re.IGNORECASE)
 _DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]

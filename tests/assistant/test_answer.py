@@ -316,3 +316,17 @@ def test_the_asked_for_type_counts_fully_only_where_the_sentence_enumerates(fake
     settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
     got = answer(settings, "Vilka verksamheter gällde det?", [passage(make_chunk(PM, 0, CRIME, text))])
     assert "föreningsbidrag" in got  # not the sentence that only names Sverige, SUO and Brå
+
+
+@pytest.mark.parametrize(
+    ("sentence", "enumerates"),
+    [
+        ("I Göteborg analyserades föreningsbidrag, hemvårdsbidrag och personlig assistans.", True),
+        ("Fyra kommuner deltog i arbetet: Sigtuna, Göteborg, Linköping och Trollhättan.", True),
+        ("Det gällde otillåten påverkan, vilka har varit nya arbetssätt för Brå och som har fallit väl ut.", False),
+    ],
+)
+def test_what_counts_as_an_enumeration(sentence: str, enumerates: bool) -> None:
+    from assistant.answer import _ENUMERATION_RE
+
+    assert bool(_ENUMERATION_RE.search(sentence)) is enumerates
