@@ -226,7 +226,9 @@ SV_SYNONYMS: dict[str, tuple[str, ...]] = {
     "problem": ("utmaningar", "hinder"),
     "syftet": ("mål", "målsättning"),
     "författare": ("författare",),
-    "skrev": ("författare",),
+    "skrev": ("författare", "vägnar"),  # wrote, or signed ("skrev under")
+    "undertecknade": ("vägnar",),
+    "signerade": ("vägnar",),
     "skrivit": ("författare",),
     # everyday verbs and nouns (any inflection: looked up by stem too, see `synonyms`)
     "jobba": ("arbeta", "arbetade", "arbete"),

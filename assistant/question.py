@@ -256,9 +256,10 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     """
     tokens = _content_tokens(question)
     if not is_english(question):
+        joined = _of_compounds(tokens, stats)
         terms = [
-            Term({s, *stems(" ".join(synonyms(tok)))}).with_parts(decompound(tok, stats))
-            for tok in tokens
+            Term({s, *stems(" ".join(synonyms(tok))), *joined.get(i, ())}).with_parts(decompound(tok, stats))
+            for i, tok in enumerate(tokens)
             for s in stems(tok)
         ]
         return _unique_terms(terms)
@@ -269,6 +270,23 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     known = [tok for tok in tokens if tok.lower() not in translated]
     terms += [Term({s}) for tok in known for s in stems(tok) if stats is not None and s in stats]
     return _unique_terms(terms)
+
+
+def _of_compounds(tokens: list[str], stats: TermStats | None) -> dict[int, tuple[str, ...]]:
+    """For "typer av brott": the compound the material writes instead ("brottstyper"), as an
+    alternative stem of the head word (by its index in `tokens`), when the material has it."""
+    if stats is None or not stats.n:
+        return {}
+    out: dict[int, tuple[str, ...]] = {}
+    for i in range(len(tokens) - 2):
+        if tokens[i + 1].lower() != "av":
+            continue
+        head, modifier = tokens[i].lower(), tokens[i + 2].lower()
+        found = [stem(f"{modifier}{link}{head}") for link in ("", *COMPOUND_LINKS)]
+        known = tuple(c for c in found if c in stats)
+        if known:
+            out[i] = known
+    return out
 
 
 def untranslated_words(question: str, stats: TermStats | None = None) -> list[str]:

@@ -311,3 +311,14 @@ def test_question_kinds_also_without_swedish_letters(question: str, kind: str) -
 
     assert kind in question_kinds(question)
     assert not {"nar", "manga"} & {s for t in question_terms(question) for s in t}  # question words, not topics
+
+
+def test_a_phrase_with_av_matches_the_compound_the_material_writes() -> None:
+    from assistant.question import TermStats, question_terms, text_stems
+
+    material = "Vissa andra brottstyper är inte huvudfokus. Projektet gällde organiserad brottslighet."
+    stats = TermStats([text_stems(material)])
+    terms = question_terms("Vilka typer av brott låg utanför fokus?", stats)
+    head = next(t for t in terms if "typ" in t)
+    assert head.found_in(text_stems(material))
+    assert not next(t for t in question_terms("Vilka typer av brott?", TermStats([]))).found_in(text_stems(material))
