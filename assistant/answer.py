@@ -189,7 +189,7 @@ class ExtractiveGenerator:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
-        chosen = self._continued(self._pick(units), units)
+        chosen = self._bridged(self._continued(self._pick(units), units), units)
         if _coverage(ask.terms, chosen, weight) < self.settings.extractive_min_coverage:
             return []  # the best sentences share (almost) nothing with the question: no answer
         return _in_answer_order(chosen)
@@ -289,6 +289,21 @@ class ExtractiveGenerator:
                 unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"
                 chosen[chosen.index(twin)] = unit
         return chosen
+
+    def _bridged(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
+        """The one sentence between two chosen sentences of a passage, so that the quote reads
+        on ("... inte möjliggjorde en uppföljning. I Södertälje ... en liten arbetsgrupp ... .
+        Eftersom CRM avser att mäta ..."), while the answer has room for it."""
+        by_place = {(u.rank, u.order): u for u in units}
+        places = {(u.rank, u.order) for u in chosen}
+        out = list(chosen)
+        for rank, order in sorted(places):
+            gap = by_place.get((rank, order + 1))
+            if (rank, order + 2) in places and gap is not None and gap not in out and not gap.is_list:
+                if len(out) >= self.settings.max_answer_sentences:
+                    break
+                out.append(gap)
+        return out
 
     def _continued(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
         """Each chosen sentence with the next one of its passage when that one points back at it

@@ -330,3 +330,13 @@ def test_what_counts_as_an_enumeration(sentence: str, enumerates: bool) -> None:
     from assistant.answer import _ENUMERATION_RE
 
     assert bool(_ENUMERATION_RE.search(sentence)) is enumerates
+
+
+def test_one_sentence_between_two_quoted_ones_is_quoted_too(fake_settings: Settings) -> None:
+    text = (
+        "Projektet pågick i två år. Resultatet i Södertälje var väntat eftersom CRM inte passade. "
+        "I Södertälje begränsades arbetet till en liten arbetsgrupp. "
+        "Eftersom CRM mäter spridning är CRM-uppföljningen i Södertälje inte relevant."
+    )
+    got = answer(fake_settings, "Varför var CRM inte relevant i Södertälje?", [passage(make_chunk(PM, 0, "CRM", text))])
+    assert "liten arbetsgrupp" in got and "två år" not in got
