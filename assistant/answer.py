@@ -29,6 +29,7 @@ from assistant.citations import (
     passage_sentences,
     strip_markers,
 )
+from assistant.demands import quantified_mention
 from assistant.lexical import index_text
 from assistant.question import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
 from assistant.settings import Settings
@@ -45,6 +46,7 @@ SECTION_SEP = " > "
 NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
+INTRO_REACH = 2  # sentences after one that announces instances ("tre sätt") that name them
 CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
 _NUMBER_WORDS = frozenset(
@@ -189,7 +191,8 @@ class ExtractiveGenerator:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
-        chosen = self._bridged(self._continued(self._pick(units), units), units)
+        chosen = self._introduced(self._pick(units), units, ask)
+        chosen = self._bridged(self._continued(chosen, units), units)
         if _coverage(ask.terms, chosen, weight) < self.settings.extractive_min_coverage:
             return []  # the best sentences share (almost) nothing with the question: no answer
         return _in_answer_order(chosen)
@@ -289,6 +292,30 @@ class ExtractiveGenerator:
                 unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"
                 chosen[chosen.index(twin)] = unit
         return chosen
+
+    def _introduced(self, chosen: list[_Unit], units: list[_Unit], ask: _Ask) -> list[_Unit]:
+        """With a best sentence that announces what a "which ..." question asks for without
+        naming it ("... stötte projektet på ytterligare några hinder", "... följts upp på tre
+        sätt"), the sentences after it in its passage, which name them; they take the place
+        of the weakest sentences from other passages when the answer is full."""
+        best = max(chosen, key=lambda u: u.score, default=None)
+        if ask.type is None or best is None or not quantified_mention(best.text, ask.type, counted=True):
+            return chosen
+        by_place = {(u.rank, u.order): u for u in units}
+        out = list(chosen)
+        for step in range(1, INTRO_REACH + 1):
+            follower = by_place.get((best.rank, best.order + step))
+            if follower is None or follower in out:
+                continue
+            if len(out) >= self.settings.max_answer_sentences:
+                others = [u for u in out if u.rank != best.rank]
+                if not others:
+                    break
+                out.remove(min(others, key=lambda u: u.score))
+            out.append(follower)
+            if _CONTINUES_RE.match(follower.text) or _ENUMERATION_RE.search(follower.text):
+                break  # it names them ("Exempel på sådana är ...")
+        return out
 
     def _bridged(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
         """The one sentence between two chosen sentences of a passage, so that the quote reads

@@ -93,6 +93,7 @@ def _any_about(sentences: Sequence[str], pattern: re.Pattern[str], names: Sequen
 _VAGUE_QUANTIFIERS = (
     "ett antal", "ett par", "några", "flera", "vissa", "ett fåtal", "ytterligare", "a number of", "several", "some",
 )
+_COUNT_WORDS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "two", "three", "four", "five")
 _VAGUE_GAP = 2  # words (adjectives) allowed between the quantifier and the noun: "ett antal nya kommuner"
 _ENUMERATION = re.compile(r":|\b(?:bland\s+annat|bl\.\s?a\.|t\.\s?ex\.|exempelvis|såsom|till\s+exempel|nämligen|"
                           r"including|such\s+as|namely)\b", re.IGNORECASE)
@@ -106,28 +107,31 @@ def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[st
     mentions that kind only after a vague quantifier ("ett antal nya kommuner", "several
     municipalities") without going on to an enumeration, and no name of the kind occurs up to
     the sentence after it: the material says there are some, not which (a name further on
-    belongs to another point). (An answer by criteria, "de
-    kommuner där det bedöms få störst effekt", is an answer.) Kinds without known instances
-    ("hinder", "brottstyper") are never judged: later sentences may name them in words no list
-    holds.
+    belongs to another point). An answer by criteria ("de kommuner där det bedöms få störst
+    effekt") is an answer. Kinds without known instances ("hinder", "brottstyper") are never
+    judged: later sentences may name them in words no list holds.
     """
     sentences = split_sentences(answer)
     for asked in answer_types(question):
         names = [name for kind, known in instances.items() if asked.found_in(frozenset({stem(kind)})) for name in known]
-        vague = [i for i, sentence in enumerate(sentences) if _vague_mention(sentence, asked)]
+        vague = [i for i, sentence in enumerate(sentences) if quantified_mention(sentence, asked)]
         if names and vague:
             lowered = f" {' '.join(words(' '.join(sentences[: vague[0] + 2]).lower()))} "
             return not any(f" {name.lower()} " in lowered for name in names)
     return False
 
 
-def _vague_mention(sentence: str, asked: Term) -> bool:
-    """Whether the sentence's first mention of `asked` follows a vague quantifier, unenumerated."""
+def quantified_mention(sentence: str, asked: Term, counted: bool = False) -> bool:
+    """Whether the sentence's first mention of `asked` follows a vague quantifier ("några
+    hinder"), or with `counted` also a number ("tre sätt", "3 sätt"), and no enumeration follows
+    in the sentence: it announces instances without naming them."""
     tokens = words(sentence.lower())
+    quantifiers = (*_VAGUE_QUANTIFIERS, *_COUNT_WORDS) if counted else _VAGUE_QUANTIFIERS
     for i, token in enumerate(tokens):
         if asked.found_in(frozenset({stem(token)})):
-            before = " " + " ".join(tokens[max(0, i - _VAGUE_GAP - 2) : i]) + " "
-            if not any(f" {q} " in before for q in _VAGUE_QUANTIFIERS):
+            before = tokens[max(0, i - _VAGUE_GAP - 2) : i]
+            spaced = f" {' '.join(before)} "
+            if not any(f" {q} " in spaced for q in quantifiers) and not (counted and any(t.isdigit() for t in before)):
                 return False
             return not _ENUMERATION.search(sentence.lower().split(token, 1)[-1])
     return False

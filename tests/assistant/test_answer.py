@@ -340,3 +340,15 @@ def test_one_sentence_between_two_quoted_ones_is_quoted_too(fake_settings: Setti
     )
     got = answer(fake_settings, "Varför var CRM inte relevant i Södertälje?", [passage(make_chunk(PM, 0, "CRM", text))])
     assert "liten arbetsgrupp" in got and "två år" not in got
+
+
+def test_a_best_sentence_announcing_instances_brings_the_sentences_naming_them(fake_settings: Settings) -> None:
+    text = (
+        "Projektet stötte på ytterligare några hinder längs vägen. Dessa redovisas här. "
+        "Under projekttiden inträffade personalförändringar och omorganisationer. Projektet pågick i två år."
+    )
+    other = make_chunk(PM, 1, "Övrigt", "Hinder för projektet kan finnas i alla kommuner och i många projekt.")
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 3})
+    passages = [passage(make_chunk(PM, 0, "Hinder", text)), passage(other)]
+    got = answer(settings, "Vilka hinder stötte projektet på?", passages)
+    assert "personalförändringar" in got and "alla kommuner" not in got
