@@ -84,6 +84,9 @@ _CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det
 # An enumeration in a sentence: "...: A, B och C", "A, B samt C".
 _ITEM = r"[\w()-]+(?:\s[\w()-]+){0,2}"  # an enumerated item: up to three words
 _ENUMERATION_RE = re.compile(rf":\s*\w|{_ITEM},\s{_ITEM}\s(?:och|samt|eller)\s\w", re.IGNORECASE)
+# Openings that refer to the sentence before ("Dessa rapporter har ...", "Detta innebär ..."):
+# quoted alone they would not say what they are about.
+_REFERS_BACK_RE = re.compile(r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b", re.IGNORECASE)
 _DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
@@ -344,6 +347,8 @@ class ExtractiveGenerator:
             linked = [nxt] if nxt is not None and _CONTINUES_RE.match(nxt.text) else []
             if _CONCLUDES_RE.match(unit.text):
                 linked += [by_place.get((unit.rank, unit.order - i)) for i in range(CONCLUSION_REACH, 0, -1)]
+            elif _REFERS_BACK_RE.match(unit.text):
+                linked.append(by_place.get((unit.rank, unit.order - 1)))
             for other in linked:
                 if other is None or other in out:
                     continue

@@ -352,3 +352,13 @@ def test_a_best_sentence_announcing_instances_brings_the_sentences_naming_them(f
     passages = [passage(make_chunk(PM, 0, "Hinder", text)), passage(other)]
     got = answer(settings, "Vilka hinder stötte projektet på?", passages)
     assert "personalförändringar" in got and "alla kommuner" not in got
+
+
+def test_a_sentence_referring_back_comes_with_the_one_it_refers_to(fake_settings: Settings) -> None:
+    text = (
+        "Projektet pågick i två år. De lokala projektledarna lämnade rapporter varje kvartal. "
+        "Dessa rapporter gav Brå en god möjlighet att styra projektet."
+    )
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 2})
+    got = answer(settings, "Hur kunde Brå styra projektet?", [passage(make_chunk(PM, 0, "Uppföljning", text))])
+    assert got.startswith("De lokala projektledarna") and "Dessa rapporter" in got and "två år" not in got
