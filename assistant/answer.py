@@ -4,10 +4,14 @@ The extractive answer quotes the sentences of the top passages that best answer 
 question, each followed by the marker of its passage. Sentences are scored by weighted
 overlap with the question's content stems (IDF weights from the corpus when given, else a
 rarity measure over the passages), boosted by passage rank and by what the question asks
-for (numbers and dates for "hur många/när", names for "vilka/vem"). Near-duplicates (the
-summary repeats the body) are dropped, list items stay together with their intro when a
-list is asked for. The chosen sentences are grouped by source, the source with the best
-sentence first, and keep their original order within a source.
+for (numbers and dates for "hur många/när", names for "vilka/vem", reasons for "varför").
+Of near-duplicates (the summary repeats the body) the more precise is kept; list items stay
+together with their intro when a list is asked for. The chosen sentences are grouped by
+source, the source with the best sentence first, and keep their original order within a
+source. A chosen sentence brings its neighbours where they belong to it: the examples after
+it, the reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence
+between two chosen ones, and the sentences naming what it announces ("ytterligare några
+hinder"); the cues for all this are in `assistant.sentence_cues`.
 
 English questions: no translation model exists offline, so the answer is a short English
 lead-in followed by the cited Swedish sentences; the glossary in `assistant.glossary`
@@ -27,13 +31,24 @@ from assistant.citations import (
     check_markers,
     is_list_line,
     passage_sentences,
-    strip_markers,
 )
 from assistant.demands import quantified_mention
 from assistant.lexical import index_text
 from assistant.question import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
+from assistant.sentence_cues import (
+    CONCLUDES_RE,
+    CONTINUES_RE,
+    DAY_ASKED_RE,
+    ENUMERATION_RE,
+    FULL_DATE_RE,
+    REASON_RE,
+    REFERS_BACK_RE,
+    defines,
+    has_number,
+    name_count,
+    specificity,
+)
 from assistant.settings import Settings
-from assistant.text import stems
 from assistant.types import Passage
 
 __all__ = ["ENGLISH_LEAD", "ExtractiveGenerator", "build_citations", "build_sources", "check_markers", "lead_in"]
@@ -44,50 +59,12 @@ CONTEXT_FACTOR = 0.85  # a sentence from a neighbouring chunk counts a little le
 SECTION_FACTOR = 0.5  # a question term found only in the sentence's section heading counts half
 SECTION_SEP = " > "
 NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
-DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
 INTRO_REACH = 2  # sentences after one that announces instances ("tre sätt") that name them
 CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
-_NUMBER_WORDS = frozenset(
-    """
-    två tre fyra fem sex sju åtta nio tio elva tolv tjugo trettio hundra hundratal femtiotal tiotal dussin
-    miljoner miljon procent cirka
-    """.split()
-)
-_TIME_WORDS = frozenset(
-    """
-    januari februari mars april maj juni juli augusti september oktober november december våren sommaren
-    hösten vintern år
-    """.split()
-)
-_COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
-_EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
 _FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
 _LINK_RE = re.compile(r"<?https?://[^\s>]*>?")
-_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-_FULL_DATE_RE = re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b", re.IGNORECASE)
-# Openings of a sentence that continues the one before it (its examples, its list, its instances).
-_CONTINUES_RE = re.compile(
-    r"^(?:exempel\s+på\s+(?:sådana|dessa|detta)|sådana\s|dessa\s+(?:är|var)\b|det\s+gäller\s|bland\s+dessa\b|"
-    r"det\s+handlar\s+om\s)",
-    re.IGNORECASE,
-)
-# A sentence that gives a reason ("... på grund av personalförändringar", "Därför ...", "Dels ...").
-_REASON_RE = re.compile(
-    r"\b(eftersom|därför|därav|på\s+grund\s+av|berodde|beror|bero\s+på|ledde\s+till|orsak\w*|anledning\w*|skäl\w*|"
-    r"till\s+följd\s+av|dels|hindrade|because|due\s+to)\b",
-    re.IGNORECASE,
-)
-# Openings of a sentence that concludes from the one before it: the reason is there.
-_CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det\s+skälet|följaktligen)\b", re.IGNORECASE)
-# An enumeration in a sentence: "...: A, B och C", "A, B samt C".
-_ITEM = r"[\w()-]+(?:\s[\w()-]+){0,2}"  # an enumerated item: up to three words
-_ENUMERATION_RE = re.compile(rf":\s*\w|{_ITEM},\s{_ITEM}\s(?:och|samt|eller)\s\w", re.IGNORECASE)
-# Openings that refer to the sentence before ("Dessa rapporter har ...", "Detta innebär ..."):
-# quoted alone they would not say what they are about.
-_REFERS_BACK_RE = re.compile(r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b", re.IGNORECASE)
-_DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
 
@@ -188,7 +165,7 @@ class ExtractiveGenerator:
         units = self._candidates(top)
         weight = self._weights(units)
         kinds = question_kinds(question)
-        day = "time" in kinds and bool(_DAY_ASKED_RE.search(question))
+        day = "time" in kinds and bool(DAY_ASKED_RE.search(question))
         ask = _Ask(question_terms(question, self._term_stats()), kinds, answer_type(question), day)
         for unit in units:
             unit.score = self._score(unit, ask, weight, len(top))
@@ -247,17 +224,17 @@ class ExtractiveGenerator:
         s = self.settings
         bonus = 0.0
         if ask.day:
-            bonus += s.extractive_kind_bonus * (bool(_FULL_DATE_RE.search(unit.text)) + _has_number(unit.text, True))
-        elif ask.kinds & {"quantity", "time"} and _has_number(unit.text, "time" in ask.kinds):
+            bonus += s.extractive_kind_bonus * (bool(FULL_DATE_RE.search(unit.text)) + has_number(unit.text, True))
+        elif ask.kinds & {"quantity", "time"} and has_number(unit.text, "time" in ask.kinds):
             bonus += s.extractive_kind_bonus
-        names = min(1.0, _name_count(unit.text, ask.terms) / NAMES_FOR_FULL_CREDIT)
+        names = min(1.0, name_count(unit.text, ask.terms) / NAMES_FOR_FULL_CREDIT)
         if "who" in ask.kinds:
             bonus += s.extractive_kind_bonus * names
         if ask.type is not None and ask.type.found_in(unit.stems, inflected=False):
-            bonus += s.extractive_type_bonus * (1.0 if unit.is_list or _ENUMERATION_RE.search(unit.text) else names / 2)
-        if "definition" in ask.kinds and _defines(unit.text, ask.terms):
+            bonus += s.extractive_type_bonus * (1.0 if unit.is_list or ENUMERATION_RE.search(unit.text) else names / 2)
+        if "definition" in ask.kinds and defines(unit.text, ask.terms):
             bonus += s.extractive_definition_bonus
-        if "reason" in ask.kinds and _REASON_RE.search(unit.text):
+        if "reason" in ask.kinds and REASON_RE.search(unit.text):
             bonus += s.extractive_kind_bonus
         return bonus
 
@@ -291,7 +268,7 @@ class ExtractiveGenerator:
             twin = next((c for c in chosen if _similar(unit, c, self.settings.extractive_dedup)), None)
             if twin is None and len(chosen) < self.settings.max_answer_sentences:
                 chosen.append(unit)
-            elif twin is not None and _specificity(unit.text) > _specificity(twin.text):
+            elif twin is not None and specificity(unit.text) > specificity(twin.text):
                 unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"
                 chosen[chosen.index(twin)] = unit
         return chosen
@@ -316,7 +293,7 @@ class ExtractiveGenerator:
                     break
                 out.remove(min(others, key=lambda u: u.score))
             out.append(follower)
-            if _CONTINUES_RE.match(follower.text) or _ENUMERATION_RE.search(follower.text):
+            if CONTINUES_RE.match(follower.text) or ENUMERATION_RE.search(follower.text):
                 break  # it names them ("Exempel på sådana är ...")
         return out
 
@@ -344,10 +321,10 @@ class ExtractiveGenerator:
         out = list(chosen)
         for unit in chosen:
             nxt = by_place.get((unit.rank, unit.order + 1))
-            linked = [nxt] if nxt is not None and _CONTINUES_RE.match(nxt.text) else []
-            if _CONCLUDES_RE.match(unit.text):
+            linked = [nxt] if nxt is not None and CONTINUES_RE.match(nxt.text) else []
+            if CONCLUDES_RE.match(unit.text):
                 linked += [by_place.get((unit.rank, unit.order - i)) for i in range(CONCLUSION_REACH, 0, -1)]
-            elif _REFERS_BACK_RE.match(unit.text):
+            elif REFERS_BACK_RE.match(unit.text):
                 linked.append(by_place.get((unit.rank, unit.order - 1)))
             for other in linked:
                 if other is None or other in out:
@@ -386,29 +363,8 @@ def _similar(a: _Unit, b: _Unit, threshold: float) -> bool:
     return overlap >= threshold
 
 
-def _specificity(text: str) -> int:
-    """How precise a sentence is: its numbers, and full dates twice ("den 17 mars 2022")."""
-    plain = strip_markers(text)
-    return len(re.findall(r"\d+", plain)) + len(_FULL_DATE_RE.findall(plain))
 
 
-def _has_number(text: str, time: bool) -> bool:
-    lowered = text.lower()
-    tokens = set(re.findall(r"[^\W\d_]+", lowered))
-    return bool(re.search(r"\d", text)) or bool(tokens & _NUMBER_WORDS) or (time and bool(tokens & _TIME_WORDS))
 
 
-def _name_count(text: str, terms: list[Term]) -> int:
-    """Names (capitalised, not sentence-initial) a sentence adds beyond those in the question."""
-    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
-    names = {t for t in tokens[1:] if t[:1].isupper()}
-    return len([n for n in names if not any(t.found_in(frozenset(stems(n, compounds=False))) for t in terms)])
 
-
-def _defines(text: str, terms: list[Term]) -> bool:
-    """ "X är ...", "X (förkortning) ..." or "... förkortning (X)": the sentence says what a term is."""
-    head = " ".join(text.split()[:DEFINITION_WINDOW])
-    named = [t for t in terms if t.found_in(text_stems(head))]
-    if named and _COPULA_RE.search(head):
-        return True
-    return any(t.found_in(text_stems(m)) for t in terms for m in _EXPANSION_RE.findall(text))

@@ -327,9 +327,9 @@ def test_the_asked_for_type_counts_fully_only_where_the_sentence_enumerates(fake
     ],
 )
 def test_what_counts_as_an_enumeration(sentence: str, enumerates: bool) -> None:
-    from assistant.answer import _ENUMERATION_RE
+    from assistant.sentence_cues import ENUMERATION_RE
 
-    assert bool(_ENUMERATION_RE.search(sentence)) is enumerates
+    assert bool(ENUMERATION_RE.search(sentence)) is enumerates
 
 
 def test_one_sentence_between_two_quoted_ones_is_quoted_too(fake_settings: Settings) -> None:
