@@ -318,19 +318,6 @@ def test_the_asked_for_type_counts_fully_only_where_the_sentence_enumerates(fake
     assert "föreningsbidrag" in got  # not the sentence that only names Sverige, SUO and Brå
 
 
-@pytest.mark.parametrize(
-    ("sentence", "enumerates"),
-    [
-        ("I Göteborg analyserades föreningsbidrag, hemvårdsbidrag och personlig assistans.", True),
-        ("Fyra kommuner deltog i arbetet: Sigtuna, Göteborg, Linköping och Trollhättan.", True),
-        ("Det gällde otillåten påverkan, vilka har varit nya arbetssätt för Brå och som har fallit väl ut.", False),
-    ],
-)
-def test_what_counts_as_an_enumeration(sentence: str, enumerates: bool) -> None:
-    from assistant.sentence_cues import ENUMERATION_RE
-
-    assert bool(ENUMERATION_RE.search(sentence)) is enumerates
-
 
 def test_one_sentence_between_two_quoted_ones_is_quoted_too(fake_settings: Settings) -> None:
     text = (
