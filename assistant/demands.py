@@ -53,6 +53,19 @@ def asks_opinion(question: str) -> bool:
     return bool(_OPINION_QUESTION.search(normalize(question).lower()))
 
 
+_OWN_CASE_QUESTION = re.compile(
+    r"\b(?:(?:vår|min|vårt|mitt)\s+(?:kommun|stad|förvaltning|organisation|skola|verksamhet|område)\w*|hos\s+oss|"
+    r"(?:our|my)\s+(?:municipality|city|town|organi[sz]ation|school|area))\b"
+)
+
+
+def about_own_case(question: str) -> bool:
+    """Whether the question asks about the asker's own municipality ("Vad kostar det för vår
+    kommun ...?", "... hos oss?"): the material reports on the municipalities it names, and
+    cannot say what applies to another one."""
+    return bool(_OWN_CASE_QUESTION.search(normalize(question).lower()))
+
+
 def is_comparison(question: str) -> bool:
     """Whether the question asks to compare ("Är X bättre än Y?", "Was X more effective than Y?")."""
     return bool(_COMPARISON_QUESTION.search(normalize(question).lower()))
@@ -60,7 +73,8 @@ def is_comparison(question: str) -> bool:
 
 def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = ()) -> str:
     """The kind of evidence the question needs and `evidence` lacks ("amount", "comparison"), or
-    "opinion" for a question that asks for advice instead of what the material says; "" otherwise.
+    "opinion" for a question that asks for advice instead of what the material says, "own_case"
+    for one about the asker's own municipality; "" otherwise.
 
     The evidence must be one sentence that also names what the question names (`names`: its
     names and acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two):
@@ -69,6 +83,8 @@ def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = 
     """
     if asks_opinion(question):
         return "opinion"
+    if about_own_case(question):
+        return "own_case"
     lowered = normalize(question).lower()
     sentences = [s for text in evidence for s in split_sentences(text)]
     if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=len(names)):

@@ -36,6 +36,10 @@ METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan 
         ("Hur mycket betalade Brå till Sweco?", [BUDGET], ["Brå", "Sweco"], "amount"),  # Brå's budget, not Sweco's fee
         ("Vad tycker du, borde vår kommun införa SSPF?", [METHOD], ["SSPF"], "opinion"),
         ("Should we start with SSPF?", [METHOD], ["SSPF"], "opinion"),
+        ("Vad kostar det för vår kommun att få stöd?", [BUDGET], [], "own_case"),
+        ("Kan min kommun bli skadeståndsskyldig enligt lagen?", [METHOD], [], "own_case"),
+        ("How would SSPF work in our municipality?", [METHOD], ["SSPF"], "own_case"),
+        ("Vad gjorde kommunerna med SSPF?", [METHOD], ["SSPF"], ""),
         ("Hur ska Trollhättan fortsätta arbetet?", [CVE], ["Trollhättan"], ""),  # "ska" about a municipality named
         (
             "Vilken lön har en SSPF-koordinator?",
