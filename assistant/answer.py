@@ -41,6 +41,7 @@ from assistant.sentence_cues import (
     DAY_ASKED_RE,
     ENUMERATION_RE,
     FULL_DATE_RE,
+    LABELLED_RE,
     REASON_RE,
     REFERS_BACK_RE,
     defines,
@@ -131,6 +132,7 @@ class ExtractiveGenerator:
     """Answers by quoting the best sentences of the top passages; see the module docstring."""
 
     name = "extractive"
+    instant = True  # the whole answer at once: nothing to gain from showing it piece by piece
 
     def __init__(self, settings: Settings, stats: TermStats | Callable[[], TermStats | None] | None = None) -> None:
         self.settings = settings
@@ -210,7 +212,7 @@ class ExtractiveGenerator:
         found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
         heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
         overlap = (found + SECTION_FACTOR * heading) / total
-        if not overlap or (not unit.is_list and len(_LINK_RE.sub("", unit.text).split()) < MIN_SENTENCE_WORDS):
+        if not overlap or (not unit.is_list and _too_short(unit.text)):
             return 0.0  # too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         s = self.settings
         about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
@@ -333,6 +335,13 @@ class ExtractiveGenerator:
                     return out
                 out.append(other)
         return out
+
+
+def _too_short(text: str) -> bool:
+    """A fragment too short to quote alone ("(Polismyndigheten 2021)."); a labelled line
+    ("Författare: Lisa Pedersen") is a statement however short."""
+    plain = _LINK_RE.sub("", text)
+    return len(plain.split()) < MIN_SENTENCE_WORDS and not LABELLED_RE.match(plain)
 
 
 def _coverage(terms: list[Term], chosen: list[_Unit], weight: Weight) -> float:

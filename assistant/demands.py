@@ -29,6 +29,8 @@ _AMOUNT = re.compile(
     r"|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|hundra|tusen)\s+(?:miljon\w*|miljard\w*|tusen)\s+kronor\b",
     re.IGNORECASE,
 )
+_AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
+_AGE = re.compile(r"\b\d{1,3}\s*år(?:\s+gammal|\s+gamla|s\s+ålder)\b|\bålder(?:n)?\s+\d{1,3}\b", re.IGNORECASE)
 _COMPARISON_QUESTION = re.compile(
     r"\b(bättre|sämre|effektivare|mer\s+effektiv\w*|mindre\s+effektiv\w*|framgångsrikare|"
     r"better|worse|more\s+effective|less\s+effective|more\s+successful)\b.*\b(än|than)\b"
@@ -72,7 +74,7 @@ def is_comparison(question: str) -> bool:
 
 
 def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = ()) -> str:
-    """The kind of evidence the question needs and `evidence` lacks ("amount", "comparison"), or
+    """The kind of evidence the question needs and `evidence` lacks ("amount", "age", "comparison"), or
     "opinion" for a question that asks for advice instead of what the material says, "own_case"
     for one about the asker's own municipality; "" otherwise.
 
@@ -89,6 +91,8 @@ def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = 
     sentences = [s for text in evidence for s in split_sentences(text)]
     if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=len(names)):
         return "amount"
+    if _AGE_QUESTION.search(lowered) and not _any_about(sentences, _AGE, names, needed=len(names)):
+        return "age"
     if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, needed=2):
         return "comparison"
     return ""

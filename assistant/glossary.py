@@ -64,6 +64,9 @@ EN_SV: dict[str, tuple[str, ...]] = {
     "government": ("regeringen",),
     "swedish": ("svenska", "sverige"),
     "originally": ("ursprungligen",),
+    "reference number": ("diarienummer",),
+    "halfway": ("halvvägs", "halvtid"),
+    "held": ("hölls", "genomfördes"),
     "used": ("använts", "användes", "använda"),
     "trained": ("utbildning", "utbildade"),
     "delivered": ("genomförde", "höll", "ledde"),
@@ -228,6 +231,9 @@ SV_SYNONYMS: dict[str, tuple[str, ...]] = {
     "författare": ("författare",),
     "skrev": ("författare", "vägnar"),  # wrote, or signed ("skrev under")
     "undertecknade": ("vägnar",),
+    "inget": ("inga", "ingen", "inte"),  # a negation in any of its forms
+    "ingen": ("inga", "inget", "inte"),
+    "inga": ("ingen", "inget", "inte"),
     "signerade": ("vägnar",),
     "skrivit": ("författare",),
     # everyday verbs and nouns (any inflection: looked up by stem too, see `synonyms`)

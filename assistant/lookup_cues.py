@@ -57,6 +57,7 @@ RECORD_NOUNS = (
     "aktivitet*", "insats", "insatser", "insatserna", "workshop*", "konferens*", "heldag*", "halvdag*", "seminari*",
     "forelasning*", "utbildning*", "dialog*", "mote", "moten", "motena", "traff*", "handledning*", "tillfalle*",
     "handledningstillfalle*", "kommun*", "omrade", "omradet", "omraden", "omradena", "bostadsomrade*", "stadsdel*",
+    "riskomrade*",
     "metod", "metoden", "metoder", "metoderna", "modell", "modellen", "modeller", "fokusomrade*", "partner*",
     "samarbetspartner*", "skola", "skolan", "skolor", "skolorna", "arbetsgrupp*", "stod", "stodet", "deltagare",
     "respondent*", "svar", "andel", "resultat*", "fallstudie*", "analyser", "analyserna", "klassa*",

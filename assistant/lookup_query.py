@@ -268,6 +268,9 @@ def _outcome_kinds(query: LookupQuery, folded: str) -> None:
     query.units = [unit for unit, words in cues.ENKAT_UNITS.items() if has_cue(folded, words)]
 
 
+_ANY_VULNERABLE = re.compile(r"(?<!sarskilt )\butsatta?\s*(?:/|och|eller|,)\s*risk")
+
+
 def _source(query: LookupQuery, folded: str) -> None:
     participants = has_cue(folded, cues.COUNT) and has_cue(folded, cues.PARTICIPANTS)
     if query.outcome_kinds and not (participants and query.outcome_kinds == ["uppfoljning"]):
@@ -278,6 +281,7 @@ def _source(query: LookupQuery, folded: str) -> None:
     elif has_cue(folded, cues.AREA) and not query.list_kommuner:
         query.source = "areas"
         suo, risk = has_cue(folded, cues.AREA_SUO), has_cue(folded, cues.AREA_RISK)
+        suo = suo or bool(_ANY_VULNERABLE.search(folded))  # "utsatta/riskområden": every class
         query.klass = "särskilt utsatt område" if suo and not risk else "riskområde" if risk and not suo else None
         query.klass_year = 2021 if "2021" in folded and "2023" not in folded else 2023
     elif has_cue(folded, cues.METHOD) and not query.metoder:

@@ -1,9 +1,11 @@
 """Answering a question from the material: resolve follow-ups, retrieve, decide, generate, cite.
 
 `RagAnswerer.stream` yields the answer text in pieces as the generator writes it, then
-the final `Answer`. Markers pointing at no passage are removed and the others renumbered
-1..n in order of first use while streaming, so the pieces already match the citations of
-the final `Answer` (whose `text` is the same text, stripped).
+the final `Answer`; an `instant` generator's pieces (the extractive one) are held until the
+answer has passed its checks, so that a refusal is not preceded by the text it refuses.
+Markers pointing at no passage are removed and the others renumbered 1..n in order of first
+use while streaming, so the pieces already match the citations of the final `Answer` (whose
+`text` is the same text, stripped).
 """
 
 from __future__ import annotations
@@ -103,13 +105,19 @@ class RagAnswerer:
                 pieces.append(piece)
                 yield piece
 
-        yield from renumber_stream(tapped(), len(top))
+        shown = renumber_stream(tapped(), len(top))
+        held = list(shown) if getattr(self.generator, "instant", False) else None  # checked before shown
+        if held is None:
+            yield from shown
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
         reason = _no_answer(question, query, text, self.instances)
         if reason:
+            if held is not None:
+                yield refusal_text(language)
             yield self._result(question, refusal_text(language), passages, [reason], support, timings, started, True)
             return
+        yield from held or ()
         text, citations = build_citations(text, top)
         answer = self._result(question, text, passages, flags, support, timings, started)
         answer.citations = citations

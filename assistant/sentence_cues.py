@@ -50,6 +50,7 @@ ENUMERATION_RE = re.compile(rf":\s*\w|{ITEM},\s{ITEM}\s(?:och|samt|eller)\s\w", 
 # Openings that refer to the sentence before ("Dessa rapporter har ...", "Detta innebär ..."):
 # quoted alone they would not say what they are about.
 REFERS_BACK_RE = re.compile(r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b", re.IGNORECASE)
+LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"
 DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 
 

@@ -19,9 +19,11 @@ def _filters(doc: str | None, doc_type: str | None, kommun: str | None, fokusomr
     return {k: v for k, v in values.items() if v is not None}
 
 
-def print_answer(answer: Answer, out: TextIO, streamed: bool) -> None:
-    if not streamed:
-        out.write(answer.text)
+def print_answer(answer: Answer, out: TextIO, streamed: str = "") -> None:
+    """The answer (unless `streamed` already showed it: a refusal decided after generating
+    follows what was streamed), then the sources."""
+    if answer.text.strip() != streamed.strip():
+        out.write(f"\n{answer.text}" if streamed.strip() else answer.text)
     out.write("\n")
     if answer.refused:
         out.write("\n(Svaret kunde inte beläggas i underlaget.)\n")
@@ -84,14 +86,15 @@ def ask(
         answer = assistant.ask(question, history, k=k, filters=filters)
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
-    final = None
+    final, shown = None, []
     for piece in assistant.stream(question, history, k=k, filters=filters):
         if isinstance(piece, Answer):
             final = piece
         else:
+            shown.append(piece)
             sys.stdout.write(piece)
             sys.stdout.flush()
-    print_answer(final, sys.stdout, streamed=True)
+    print_answer(final, sys.stdout, streamed="".join(shown))
 
 
 def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> None:

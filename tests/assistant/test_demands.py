@@ -37,6 +37,8 @@ METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan 
         ("Vad tycker du, borde vår kommun införa SSPF?", [METHOD], ["SSPF"], "opinion"),
         ("Should we start with SSPF?", [METHOD], ["SSPF"], "opinion"),
         ("Vad kostar det för vår kommun att få stöd?", [BUDGET], [], "own_case"),
+        ("Hur gammal är Lisa Pedersen?", ["Författare: Lisa Pedersen"], ["Lisa", "Pedersen"], "age"),
+        ("Hur gammal är Lisa Pedersen?", ["Lisa Pedersen är 45 år gammal."], ["Lisa", "Pedersen"], ""),
         ("Kan min kommun bli skadeståndsskyldig enligt lagen?", [METHOD], [], "own_case"),
         ("How would SSPF work in our municipality?", [METHOD], ["SSPF"], "own_case"),
         ("Vad gjorde kommunerna med SSPF?", [METHOD], ["SSPF"], ""),

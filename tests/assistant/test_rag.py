@@ -183,3 +183,12 @@ def test_an_unnamed_amount_is_no_answer_to_which(settings: Settings) -> None:
 def test_bad_questions_are_input_errors(settings: Settings, question: str) -> None:
     with pytest.raises(InputError):
         rag(settings).answer(question)
+
+
+def test_an_instant_generator_is_checked_before_anything_is_shown(settings: Settings) -> None:
+    generator = Scripted("Arbetet fortsätter med ett antal nya kommuner. [1]")
+    generator.instant = True  # type: ignore[attr-defined]
+    named = RagAnswerer(settings, rag(settings).retriever, generator, instances={"kommun": ["sigtuna"]})
+    pieces = list(named.stream("Vilka kommuner arbetade med Crime proofing?"))
+    assert pieces[0] == REFUSAL_TEXT["sv"] and isinstance(pieces[-1], Answer) and pieces[-1].refused
+    assert not any("ett antal" in p for p in pieces if isinstance(p, str))
