@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from assistant import lookup_render as render
 from assistant.lookup_format import CitationBook, join_names, markdown_table, public_table
 from assistant.lookup_query import LookupQuery, QuestionParser
-from assistant.lookup_select import RecordSelector, Selection
+from assistant.lookup_select import RecordSelector, Selection, topic_hits
 from assistant.records import SqlRecordStore
 from assistant.types import Answer
 from assistant.vocabulary import Vocabulary, load_municipality_list, load_vocabulary
@@ -37,6 +37,9 @@ NOUNS: dict[str, tuple[str, str]] = {
     "municipalities": ("kommuner", "municipalities"),
     "topic": ("poster", "records"),
 }
+
+
+TOPIC_NOUN_MIN = 7  # topic stems this long name a thing ("arbetsgrupp"), shorter ones are often verbs ("gick")
 
 
 class RecordLookup:
@@ -75,6 +78,15 @@ class RecordLookup:
     def has_rows(self, query: LookupQuery) -> bool:
         """Whether the records hold any row for ``query`` (the router asks before choosing lookup)."""
         return any(sel.rows or sel.groups for sel in self.selector.select(query))
+
+    def covers_topic(self, query: LookupQuery) -> bool:
+        """Whether the rows for ``query`` mention its own topic words ("Vilka satt i arbetsgruppen
+        ...?": the activity rows say nothing of the working group; the router adds the prose)."""
+        topic = [stem for stem in query.topic if len(stem) >= TOPIC_NOUN_MIN]
+        if not topic or query.language != "sv":  # English words cannot be looked for in Swedish rows
+            return True
+        rows = [row for sel in self.selector.select(query) for row in sel.rows]
+        return not rows or any(topic_hits(row, topic) for row in rows)
 
     def answer_query(self, query: LookupQuery) -> Answer:
         book = CitationBook(self.titles)

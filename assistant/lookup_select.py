@@ -138,7 +138,7 @@ class RecordSelector:
     def free_topic(self, query: LookupQuery) -> Selection:
         """ "I vilka kommuner bytte projektledarna tjänst?": the rows that share most topic words."""
         candidates: list[RecordRow] = [*self.store.outcomes(), *self.store.activities()]
-        scored = [(_topic_hits(r, query.topic), r) for r in candidates]
+        scored = [(topic_hits(r, query.topic), r) for r in candidates]
         best = max((s for s, _ in scored), default=0)
         needed = max(2, -(-len(query.topic) // 2)) if len(query.topic) > 1 else 1
         rows = [r for s, r in scored if s == best and s >= needed]
@@ -220,7 +220,8 @@ def _soft(rows: list, keep: Any) -> list:
     return kept or rows
 
 
-def _topic_hits(row: RecordRow, topic: Sequence[str]) -> int:
+def topic_hits(row: RecordRow, topic: Sequence[str]) -> int:
+    """How many of the topic stems (of four letters or more) begin a word of the row's text."""
     words = {w for w in _WORDS.findall(fold(_row_text(row)))}
     return sum(any(w.startswith(s) for w in words) for s in topic if len(s) >= 4)
 
@@ -228,7 +229,7 @@ def _topic_hits(row: RecordRow, topic: Sequence[str]) -> int:
 def _narrow_by_topic(rows: list[Any], topic: Sequence[str]) -> list:
     if not topic or len(rows) < 2:
         return rows
-    scores = [_topic_hits(r, topic) for r in rows]
+    scores = [topic_hits(r, topic) for r in rows]
     best = max(scores)
     if best == 0 or min(scores) == best:
         return rows

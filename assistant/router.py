@@ -20,7 +20,8 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
    learn about the time frame?") -> rag: the records hold the partner's activities, not that.
 7. Records answer part, prose the rest -> both: "... och när?" (the records hold no dates),
    free-text results ("Vad resulterade ..."), areas asked together with a method.
-8. Otherwise -> lookup.
+8. Otherwise -> lookup; but both when the activity rows found do not mention the
+   question's own topic words ("Vilka satt i arbetsgruppen för Tryggare skola?").
 
 Follow-up questions are parsed with the conversation: entities missing from "Och inom
 välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
@@ -60,29 +61,44 @@ class Router:
         vocabulary: Vocabulary,
         municipalities: Sequence[str] = (),
         probe: Callable[[LookupQuery], bool] | None = None,
+        covers: Callable[[LookupQuery], bool] | None = None,
     ) -> None:
         self.parser = QuestionParser(vocabulary, municipalities)
         self.probe = probe
+        self.covers = covers
 
     @classmethod
-    def from_settings(cls, settings: Settings, probe: Callable[[LookupQuery], bool] | None = None) -> Router:
+    def from_settings(
+        cls,
+        settings: Settings,
+        probe: Callable[[LookupQuery], bool] | None = None,
+        covers: Callable[[LookupQuery], bool] | None = None,
+    ) -> Router:
         from assistant.vocabulary import load_municipality_list, load_vocabulary
 
         records_dir = settings.corpus_dir / "records"
         names_file = records_dir / "sveriges_kommuner.yaml"
         names = load_municipality_list(names_file) if names_file.exists() else []
-        return cls(load_vocabulary(records_dir / "vocabulary.yaml"), names, probe)
+        return cls(load_vocabulary(records_dir / "vocabulary.yaml"), names, probe, covers)
 
     def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision:
         query = self.parser.parse(question, history)
         route, why = decide(query, self.probe)
+        if route == "lookup" and query.source == "activities" and self.covers is not None and not self.covers(query):
+            route, why = "both", "the rows do not mention the question's own topic: prose too"
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query)
 
 
-def build_router(settings: Settings, probe: Callable[[LookupQuery], bool] | None = None) -> Router:
+def build_router(
+    settings: Settings,
+    probe: Callable[[LookupQuery], bool] | None = None,
+    covers: Callable[[LookupQuery], bool] | None = None,
+) -> Router:
     """The router of ``assistant.wiring``; pass ``RecordLookup.has_rows`` as ``probe`` to route
-    municipality questions about free topics by whether the records hold them."""
-    return Router.from_settings(settings, probe)
+    municipality questions about free topics by whether the records hold them, and
+    ``RecordLookup.covers_topic`` as ``covers`` to add the prose when the rows found do not
+    mention the question's own topic."""
+    return Router.from_settings(settings, probe, covers)
 
 
 def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = None) -> tuple[Route, str]:

@@ -132,7 +132,7 @@ def build_router_and_lookup(settings: Settings):
     from assistant.router import build_router
 
     lookup = build_lookup(settings, build_records(settings))
-    return build_router(settings, probe=lookup.has_rows), lookup
+    return build_router(settings, probe=lookup.has_rows, covers=lookup.covers_topic), lookup
 
 
 def build_assistant(settings: Settings):

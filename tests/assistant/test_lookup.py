@@ -242,3 +242,13 @@ def test_from_settings_titles_come_from_the_manifest(fake_settings) -> None:
     lookup.store.load_directory(RECORDS)
     answer = lookup.answer("Vilka kommuner använde Crime proofing?")
     assert answer.citations[0].title == PM_TITLE
+
+
+def test_covers_topic_looks_for_the_question_s_own_nouns_in_the_rows(lookup: RecordLookup) -> None:
+    from assistant.router import Router
+
+    router = Router(load_vocabulary(RECORDS / "vocabulary.yaml"))
+    silent = router.route("Vilka satt i arbetsgruppen för Tryggare skola i Trollhättan?").query
+    spoken = router.route("Vilka handledningstillfällen hade Sigtuna med Crime proofing?").query
+    assert not lookup.covers_topic(silent)
+    assert lookup.covers_topic(spoken)

@@ -129,3 +129,11 @@ def test_free_topic_municipality_question_uses_the_probe() -> None:
 def test_from_settings_reads_the_corpus_vocabulary(fake_settings) -> None:
     router = Router.from_settings(fake_settings)
     assert router.route("Vilka kommuner använde Crime proofing?").route == "lookup"
+
+
+def test_rows_silent_on_the_question_s_own_topic_add_the_prose() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    question = "Vilka satt i arbetsgruppen för Tryggare skola i Trollhättan?"
+    assert Router(vocabulary, covers=lambda q: False).route(question).route == "both"
+    assert Router(vocabulary, covers=lambda q: True).route(question).route == "lookup"
+    assert Router(vocabulary).route(question).route == "lookup"
