@@ -231,6 +231,7 @@ SV_SYNONYMS: dict[str, tuple[str, ...]] = {
     "författare": ("författare",),
     "skrev": ("författare", "vägnar"),  # wrote, or signed ("skrev under")
     "undertecknade": ("vägnar",),
+    "bättre": ("förbättrats", "förbättring", "förstärkt"),  # "vad blev bättre": what improved
     "inget": ("inga", "ingen", "inte"),  # a negation in any of its forms
     "ingen": ("inga", "inget", "inte"),
     "inga": ("ingen", "inget", "inte"),

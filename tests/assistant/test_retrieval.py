@@ -263,6 +263,7 @@ def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
         # any inflection of a listed word: found by its stem
         ("Hur mycket av pengarna gick till kommunerna?", "pengarna", "Sammanlagt 2 miljoner kronor."),
         ("Vad jobbade Södertälje med?", "jobbade", "Södertälje arbetade med en styrmodell."),
+        ("Vad blev bättre i kommunerna?", "bättre", "Samverkan har förbättrats i kommunerna."),
     ],
 )
 def test_question_words_the_material_puts_otherwise_are_matched(question: str, word: str, material: str) -> None:
