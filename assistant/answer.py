@@ -32,7 +32,6 @@ from assistant.citations import (
     is_list_line,
     passage_sentences,
 )
-from assistant.demands import quantified_mention
 from assistant.lexical import index_text
 from assistant.question import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
 from assistant.sentence_cues import (
@@ -47,6 +46,7 @@ from assistant.sentence_cues import (
     defines,
     has_number,
     name_count,
+    quantified_mention,
     specificity,
 )
 from assistant.settings import Settings

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from assistant.question import Term, answer_types
+from assistant.question import answer_types
+from assistant.sentence_cues import quantified_mention
 from assistant.text import normalize, split_sentences, stem, words
 
 _MONEY_QUESTION = re.compile(
@@ -110,15 +111,6 @@ def _any_about(sentences: Sequence[str], pattern: re.Pattern[str], names: Sequen
     return False
 
 
-_VAGUE_QUANTIFIERS = (
-    "ett antal", "ett par", "några", "flera", "vissa", "ett fåtal", "ytterligare", "a number of", "several", "some",
-)
-_COUNT_WORDS = ("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "two", "three", "four", "five")
-_VAGUE_GAP = 2  # words (adjectives) allowed between the quantifier and the noun: "ett antal nya kommuner"
-_ENUMERATION = re.compile(r":|\b(?:bland\s+annat|bl\.\s?a\.|t\.\s?ex\.|exempelvis|såsom|till\s+exempel|nämligen|"
-                          r"including|such\s+as|namely)\b", re.IGNORECASE)
-
-
 def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[str]]) -> bool:
     """Whether a "which ..." question about named things is answered without naming one.
 
@@ -138,20 +130,4 @@ def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[st
         if names and vague:
             lowered = f" {' '.join(words(' '.join(sentences[: vague[0] + 2]).lower()))} "
             return not any(f" {name.lower()} " in lowered for name in names)
-    return False
-
-
-def quantified_mention(sentence: str, asked: Term, counted: bool = False) -> bool:
-    """Whether the sentence's first mention of `asked` follows a vague quantifier ("några
-    hinder"), or with `counted` also a number ("tre sätt", "3 sätt"), and no enumeration follows
-    in the sentence: it announces instances without naming them."""
-    tokens = words(sentence.lower())
-    quantifiers = (*_VAGUE_QUANTIFIERS, *_COUNT_WORDS) if counted else _VAGUE_QUANTIFIERS
-    for i, token in enumerate(tokens):
-        if asked.found_in(frozenset({stem(token)})):
-            before = tokens[max(0, i - _VAGUE_GAP - 2) : i]
-            spaced = f" {' '.join(before)} "
-            if not any(f" {q} " in spaced for q in quantifiers) and not (counted and any(t.isdigit() for t in before)):
-                return False
-            return not _ENUMERATION.search(sentence.lower().split(token, 1)[-1])
     return False

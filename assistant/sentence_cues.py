@@ -1,7 +1,9 @@
 """What a sentence of the material says by its form: a number, a date, names, a definition,
-a reason, an enumeration, or a reference to the sentence before or after it.
+a reason, an enumeration, a reference to the sentence before or after it, or an announcement
+of things it does not name ("ytterligare några hinder", "på tre sätt").
 
-The extractive generator (`assistant.answer`) scores and links sentences with these cues.
+The extractive generator (`assistant.answer`) scores and links sentences with these cues;
+`assistant.demands.vague_answer` uses the announcements.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 
 from assistant.citations import strip_markers
 from assistant.question import Term, text_stems
-from assistant.text import stems
+from assistant.text import stem, stems, words
 
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 
@@ -81,3 +83,31 @@ def defines(text: str, terms: list[Term]) -> bool:
     if named and COPULA_RE.search(head):
         return True
     return any(t.found_in(text_stems(m)) for t in terms for m in EXPANSION_RE.findall(text))
+
+
+_VAGUE_QUANTIFIERS = (
+    "ett antal", "ett par", "några", "flera", "vissa", "ett fåtal", "ytterligare", "a number of", "several", "some",
+)
+_ENGLISH_COUNTS = ("two", "three", "four", "five", "six")
+_VAGUE_GAP = 2  # words (adjectives) allowed between the quantifier and the noun: "ett antal nya kommuner"
+# What names examples after a mention ("... några hinder, bland annat ...", "...: ...").
+EXAMPLES_RE = re.compile(
+    r":|\b(?:bland\s+annat|bl\.\s?a\.|t\.\s?ex\.|exempelvis|såsom|till\s+exempel|nämligen|including|such\s+as|namely)\b",
+    re.IGNORECASE,
+)
+
+
+def quantified_mention(sentence: str, asked: Term, counted: bool = False) -> bool:
+    """Whether the sentence's first mention of `asked` follows a vague quantifier ("några
+    hinder"), or with `counted` also a number ("tre sätt", "3 sätt"), and no enumeration follows
+    in the sentence: it announces instances without naming them."""
+    tokens = words(sentence.lower())
+    quantifiers = (*_VAGUE_QUANTIFIERS, *NUMBER_WORDS, *_ENGLISH_COUNTS) if counted else _VAGUE_QUANTIFIERS
+    for i, token in enumerate(tokens):
+        if asked.found_in(frozenset({stem(token)})):
+            before = tokens[max(0, i - _VAGUE_GAP - 2) : i]
+            spaced = f" {' '.join(before)} "
+            if not any(f" {q} " in spaced for q in quantifiers) and not (counted and any(t.isdigit() for t in before)):
+                return False
+            return not EXAMPLES_RE.search(sentence.lower().split(token, 1)[-1])
+    return False

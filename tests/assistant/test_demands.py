@@ -140,22 +140,3 @@ NAMED = {"kommun": ["sigtuna", "borås", "göteborg sydväst"], "område": ["val
 )
 def test_vague_answer(question: str, answer: str, vague: bool) -> None:
     assert vague_answer(question, answer, NAMED) is vague
-
-
-@pytest.mark.parametrize(
-    ("sentence", "counted", "announces"),
-    [
-        ("Projektet stötte på ytterligare några hinder.", False, True),
-        ("Projektet har följts upp på tre sätt.", False, False),
-        ("Projektet har följts upp på tre sätt.", True, True),
-        ("Projektet har följts upp på 3 sätt.", True, True),
-        ("Projektet har följts upp på tre sätt: enkät, CRM och rapporter.", True, False),
-    ],
-)
-def test_quantified_mention(sentence: str, counted: bool, announces: bool) -> None:
-    from assistant.demands import quantified_mention
-    from assistant.question import answer_type
-
-    asked = answer_type("Vilka hinder fanns?") if "hinder" in sentence else answer_type("På vilka sätt?")
-    assert asked is not None
-    assert quantified_mention(sentence, asked, counted) is announces

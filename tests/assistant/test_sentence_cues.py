@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.sentence_cues import ENUMERATION_RE, specificity
+from assistant.question import answer_type
+from assistant.sentence_cues import ENUMERATION_RE, quantified_mention, specificity
 
 
 @pytest.mark.parametrize(
@@ -28,3 +29,19 @@ def test_what_counts_as_an_enumeration(sentence: str, enumerates: bool) -> None:
 )
 def test_specificity_prefers_the_more_precise(summary: str, body: str) -> None:
     assert specificity(body) > specificity(summary)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted", "announces"),
+    [
+        ("Projektet stötte på ytterligare några hinder.", False, True),
+        ("Projektet har följts upp på tre sätt.", False, False),
+        ("Projektet har följts upp på tre sätt.", True, True),
+        ("Projektet har följts upp på 3 sätt.", True, True),
+        ("Projektet har följts upp på tre sätt: enkät, CRM och rapporter.", True, False),
+    ],
+)
+def test_quantified_mention(sentence: str, counted: bool, announces: bool) -> None:
+    asked = answer_type("Vilka hinder fanns?") if "hinder" in sentence else answer_type("På vilka sätt?")
+    assert asked is not None
+    assert quantified_mention(sentence, asked, counted) is announces
