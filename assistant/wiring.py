@@ -146,6 +146,5 @@ def build_assistant(settings: Settings):
     if settings.generator != "extractive" and hasattr(generator, "rewriter"):
         rewriter = generator.rewriter()
     router, lookup = build_router_and_lookup(settings)
-    vocabulary = load_corpus_vocabulary(settings)
-    instances = vocabulary.instances() if vocabulary else None
+    instances = lookup.vocabulary.instances() if lookup is not None else None  # the vocabulary read once
     return Assistant(settings, RagAnswerer(settings, retriever, generator, rewriter, instances), router, lookup)
