@@ -1,11 +1,18 @@
-"""Small interfaces between the stages; implementations are picked in `assistant.wiring`."""
+"""The interfaces between the stages. Each component declares what it can do as attributes of its
+interface (a generator's `instant`, a retriever's `term_stats`), so no caller has to probe for them.
+Implementations are registered and picked by name in `assistant.wiring`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from assistant.types import Chunk, Passage
+from assistant.types import Passage
+
+if TYPE_CHECKING:
+    from assistant.language.terms import TermStats
+
+Rewriter = Callable[[str, Sequence[str]], str]  # (question, earlier questions) -> standalone question
 
 
 @runtime_checkable
@@ -18,18 +25,26 @@ class Embedder(Protocol):
 
 
 class Retriever(Protocol):
+    """Finds the passages of a query; knows the corpus's term statistics (None before any ingest)."""
+
     def retrieve(self, query: str, k: int, filters: dict[str, object] | None = None) -> list[Passage]: ...
+
+    def with_context(self, passages: list[Passage], window: int) -> list[Passage]: ...
+
+    @property
+    def term_stats(self) -> TermStats | None: ...
 
 
 class Generator(Protocol):
-    """Writes an answer from a question and numbered passages."""
+    """Writes an answer from a question and numbered passages.
+
+    `instant`: the whole answer is computed at once (nothing gained by showing it piece by piece,
+    so it is checked before it is shown). `rewriter()`: a follow-up rewriter on the same model,
+    or None when the generator has no model to rewrite with."""
 
     name: str
+    instant: bool
 
     def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]: ...
 
-
-class ChunkStore(Protocol):
-    def upsert_document(self, doc_id: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None: ...
-
-    def delete_document(self, doc_id: str) -> None: ...
+    def rewriter(self) -> Rewriter | None: ...

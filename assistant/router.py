@@ -34,13 +34,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.demands import is_comparison
-from assistant.lookup_query import LookupQuery, QuestionParser
+from assistant.answering.demands import is_comparison
+from assistant.records.query import LookupQuery, QuestionParser
+from assistant.records.vocabulary import Vocabulary
 from assistant.types import Route
-from assistant.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    pass
 
 _STRUCTURED_OUTCOMES = {"crm", "enkat"}
 
@@ -67,38 +67,12 @@ class Router:
         self.probe = probe
         self.covers = covers
 
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        probe: Callable[[LookupQuery], bool] | None = None,
-        covers: Callable[[LookupQuery], bool] | None = None,
-    ) -> Router:
-        from assistant.vocabulary import load_municipality_list, load_vocabulary
-
-        records_dir = settings.corpus_dir / "records"
-        names_file = records_dir / "sveriges_kommuner.yaml"
-        names = load_municipality_list(names_file) if names_file.exists() else []
-        return cls(load_vocabulary(records_dir / "vocabulary.yaml"), names, probe, covers)
-
     def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision:
         query = self.parser.parse(question, history)
         route, why = decide(query, self.probe)
         if route == "lookup" and query.source == "activities" and self.covers is not None and not self.covers(query):
             route, why = "both", "the rows do not mention the question's own topic: prose too"
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query)
-
-
-def build_router(
-    settings: Settings,
-    probe: Callable[[LookupQuery], bool] | None = None,
-    covers: Callable[[LookupQuery], bool] | None = None,
-) -> Router:
-    """The router of ``assistant.wiring``; pass ``RecordLookup.has_rows`` as ``probe`` to route
-    municipality questions about free topics by whether the records hold them, and
-    ``RecordLookup.covers_topic`` as ``covers`` to add the prose when the rows found do not
-    mention the question's own topic."""
-    return Router.from_settings(settings, probe, covers)
 
 
 def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = None) -> tuple[Route, str]:

@@ -11,9 +11,9 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from assistant.errors import InputError
+from assistant.language.text import validate_question
 from assistant.settings import Settings
-from assistant.types import Answer, Route
+from assistant.types import Answer, Citation, Route
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -40,14 +40,9 @@ class RagLike(Protocol):
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
     ) -> Iterator[str | Answer]: ...
 
-
-def validate_question(question: object, max_chars: int) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise InputError("Frågan är tom. Skriv en fråga, till exempel ”Vad är Crime proofing?”")
-    text = " ".join(question.split())
-    if len(text) > max_chars:
-        raise InputError(f"Frågan är {len(text)} tecken lång; gränsen är {max_chars} tecken. Korta ner den.")
-    return text
+    def sources(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> list[Citation]: ...
 
 
 def merge_answers(first: Answer, second: Answer) -> Answer:
@@ -72,8 +67,9 @@ def merge_answers(first: Answer, second: Answer) -> Answer:
 
 
 class Assistant:
-    def __init__(self, settings: Settings, rag: RagLike, router: RouterLike | None = None,
-                 lookup: LookupLike | None = None) -> None:
+    def __init__(
+        self, settings: Settings, rag: RagLike, router: RouterLike | None = None, lookup: LookupLike | None = None
+    ) -> None:
         self.settings = settings
         self.rag = rag
         self.router = router
@@ -128,11 +124,8 @@ class Assistant:
     ) -> Answer:
         """A records answer also offers what retrieval finds: the retrieved passages in rank order
         (the `sources` contract), then the cited record passages."""
-        fetch = getattr(self.rag, "sources", None)
-        if not callable(fetch):
-            return answer
         retrieving = time.perf_counter()
-        found = fetch(question, history, k, filters)
+        found = self.rag.sources(question, history, k, filters)
         timings = {**answer.timings, "retrieve": (time.perf_counter() - retrieving) * 1000}
         return answer.model_copy(update={"sources": [*found, *answer.citations], "timings": timings})
 

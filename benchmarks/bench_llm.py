@@ -98,9 +98,9 @@ def build_pipeline(settings: Settings) -> Any:
             return build_assistant(settings)
         except ImportError as exc:  # a part of the wiring that is still being written
             print(f"build_assistant failed ({exc}); using retrieval + RagAnswerer directly", file=sys.stderr)
-    from assistant.generators import llamacpp_generator
-    from assistant.rag import RagAnswerer
-    from assistant.retrieval import HybridRetriever
+    from assistant.answering.llm import llamacpp_generator
+    from assistant.answering.pipeline import RagAnswerer
+    from assistant.retrieval.hybrid import HybridRetriever
 
     embedder = wiring.build_embedder(settings)
     retriever = HybridRetriever(settings, wiring.build_store(settings), embedder, wiring.build_registry(settings))

@@ -49,21 +49,21 @@ def measure_real(settings) -> dict[str, list[float]]:
     from assistant.wiring import build_assistant
 
     assistant = build_assistant(settings)
-    retriever = assistant.rag.retriever
+    retriever = assistant.answering.pipeline.retriever
     assistant.ask("Vad är Crime proofing?")  # warm-up: models loaded, indexes read
     out: dict[str, list[float]] = {"retrieve": [], "end_to_end": []}
     for q in questions():
-        out["retrieve"].append(timed(retriever.retrieve, q, settings.top_k))
+        out["retrieve"].append(timed(retriever.retrieve, q, settings.retrieval.top_k))
         out["end_to_end"].append(timed(assistant.ask, q))
     return out
 
 
 def build_scaled(settings, scale: int, data_dir: Path, seed: int = 7) -> None:
     """A generated corpus of `scale` x the real chunk count, written like ingest writes it."""
-    from assistant.lexical import LexicalIndex
-    from assistant.registry import DocumentInfo, DocumentRegistry
-    from assistant.store import ChromaStore
-    from assistant.text import split_sentences
+    from assistant.index.documents import DocumentInfo, DocumentRegistry
+    from assistant.index.lexical import LexicalIndex
+    from assistant.index.vector_store import ChromaStore
+    from assistant.language.text import split_sentences
     from assistant.types import Chunk
 
     real_store, real_registry = ChromaStore(settings), DocumentRegistry(settings.records_url)
@@ -81,15 +81,35 @@ def build_scaled(settings, scale: int, data_dir: Path, seed: int = 7) -> None:
         chunks, mixed = [], []
         for i in range(per_doc):
             text = " ".join(rng.sample(sentences, 6))
-            chunks.append(Chunk(id=f"{doc_id}:{i:05d}", doc_id=doc_id, title=f"Genererat dokument {d}",
-                                doc_type="metodstod", section=real[i].section, page_start=i // 3 + 1,
-                                page_end=i // 3 + 1, position=i, text=text, content_hash=f"{i}", doc_hash=doc_hash))
+            chunks.append(
+                Chunk(
+                    id=f"{doc_id}:{i:05d}",
+                    doc_id=doc_id,
+                    title=f"Genererat dokument {d}",
+                    doc_type="metodstod",
+                    section=real[i].section,
+                    page_start=i // 3 + 1,
+                    page_end=i // 3 + 1,
+                    position=i,
+                    text=text,
+                    content_hash=f"{i}",
+                    doc_hash=doc_hash,
+                )
+            )
             weights = np.random.default_rng(seed + d * per_doc + i).dirichlet(np.ones(3))
             mix = weights @ vectors[rng.sample(range(len(vectors)), 3)]
             mixed.append((mix / np.linalg.norm(mix)).tolist())
         store.add(chunks, mixed)
-        registry.put(DocumentInfo(doc_id=doc_id, title=f"Genererat dokument {d}", doc_type="metodstod",
-                                  source_path=f"/generated/{doc_id}", doc_hash=doc_hash, chunk_count=per_doc))
+        registry.put(
+            DocumentInfo(
+                doc_id=doc_id,
+                title=f"Genererat dokument {d}",
+                doc_type="metodstod",
+                source_path=f"/generated/{doc_id}",
+                doc_hash=doc_hash,
+                chunk_count=per_doc,
+            )
+        )
         chunks_all.extend(chunks)
     LexicalIndex(chunks_all, registry.stamp()).save(target.lexical_path)
 

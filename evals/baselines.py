@@ -87,7 +87,7 @@ def load_corpus_pages(corpus_dir: Path) -> list[Document]:
     """One LangChain ``Document`` per page of every document in ``corpus_dir/manifest.yaml``."""
     from langchain_core.documents import Document
 
-    from ingest.manifest import load_manifest
+    from assistant.index.manifest import load_manifest
 
     manifest_path = Path(corpus_dir) / MANIFEST
     if not manifest_path.is_file():

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
-from assistant.text import content_words, normalize, split_sentences, stems
+from assistant.language.text import content_words, normalize, split_sentences, stems
 
 SUPPORT_THRESHOLD = 0.5
 """Share of a sentence's distinct stems that must occur in a cited passage."""

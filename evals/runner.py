@@ -9,9 +9,7 @@ scored, so an interrupted run leaves what it had; ``metrics.json`` holds
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -35,8 +33,6 @@ if TYPE_CHECKING:
 PER_ITEM_ERRORS = (InputError, GenerationError)
 """Errors that fail one item (counted as failed) instead of stopping the run."""
 
-_SECRET_SETTINGS = ("openai_api_key",)
-_URL_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -153,13 +149,7 @@ def git_state(root: Path = REPO_ROOT) -> dict[str, Any] | None:
 
 def settings_snapshot(settings: Settings) -> dict[str, Any]:
     """All settings as JSON values, secrets masked."""
-    values = json.loads(settings.model_dump_json())
-    for key in _SECRET_SETTINGS:
-        if values.get(key):
-            values[key] = "***"
-    if values.get("database_url"):
-        values["database_url"] = _URL_PASSWORD.sub(r"\1***@", values["database_url"])
-    return values
+    return settings.masked()
 
 
 def run_config(settings: Settings, options: RunOptions, n_dataset: int, n_selected: int) -> dict[str, Any]:

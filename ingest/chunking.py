@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby, takewhile
 
-from assistant.text import split_sentences
+from assistant.language.text import split_sentences
 from assistant.types import Chunk
 from ingest.loaders import Block, LoadedDocument
 

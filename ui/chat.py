@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from assistant.errors import IndexMissingError, InputError, MetodstodError
+from assistant.language.text import validate_question
 from assistant.types import Answer
 from ui import render
 
@@ -24,7 +25,6 @@ Message = dict[str, str]
 
 INGEST_HINT = "Kör: metodstod ingest corpus/"
 NO_INDEX = f"Det finns inget index att söka i ännu. {INGEST_HINT} — och ladda sedan om sidan."
-EMPTY_QUESTION = "Skriv en fråga först, till exempel ”Vad är Crime proofing?”."
 UNEXPECTED = "Något gick fel när frågan skulle besvaras. Försök igen om en stund. (Felet är loggat.)"
 THANKS = "Tack för din återkoppling!"
 
@@ -66,20 +66,6 @@ class AssistantHolder:
         return self._assistant
 
 
-def too_long_message(length: int, limit: int) -> str:
-    return f"Frågan är för lång ({length} tecken, högst {limit} går). Korta ner den och försök igen."
-
-
-def input_problem(question: str, limit: int) -> str:
-    """A Swedish message for an InputError about the question (the library's text is English)."""
-    length = len(" ".join(question.split()))
-    if length == 0:
-        return EMPTY_QUESTION
-    if length > limit:
-        return too_long_message(length, limit)
-    return "Frågan kunde inte tas emot. Formulera om den och försök igen."
-
-
 def to_messages(turns: Sequence[Turn]) -> list[Message]:
     """Chatbot messages: each turn is a user message and an assistant message."""
     messages: list[Message] = []
@@ -92,11 +78,6 @@ def to_messages(turns: Sequence[Turn]) -> list[Message]:
 def history_of(turns: Sequence[Turn]) -> list[str]:
     """Earlier questions that were answered (the assistant resolves follow-ups from them)."""
     return [t["question"] for t in turns if t.get("answer") is not None]
-
-
-def citations_json(answer: Answer) -> list[dict]:
-    listed = answer.citations or answer.sources[: render.MAX_CLOSEST]
-    return [c.model_dump(mode="json") for c in listed]
 
 
 class ChatController:
@@ -134,8 +115,8 @@ class ChatController:
                 if answer is not None:
                     turn["answer"] = answer.model_dump(mode="json")
                 yield [*earlier, dict(turn)]
-        except InputError:
-            turn["html"] = render.render_notice(input_problem(question, self.max_chars), "input")
+        except InputError as exc:
+            turn["html"] = render.render_notice(str(exc), "input")
         except IndexMissingError:
             turn["html"] = render.render_notice(NO_INDEX, "index")
         except MetodstodError as exc:
@@ -149,8 +130,7 @@ class ChatController:
     def _pieces(
         self, question: str, history: list[str], k: int | None, filters: dict | None
     ) -> Iterator[tuple[str, Answer | None]]:
-        if not question.strip():
-            raise InputError("empty question")
+        question = validate_question(question, self.max_chars)
         text = ""
         for piece in self.assistants.get().stream(question, history, k=k, filters=filters or None):
             if isinstance(piece, Answer):

@@ -23,30 +23,27 @@ WARM_UP_QUESTION = "Vad är Crime proofing?"
 
 def settings_info(settings: Settings) -> dict[str, Any]:
     """The settings stored with feedback, so an answer can be reproduced."""
-    keys = (
-        "generator",
-        "retrieval_mode",
-        "top_k",
-        "candidate_k",
-        "min_dense_score",
-        "min_term_coverage",
-        "max_answer_sentences",
-        "reranker_model",
-        "neighbour_window",
-    )
-    info = {key: getattr(settings, key) for key in keys}
-    info["embedder"] = settings.embedder_id
-    return info
+    r, refusal = settings.retrieval, settings.refusal
+    return {
+        "generator": settings.generator,
+        "retrieval_mode": r.mode,
+        "top_k": r.top_k,
+        "candidate_k": r.candidate_k,
+        "min_dense_score": refusal.min_dense_score,
+        "min_term_coverage": refusal.min_term_coverage,
+        "max_answer_sentences": settings.extractive.max_answer_sentences,
+        "reranker_model": r.reranker_model,
+        "neighbour_window": r.neighbour_window,
+        "embedder": settings.embedder_id,
+    }
 
 
 def focus_names(settings: Settings) -> dict[int, str]:
-    path = settings.corpus_dir / "records" / "vocabulary.yaml"
-    if not path.exists():
-        return {}
-    try:
-        from assistant.vocabulary import load_vocabulary
+    from assistant.wiring import load_corpus_vocabulary
 
-        return {n: entry.namn for n, entry in load_vocabulary(path).fokusomraden.items()}
+    try:
+        vocabulary = load_corpus_vocabulary(settings)
+        return {n: entry.namn for n, entry in vocabulary.fokusomraden.items()} if vocabulary else {}
     except MetodstodError as exc:
         log.warning("focus area names unavailable: %s", exc)
         return {}
@@ -80,8 +77,8 @@ def build_services(
         activities=ActivityView(build_records(settings), names),
         registry=build_registry(settings),
         max_question_chars=settings.max_question_chars,
-        concurrency_limit=settings.concurrency_limit,
-        top_k=settings.top_k,
+        concurrency_limit=settings.web.concurrency_limit,
+        top_k=settings.retrieval.top_k,
         focus_names=names,
     )
 
@@ -110,7 +107,7 @@ def launch(
     from ui.styles import CSS
 
     auth = make_auth(users or {})
-    app.queue(default_concurrency_limit=settings.concurrency_limit)
+    app.queue(default_concurrency_limit=settings.web.concurrency_limit)
     print(f"Metodstöd-assistenten: http://{host}:{port}/" + (" (inloggning krävs)" if auth else ""), flush=True)
     return app.launch(
         server_name=host,
@@ -120,7 +117,7 @@ def launch(
         show_error=False,
         ssr_mode=False,
         css=CSS,
-        max_threads=max(40, 4 * settings.concurrency_limit),
+        max_threads=max(40, 4 * settings.web.concurrency_limit),
         quiet=True,
         footer_links=[],
         run_history=False,

@@ -34,7 +34,7 @@ def settings_from(**overrides: object) -> Settings:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()
         )
-        raise MetodstodError(f"Invalid configuration: {problems}") from exc
+        raise MetodstodError(f"Ogiltig konfiguration: {problems}") from exc
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:

@@ -20,8 +20,8 @@ from assistant.cli.common import app, settings_from
 from assistant.errors import IndexMissingError, InputError
 
 if TYPE_CHECKING:
-    from assistant.vocabulary import EntityKind, Vocabulary
-    from ingest.records_schema import RecordRow
+    from assistant.records.schema import RecordRow
+    from assistant.records.vocabulary import EntityKind, Vocabulary
 
 NO_RECORDS = "No records are loaded yet. Load them first: run `metodstod ingest corpus/`"
 WHATS = ("activities", "methods", "areas", "outcomes", "municipalities")
@@ -120,17 +120,16 @@ def lookup(
 
 
 def _select(settings: Any, what: str, given: dict[str, list[str]]) -> list[RecordRow]:
-    from assistant.lookup_cues import fold
-    from assistant.lookup_query import LookupQuery, TextTerm
-    from assistant.lookup_select import RecordSelector
-    from assistant.vocabulary import load_municipality_list, load_vocabulary
-    from assistant.wiring import build_records
-    from ingest.records_schema import UPPFOLJNINGAR
+    from assistant.records.cues import fold
+    from assistant.records.query import LookupQuery, TextTerm
+    from assistant.records.schema import UPPFOLJNINGAR
+    from assistant.records.selection import RecordSelector
+    from assistant.wiring import build_records, load_knowledge
 
-    records_dir = settings.corpus_dir / "records"
-    vocabulary = load_vocabulary(records_dir / "vocabulary.yaml")
-    names_file = records_dir / "sveriges_kommuner.yaml"
-    all_names = load_municipality_list(names_file) if names_file.exists() else []
+    knowledge = load_knowledge(settings)
+    vocabulary, all_names = knowledge.vocabulary, knowledge.municipalities
+    if vocabulary is None:
+        raise IndexMissingError(NO_RECORDS)
     query = LookupQuery(question="", source=what)  # type: ignore[arg-type]
     query.kommuner = [_resolve_kommun(vocabulary, v, all_names) for v in given["kommun"]]
     query.fokus = [_resolve_focus(vocabulary, v) for v in given["fokusomrade"]]
@@ -159,13 +158,14 @@ def _plain(value: object) -> object:
 
 def _print(rows: Sequence[RecordRow], what: str, output: str, settings: Any) -> None:
     if output == "json":
-        from assistant.lookup import document_titles
+        from assistant.records.lookup import document_titles
+        from assistant.wiring import load_knowledge
 
-        title = document_titles(settings)
+        title = document_titles(settings.records_url, load_knowledge(settings).manifest)
         data = [{**r.model_dump(), "title": title(r.doc_id)} for r in rows]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif output == "csv":
-        from ingest.records_schema import RECORD_FILES
+        from assistant.records.schema import RECORD_FILES
 
         fields = list(RECORD_FILES[what].model_fields)
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.embeddings import HashEmbeddings
-from assistant.lexical import LexicalIndex, index_text
+from assistant.index.documents import DocumentInfo, DocumentRegistry
+from assistant.index.embeddings import HashEmbeddings
+from assistant.index.lexical import LexicalIndex, index_text
+from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
-from assistant.registry import DocumentInfo, DocumentRegistry
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever
 from assistant.settings import Settings
-from assistant.store import ChromaStore
 from assistant.types import Chunk, Passage
+from assistant.wiring import compose_retriever
 
 PM = "slutrapport-suo-2024"
 EST = "est-metod"
@@ -169,4 +170,4 @@ def make_retriever(settings: Settings, chunks: Sequence[Chunk] | None = None, **
     chunks = list(chunks) if chunks is not None else [*pm_chunks(), *est_chunks()]
     embedder = HashEmbeddings()
     store, registry = build_index(settings, chunks, embedder, **kw)
-    return HybridRetriever(settings, store, embedder, registry)
+    return compose_retriever(settings, store, embedder, registry)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.records.vocabulary import load_municipality_list, load_vocabulary
 from assistant.router import Router
-from assistant.vocabulary import load_municipality_list, load_vocabulary
 
 RECORDS = Path(__file__).resolve().parents[2] / "corpus" / "records"
 
@@ -126,8 +126,13 @@ def test_free_topic_municipality_question_uses_the_probe() -> None:
     assert Router(vocabulary).route(question).route == "both"
 
 
-def test_from_settings_reads_the_corpus_vocabulary(fake_settings) -> None:
-    router = Router.from_settings(fake_settings)
+def test_the_built_router_reads_the_corpus_vocabulary(fake_settings) -> None:
+    from assistant.wiring import build_lookup, build_router, load_knowledge
+
+    knowledge = load_knowledge(fake_settings)
+    lookup = build_lookup(fake_settings, knowledge)
+    assert lookup is not None
+    router = build_router(knowledge, lookup)
     assert router.route("Vilka kommuner använde Crime proofing?").route == "lookup"
 
 

@@ -68,12 +68,12 @@ def _assistant(route: str, refused: bool = False) -> tuple[Assistant, _Rag]:
 
 @pytest.mark.parametrize("bad", ["", "   ", None])
 def test_empty_question_is_rejected(bad: object) -> None:
-    with pytest.raises(InputError, match="tom"):
+    with pytest.raises(InputError, match="Skriv en fråga"):
         validate_question(bad, 100)
 
 
 def test_too_long_question_names_the_limit() -> None:
-    with pytest.raises(InputError, match="gränsen är 10 tecken"):
+    with pytest.raises(InputError, match="högst 10 går"):
         validate_question("x" * 11, 10)
 
 

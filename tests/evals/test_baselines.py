@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import HashEmbeddings
 from assistant.errors import IngestError
+from assistant.index.embeddings import HashEmbeddings
 from evals.baselines import (
     CHUNK_SIZE,
     TOP_K,

@@ -189,8 +189,17 @@ def test_gold_covers_every_municipality_and_method(gold: list[EvalItem]) -> None
     for town in ("linkoping", "goteborg", "trollhattan", "sigtuna", "sodertalje"):
         assert any({"bilaga2", town} <= set(i.tags) for i in gold), town
     definitions = " ".join(i.question.lower() for i in gold if "definition" in i.tags)
-    for method in ("crime proofing", "sspf", "community readiness", "est", "tryggare skola",
-                   "botryggt 2030", "lst", "fft", "ung i sydväst"):
+    for method in (
+        "crime proofing",
+        "sspf",
+        "community readiness",
+        "est",
+        "tryggare skola",
+        "botryggt 2030",
+        "lst",
+        "fft",
+        "ung i sydväst",
+    ):
         assert method in definitions, method
 
 

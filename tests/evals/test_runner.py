@@ -157,8 +157,8 @@ def test_run_config_records_dataset_hash_settings_and_timing(
     assert config["dataset"]["path"] == str(dataset)
     assert config["generator"] == "extractive"
     assert config["embedder"] == "fake"
-    assert config["settings"]["top_k"] == fake_settings.top_k
-    assert config["settings"]["openai_api_key"] == "***"
+    assert config["settings"]["retrieval"]["top_k"] == fake_settings.retrieval.top_k
+    assert config["settings"]["llm"]["openai"]["api_key"] == "**********"
     assert config["seconds"] >= 0 and config["started"] <= config["finished"]
     assert "run_seconds" in config
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.language.text import split_sentences
 from assistant.settings import Settings
-from assistant.text import split_sentences
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, chunk_document
 from ingest.loaders import Block, LoadedDocument, load_document
@@ -17,7 +17,8 @@ from ingest.loaders import Block, LoadedDocument, load_document
 REPO = Path(__file__).resolve().parents[2]
 PM = REPO / "corpus" / "documents" / "slutrapport-suo-2024.md"
 DEFAULTS = Settings(embedder="fake")
-PARAMS = ChunkParams(DEFAULTS.chunk_target_words, DEFAULTS.chunk_max_words, DEFAULTS.chunk_overlap_sentences)
+C = DEFAULTS.chunking
+PARAMS = ChunkParams(C.target_words, C.max_words, C.overlap_sentences)
 SENTENCE_END = re.compile(r"[.!?:)\"”>]$")
 
 

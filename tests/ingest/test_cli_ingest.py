@@ -60,9 +60,9 @@ def snapshot(data_dir: Path, server: str | None = None) -> tuple[list[str], list
     """Every chunk id in Chroma and every registry row: what 'the store is unchanged' means."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    from assistant.registry import DocumentRegistry
+    from assistant.index.documents import DocumentRegistry
+    from assistant.index.vector_store import ChromaStore
     from assistant.settings import Settings
-    from assistant.store import ChromaStore
 
     SharedSystemClient.clear_system_cache()  # see what the subprocess wrote, not a cached view
     settings = Settings(data_dir=data_dir, embedder="fake", chroma_server=server)
@@ -104,7 +104,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def ingested(baseline: Path, data_dir: Path, tmp_path: Path) -> Path:
     """This test's own copy of the baseline: returns the folder of the ingested files."""
-    from assistant.registry import DocumentRegistry
+    from assistant.index.documents import DocumentRegistry
     from assistant.settings import Settings
 
     shutil.copytree(baseline / "data", data_dir)
@@ -260,9 +260,9 @@ def test_rebuild_with_the_real_embedder(ingested: Path, data_dir: Path) -> None:
 def snapshot_with(data_dir: Path, embedder: str) -> tuple[list[str], list[dict]]:
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    from assistant.registry import DocumentRegistry
+    from assistant.index.documents import DocumentRegistry
+    from assistant.index.vector_store import ChromaStore
     from assistant.settings import Settings
-    from assistant.store import ChromaStore
 
     SharedSystemClient.clear_system_cache()
     settings = Settings(data_dir=data_dir, embedder=embedder)
@@ -351,10 +351,10 @@ def test_ingest_into_a_chroma_server(chroma_server: str, data_dir: Path, tmp_pat
     ids, rows = snapshot(data_dir, server=chroma_server)
     assert len(ids) == chunks == rows[0]["chunk_count"]
 
-    from assistant.embeddings import HashEmbeddings
-    from assistant.registry import DocumentRegistry
+    from assistant.index.documents import DocumentRegistry
+    from assistant.index.embeddings import HashEmbeddings
+    from assistant.index.vector_store import ChromaStore
     from assistant.settings import Settings
-    from assistant.store import ChromaStore
 
     settings = Settings(data_dir=data_dir, embedder="fake", chroma_server=chroma_server)
     hits = ChromaStore(settings).query(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import HashEmbeddings
 from assistant.errors import EmbedderMismatchError, UnknownDocumentError
-from assistant.lexical import LexicalIndex
-from assistant.registry import DocumentRegistry
+from assistant.index.documents import DocumentRegistry
+from assistant.index.embeddings import HashEmbeddings
+from assistant.index.lexical import LexicalIndex
+from assistant.index.vector_store import ChromaStore
 from assistant.settings import Settings
-from assistant.store import ChromaStore
 from ingest.pipeline import Ingestor, IngestReport, expand_paths
 from tests.ingest.pdf_samples import PAGE_TOPICS, multi_page_pdf, write
 
@@ -334,7 +334,7 @@ def test_folder_walk_skips_hidden_manifest_unknown_and_records_support_files(tmp
 
 
 def test_real_wiring_tags_chunks_when_a_vocabulary_exists(fake_settings: Settings, tmp_path: Path) -> None:
-    from assistant.wiring import build_ingestor
+    from ingest.pipeline import build_ingestor
 
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus" / "documents", corpus / "documents")
@@ -351,7 +351,7 @@ def test_real_wiring_tags_chunks_when_a_vocabulary_exists(fake_settings: Setting
 def test_records_may_name_only_the_municipalities_of_the_vocabulary(fake_settings: Settings, tmp_path: Path) -> None:
     import yaml
 
-    from assistant.wiring import build_ingestor
+    from ingest.pipeline import build_ingestor
 
     vocabulary = yaml.safe_load((REPO / "corpus" / "records" / "vocabulary.yaml").read_text(encoding="utf-8"))
     corpus = tmp_path / "corpus"
@@ -385,7 +385,7 @@ def test_a_moved_file_is_found_at_its_new_place(fake_settings: Settings, corpus:
 
 
 def test_rebuild_keeps_the_records_registrations(fake_settings: Settings, corpus: Path) -> None:
-    from assistant.registry import DocumentInfo
+    from assistant.index.documents import DocumentInfo
 
     registry = DocumentRegistry(fake_settings.records_url)
     records = DocumentInfo(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.records import SqlRecordStore
+from assistant.records.store import SqlRecordStore
+from tests.assistant.records.records_helpers import load_records
 from tests.conftest import REPO
 from ui import activities as act
 
@@ -16,7 +17,7 @@ from ui import activities as act
 def view(tmp_path_factory: pytest.TempPathFactory) -> act.ActivityView:
     store = SqlRecordStore(f"sqlite:///{tmp_path_factory.mktemp('rec') / 'r.db'}")
     store.create_schema()
-    store.load_directory(REPO / "corpus" / "records")
+    load_records(store, REPO / "corpus" / "records")
     return act.ActivityView(store, {4: "Välfärdsbrottslighet"})
 
 

@@ -16,6 +16,7 @@ import pytest
 from gradio_client import Client
 
 from assistant.settings import Settings
+from tests.assistant.records.records_helpers import load_records
 from tests.ui.ui_fakes import FakeAssistant
 from ui import app as ui_app
 from ui import server
@@ -35,7 +36,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeAs
     from assistant.wiring import build_records
     from tests.conftest import REPO
 
-    build_records(settings).load_directory(REPO / "corpus" / "records")
+    load_records(build_records(settings), REPO / "corpus" / "records")
     services = server.build_services(settings, factory=lambda: fake)
     assert server.prepare_assistant(services.chat.assistants) is None
     demo = ui_app.build_app(services)
@@ -116,7 +117,7 @@ def test_users_do_not_queue_behind_each_other(live: tuple) -> None:
 
 
 def test_status_and_documents(tmp_path: Path) -> None:
-    from assistant.registry import DocumentInfo, DocumentRegistry
+    from assistant.index.documents import DocumentInfo, DocumentRegistry
 
     registry = DocumentRegistry(f"sqlite:///{tmp_path / 'r.db'}")
     assert "metodstod ingest corpus/" in ui_app.status_html(registry)

@@ -57,6 +57,7 @@ def test_make_auth() -> None:
 def test_cli_hash_password(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import io
 
+    import ui.cli  # noqa: F401  (registers `serve`)
     from assistant.cli import app
     from assistant.cli.common import run_cli
 

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.errors import IndexMissingError
 from assistant.feedback import FeedbackStore
+from assistant.language.text import EMPTY_QUESTION
 from tests.ui.ui_fakes import FakeAssistant
 from ui import chat, render
 
@@ -58,7 +59,7 @@ def test_follow_up_passes_earlier_questions(controller: chat.ChatController, fak
 
 
 def test_empty_and_too_long_questions_get_swedish_messages(controller: chat.ChatController) -> None:
-    assert chat.EMPTY_QUESTION.split(",")[0] in final(controller, "   ")[-1]["html"]
+    assert EMPTY_QUESTION.split(",")[0] in final(controller, "   ")[-1]["html"]
     html = final(controller, "x" * 60)[-1]["html"]
     assert "Frågan är för lång (60 tecken, högst 50 går)" in html
 

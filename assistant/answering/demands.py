@@ -1,0 +1,133 @@
+"""What a question demands of its evidence, beyond sharing its words.
+
+Some questions are about the material's topics but ask for something it may not hold: an
+amount of money ("Hur mycket pengar fick ...?"), a judgement between two things ("Är X
+bättre än Y?"), or the assistant's own advice ("Borde vår kommun ...?"). Passages on the
+topic score well on similarity and term coverage, so the refusal check also asks whether the
+top passages hold that kind of evidence at all: an amount with a currency, or a sentence that
+compares. The router uses `is_comparison` too: a comparison is never a records lookup.
+
+After generating, `vague_answer` catches the answer that names none of what a "which ..."
+question asks for ("Vilka nya kommuner ...?" - "... inleds arbetet med ett antal nya kommuner").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from assistant.answering.sentence_cues import quantified_mention
+from assistant.language.terms import answer_types
+from assistant.language.text import normalize, split_sentences, stem, words
+
+_MONEY_QUESTION = re.compile(
+    r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|kostade|kostat|kostnad\w*|"
+    r"budget\w*|belopp\w*|lön|löner|lönen|lönerna|arvode\w*|salary|salaries|cost|costs|costed|"
+    r"how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost))\b"
+)
+_AMOUNT = re.compile(
+    r"\d[\d\s.,]*\s*(?:kr\b|kronor|sek\b|mnkr|tkr|miljon\w*|miljard\w*|euro|€|\$)"
+    r"|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|hundra|tusen)\s+(?:miljon\w*|miljard\w*|tusen)\s+kronor\b",
+    re.IGNORECASE,
+)
+_AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
+_AGE = re.compile(r"\b\d{1,3}\s*år(?:\s+gammal|\s+gamla|s\s+ålder)\b|\bålder(?:n)?\s+\d{1,3}\b", re.IGNORECASE)
+_COMPARISON_QUESTION = re.compile(
+    r"\b(bättre|sämre|effektivare|mer\s+effektiv\w*|mindre\s+effektiv\w*|framgångsrikare|"
+    r"better|worse|more\s+effective|less\s+effective|more\s+successful)\b.*\b(än|than)\b"
+)
+_COMPARISON_EVIDENCE = re.compile(
+    r"\b(bättre|sämre|effektivare|mer\s+effektiv\w*|mindre\s+effektiv\w*|framgångsrikare|jämfört\s+med|"
+    r"i\s+jämförelse|jämförelse\s+mellan|better|worse|compared)\b",
+    re.IGNORECASE,
+)
+
+
+_OPINION_QUESTION = re.compile(
+    r"\b(?:tycker\s+du|anser\s+du|tror\s+du|rekommenderar\s+du|skulle\s+du|vad\s+rådet?\s+du|"
+    r"(?:borde|bör|ska|skall)\s+(?:vi|jag|vår\s+kommun|min\s+kommun)\b|"
+    r"do\s+you\s+think|in\s+your\s+opinion|would\s+you\s+recommend|(?:should|shall)\s+(?:we|i|our|my)\b)"
+)
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether the question asks the assistant's own opinion or advice ("Tycker du att ...?",
+    "Borde vår kommun ...?"): the material reports, it does not advise a particular municipality."""
+    return bool(_OPINION_QUESTION.search(normalize(question).lower()))
+
+
+_OWN_CASE_QUESTION = re.compile(
+    r"\b(?:(?:vår|min|vårt|mitt)\s+(?:kommun|stad|förvaltning|organisation|skola|verksamhet|område)\w*|hos\s+oss|"
+    r"(?:our|my)\s+(?:municipality|city|town|organi[sz]ation|school|area))\b"
+)
+
+
+def about_own_case(question: str) -> bool:
+    """Whether the question asks about the asker's own municipality ("Vad kostar det för vår
+    kommun ...?", "... hos oss?"): the material reports on the municipalities it names, and
+    cannot say what applies to another one."""
+    return bool(_OWN_CASE_QUESTION.search(normalize(question).lower()))
+
+
+def is_comparison(question: str) -> bool:
+    """Whether the question asks to compare ("Är X bättre än Y?", "Was X more effective than Y?")."""
+    return bool(_COMPARISON_QUESTION.search(normalize(question).lower()))
+
+
+def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = ()) -> str:
+    """The kind of evidence the question needs and `evidence` lacks ("amount", "age", "comparison"), or
+    "opinion" for a question that asks for advice instead of what the material says, "own_case"
+    for one about the asker's own municipality; "" otherwise.
+
+    The evidence must be one sentence that also names what the question names (`names`: its
+    names and acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two):
+    Brå's own budget does not say what a municipality got or what Brå paid Sweco, and a
+    sentence on one method is no comparison with another.
+    """
+    if asks_opinion(question):
+        return "opinion"
+    if about_own_case(question):
+        return "own_case"
+    lowered = normalize(question).lower()
+    sentences = [s for text in evidence for s in split_sentences(text)]
+    if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=len(names)):
+        return "amount"
+    if _AGE_QUESTION.search(lowered) and not _any_about(sentences, _AGE, names, needed=len(names)):
+        return "age"
+    if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, needed=2):
+        return "comparison"
+    return ""
+
+
+def _any_about(sentences: Sequence[str], pattern: re.Pattern[str], names: Sequence[str], needed: int) -> bool:
+    """Whether a sentence matches `pattern` and mentions `needed` of `names` (all when fewer)."""
+    wanted = {n.lower() for n in names}
+    needed = min(needed, len(wanted))
+    for sentence in sentences:
+        if pattern.search(sentence):
+            lowered = sentence.lower()
+            if sum(name in lowered for name in wanted) >= needed:
+                return True
+    return False
+
+
+def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a "which ..." question about named things is answered without naming one.
+
+    `instances` maps a kind of thing ("kommun") to the names of its instances in the material.
+    The answer is vague when the question asks which of a kind, a sentence of the answer
+    mentions that kind only after a vague quantifier ("ett antal nya kommuner", "several
+    municipalities") without going on to an enumeration, and no name of the kind occurs up to
+    the sentence after it: the material says there are some, not which (a name further on
+    belongs to another point). An answer by criteria ("de kommuner där det bedöms få störst
+    effekt") is an answer. Kinds without known instances ("hinder", "brottstyper") are never
+    judged: later sentences may name them in words no list holds.
+    """
+    sentences = split_sentences(answer)
+    for asked in answer_types(question):
+        names = [name for kind, known in instances.items() if asked.found_in(frozenset({stem(kind)})) for name in known]
+        vague = [i for i, sentence in enumerate(sentences) if quantified_mention(sentence, asked)]
+        if names and vague:
+            lowered = f" {' '.join(words(' '.join(sentences[: vague[0] + 2]).lower()))} "
+            return not any(f" {name.lower()} " in lowered for name in names)
+    return False

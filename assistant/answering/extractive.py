@@ -1,0 +1,378 @@
+"""The extractive generator (the default; no language model) and the answer helpers all generators share.
+
+The extractive answer quotes the sentences of the top passages that best answer the
+question, each followed by the marker of its passage. Sentences are scored by weighted
+overlap with the question's content stems (IDF weights from the corpus when given, else a
+rarity measure over the passages), boosted by passage rank and by what the question asks
+for (numbers and dates for "hur många/när", names for "vilka/vem", reasons for "varför").
+Of near-duplicates (the summary repeats the body) the more precise is kept; list items stay
+together with their intro when a list is asked for. The chosen sentences are grouped by
+source, the source with the best sentence first, and keep their original order within a
+source. A chosen sentence brings its neighbours where they belong to it: the examples after
+it, the reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence
+between two chosen ones, and the sentences naming what it announces ("ytterligare några
+hinder"); the cues for all this are in `assistant.answering.sentence_cues`.
+
+English questions: no translation model exists offline, so the answer is a short English
+lead-in followed by the cited Swedish sentences; the glossary in `assistant.language.glossary`
+bridges the question's terms to the Swedish text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from assistant.answering.citations import (
+    FOOTNOTE_MARKS,
+    build_citations,
+    build_sources,
+    check_markers,
+    is_list_line,
+    passage_sentences,
+)
+from assistant.answering.sentence_cues import (
+    CONCLUDES_RE,
+    CONTINUES_RE,
+    DAY_ASKED_RE,
+    ENUMERATION_RE,
+    FULL_DATE_RE,
+    LABELLED_RE,
+    REASON_RE,
+    REFERS_BACK_RE,
+    defines,
+    has_number,
+    name_count,
+    quantified_mention,
+    specificity,
+)
+from assistant.index.lexical import index_text
+from assistant.language.terms import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
+from assistant.settings import ExtractiveSettings
+from assistant.types import Passage
+
+__all__ = ["ENGLISH_LEAD", "ExtractiveGenerator", "build_citations", "build_sources", "check_markers", "lead_in"]
+
+ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
+MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
+CONTEXT_FACTOR = 0.85  # a sentence from a neighbouring chunk counts a little less than the passage's own
+SECTION_FACTOR = 0.5  # a question term found only in the sentence's section heading counts half
+SECTION_SEP = " > "
+NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
+FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
+INTRO_REACH = 2  # sentences after one that announces instances ("tre sätt") that name them
+CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
+LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
+_FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
+_LINK_RE = re.compile(r"<?https?://[^\s>]*>?")
+_BULLET_RE = re.compile(r"^\s*[-*•]\s+")
+Weight = Callable[[str], float]
+
+
+def lead_in(language: str) -> str:
+    """The line an answer starts with: English answers say the quotes are Swedish."""
+    return ENGLISH_LEAD if language == "en" else ""
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What the question asks: its terms, its kinds ("quantity", "who", ...) and the asked-for type."""
+
+    terms: list[Term]
+    kinds: set[str]
+    type: Term | None
+    day: bool = False  # a date to the day is asked for ("Vilket datum ...?")
+
+
+@dataclass
+class _Unit:
+    """A quotable piece of a passage: a sentence, or a list block (intro + items)."""
+
+    lines: list[str]
+    rank: int
+    order: int
+    own: bool
+    group: int | None = None
+    score: float = 0.0
+    stems: frozenset[str] = field(default_factory=frozenset)
+    heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
+    passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
+    footnote: bool = False  # the sentence is (part of) a footnote
+
+    @property
+    def text(self) -> str:
+        return " ".join(_BULLET_RE.sub("", line) for line in self.lines)
+
+    @property
+    def is_list(self) -> bool:
+        return len(self.lines) > 1 or is_list_line(self.lines[0])
+
+
+def _units(passage: Passage, rank: int) -> list[_Unit]:
+    """Sentences of a passage (with context) in order; list items share a group with their intro."""
+    own_text = passage.chunk.text
+    units: list[_Unit] = []
+    group: int | None = None
+    for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
+        footnote = sentence[0] in FOOTNOTE_MARKS  # "² X är ..." may define a term; links are dropped in scoring
+        if is_list_line(sentence):
+            if group is None:
+                group = i
+                if units and _introduces(units[-1].lines[0]):
+                    units[-1].group = group
+        else:
+            group = None
+        text = _FOOTNOTE_RE.sub("", sentence).strip()
+        units.append(_Unit([text], rank, i, sentence in own_text, group, footnote=footnote))
+    return units
+
+
+class ExtractiveGenerator:
+    """Answers by quoting the best sentences of the top passages; see the module docstring."""
+
+    name = "extractive"
+    instant = True  # the whole answer at once: nothing to gain from showing it piece by piece
+
+    def __init__(
+        self, settings: ExtractiveSettings, stats: TermStats | Callable[[], TermStats | None] | None = None
+    ) -> None:
+        self.settings = settings
+        self._stats = stats
+
+    def rewriter(self) -> None:
+        """No model to rewrite follow-ups with: the deterministic rule of `conversation` applies."""
+        return None
+
+    def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+        chosen = self.select(question, passages)
+        lead = lead_in(language)
+        if lead:
+            yield lead
+        for i, unit in enumerate(chosen):
+            yield self._separator(chosen, i, bool(lead)) + self._render(unit)
+
+    @staticmethod
+    def _separator(chosen: list[_Unit], i: int, after_lead: bool) -> str:
+        if i == 0:
+            return "\n" if after_lead else ""
+        return "\n" if chosen[i].is_list or chosen[i - 1].is_list else " "
+
+    def _render(self, unit: _Unit) -> str:
+        marker = f"[{unit.rank + 1}]"
+        if unit.is_list:
+            return "\n".join(unit.lines) + f" {marker}"
+        return f"{unit.lines[0]} {marker}"
+
+    # -- selection --------------------------------------------------------------------------
+    def select(self, question: str, passages: Sequence[Passage]) -> list[_Unit]:
+        """The units to quote, in answer order (see `_in_answer_order`)."""
+        top = list(passages[: self.settings.passages])
+        if not top:
+            return []
+        units = self._candidates(top)
+        weight = self._weights(units)
+        kinds = question_kinds(question)
+        day = "time" in kinds and bool(DAY_ASKED_RE.search(question))
+        ask = _Ask(question_terms(question, self._term_stats()), kinds, answer_type(question), day)
+        for unit in units:
+            unit.score = self._score(unit, ask, weight, len(top))
+        if "list" in ask.kinds:
+            units = self._join_lists(units)
+        chosen = self._introduced(self._pick(units), units, ask)
+        chosen = self._bridged(self._continued(chosen, units), units)
+        if _coverage(ask.terms, chosen, weight) < self.settings.min_coverage:
+            return []  # the best sentences share (almost) nothing with the question: no answer
+        return _in_answer_order(chosen)
+
+    def _term_stats(self) -> TermStats | None:
+        return self._stats() if callable(self._stats) else self._stats
+
+    def _candidates(self, passages: list[Passage]) -> list[_Unit]:
+        """All units, each sentence once: kept where it is a passage's own text, else at the best rank."""
+        seen: dict[str, _Unit] = {}
+        for rank, passage in enumerate(passages):
+            heading = text_stems(passage.chunk.section.rpartition(SECTION_SEP)[2])
+            whole = text_stems(index_text(passage.chunk))
+            for unit in _units(passage, rank):
+                unit.stems, unit.heading, unit.passage = text_stems(unit.text), heading, whole
+                key = unit.text.strip()
+                kept = seen.get(key)
+                if kept is None or (unit.own and not kept.own):
+                    seen[key] = unit
+        return sorted(seen.values(), key=lambda u: (u.rank, u.order))
+
+    def _weights(self, units: list[_Unit]) -> Weight:
+        """Corpus IDF plus rarity among the candidate sentences: the question's topic words (in every
+        retrieved passage) matter less for picking a sentence than the words that single one out."""
+        local = TermStats(u.stems for u in units)  # rarity among the candidate sentences
+        stats = self._term_stats()
+        if stats is not None and stats.n:
+            return lambda term: stats.weight(term) + LOCAL_WEIGHT * local.weight(term)
+        return local.weight
+
+    def _score(self, unit: _Unit, ask: _Ask, weight: Weight, n_passages: int) -> float:
+        total = sum(t.weight(weight) for t in ask.terms)
+        if not total:
+            return 0.0
+        found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
+        heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
+        overlap = (found + SECTION_FACTOR * heading) / total
+        if not overlap or (not unit.is_list and _too_short(unit.text)):
+            return 0.0  # too short to quote alone, or a bare link ("Läs mer här: <https://...>")
+        s = self.settings
+        about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
+        overlap = (1.0 - s.passage_weight) * overlap + s.passage_weight * about
+        score = overlap + s.rank_weight * (1.0 - unit.rank / n_passages) + self._bonus(unit, ask)
+        score *= FOOTNOTE_FACTOR if unit.footnote else 1.0
+        return score if unit.own else score * CONTEXT_FACTOR
+
+    def _bonus(self, unit: _Unit, ask: _Ask) -> float:
+        """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""
+        s = self.settings
+        bonus = 0.0
+        if ask.day:
+            bonus += s.kind_bonus * (bool(FULL_DATE_RE.search(unit.text)) + has_number(unit.text, True))
+        elif ask.kinds & {"quantity", "time"} and has_number(unit.text, "time" in ask.kinds):
+            bonus += s.kind_bonus
+        names = min(1.0, name_count(unit.text, ask.terms) / NAMES_FOR_FULL_CREDIT)
+        if "who" in ask.kinds:
+            bonus += s.kind_bonus * names
+        if ask.type is not None and ask.type.found_in(unit.stems, inflected=False):
+            bonus += s.type_bonus * (1.0 if unit.is_list or ENUMERATION_RE.search(unit.text) else names / 2)
+        if "definition" in ask.kinds and defines(unit.text, ask.terms):
+            bonus += s.definition_bonus
+        if "reason" in ask.kinds and REASON_RE.search(unit.text):
+            bonus += s.kind_bonus
+        return bonus
+
+    def _join_lists(self, units: list[_Unit]) -> list[_Unit]:
+        """Merge each list (intro + items) into one unit scored by its best member."""
+        out: list[_Unit] = []
+        for unit in units:
+            head = out[-1] if out else None
+            if head and unit.group is not None and head.group == unit.group and head.rank == unit.rank:
+                items = len(head.lines)
+                if items <= self.settings.max_list_items:
+                    head.lines.append(unit.lines[0])
+                head.score = max(head.score, unit.score)
+                head.stems = head.stems | unit.stems
+                continue
+            merged = _Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
+            merged.footnote = unit.footnote
+            merged.heading, merged.passage = unit.heading, unit.passage
+            out.append(merged)
+        return out
+
+    def _pick(self, units: list[_Unit]) -> list[_Unit]:
+        ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
+        if not ranked:
+            return units[:1]
+        floor = ranked[0].score * self.settings.min_relative
+        chosen: list[_Unit] = []
+        for unit in ranked:
+            if unit.score < floor:
+                break
+            twin = next((c for c in chosen if _similar(unit, c, self.settings.dedup)), None)
+            if twin is None and len(chosen) < self.settings.max_answer_sentences:
+                chosen.append(unit)
+            elif twin is not None and specificity(unit.text) > specificity(twin.text):
+                unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"
+                chosen[chosen.index(twin)] = unit
+        return chosen
+
+    def _introduced(self, chosen: list[_Unit], units: list[_Unit], ask: _Ask) -> list[_Unit]:
+        """With a best sentence that announces what a "which ..." question asks for without
+        naming it ("... stötte projektet på ytterligare några hinder", "... följts upp på tre
+        sätt"), the sentences after it in its passage, which name them; they take the place
+        of the weakest sentences from other passages when the answer is full."""
+        best = max(chosen, key=lambda u: u.score, default=None)
+        if ask.type is None or best is None or not quantified_mention(best.text, ask.type, counted=True):
+            return chosen
+        by_place = {(u.rank, u.order): u for u in units}
+        out = list(chosen)
+        for step in range(1, INTRO_REACH + 1):
+            follower = by_place.get((best.rank, best.order + step))
+            if follower is None or follower in out:
+                continue
+            if len(out) >= self.settings.max_answer_sentences:
+                others = [u for u in out if u.rank != best.rank]
+                if not others:
+                    break
+                out.remove(min(others, key=lambda u: u.score))
+            out.append(follower)
+            if CONTINUES_RE.match(follower.text) or ENUMERATION_RE.search(follower.text):
+                break  # it names them ("Exempel på sådana är ...")
+        return out
+
+    def _bridged(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
+        """The one sentence between two chosen sentences of a passage, so that the quote reads
+        on ("... inte möjliggjorde en uppföljning. I Södertälje ... en liten arbetsgrupp ... .
+        Eftersom CRM avser att mäta ..."), while the answer has room for it."""
+        by_place = {(u.rank, u.order): u for u in units}
+        places = {(u.rank, u.order) for u in chosen}
+        out = list(chosen)
+        for rank, order in sorted(places):
+            gap = by_place.get((rank, order + 1))
+            if (rank, order + 2) in places and gap is not None and gap not in out and not gap.is_list:
+                if len(out) >= self.settings.max_answer_sentences:
+                    break
+                out.append(gap)
+        return out
+
+    def _continued(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
+        """Each chosen sentence with the next one of its passage when that one points back at it
+        ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."), and with the one
+        before it when it concludes from it ("... större behov av stöd ... . Därför har det varit
+        prioriterat ..."): the answer is often in the sentence next to the one that matched."""
+        by_place = {(u.rank, u.order): u for u in units}
+        out = list(chosen)
+        for unit in chosen:
+            nxt = by_place.get((unit.rank, unit.order + 1))
+            linked = [nxt] if nxt is not None and CONTINUES_RE.match(nxt.text) else []
+            if CONCLUDES_RE.match(unit.text):
+                linked += [by_place.get((unit.rank, unit.order - i)) for i in range(CONCLUSION_REACH, 0, -1)]
+            elif REFERS_BACK_RE.match(unit.text):
+                linked.append(by_place.get((unit.rank, unit.order - 1)))
+            for other in linked:
+                if other is None or other in out:
+                    continue
+                if len(out) >= self.settings.max_answer_sentences:
+                    return out
+                out.append(other)
+        return out
+
+
+def _too_short(text: str) -> bool:
+    """A fragment too short to quote alone ("(Polismyndigheten 2021)."); a labelled line
+    ("Författare: Lisa Pedersen") is a statement however short."""
+    plain = _LINK_RE.sub("", text)
+    return len(plain.split()) < MIN_SENTENCE_WORDS and not LABELLED_RE.match(plain)
+
+
+def _coverage(terms: list[Term], chosen: list[_Unit], weight: Weight) -> float:
+    """The weighted share of the question's terms the chosen sentences (or their headings) contain."""
+    total = sum(t.weight(weight) for t in terms)
+    present = frozenset().union(*(u.stems | u.heading for u in chosen))
+    return sum(t.weight(weight) for t in terms if t.found_in(present)) / total if total else 1.0
+
+
+def _introduces(sentence: str) -> bool:
+    """A sentence right before a list introduces it when it ends in ":" or runs on into it."""
+    end = sentence.rstrip()
+    return end.endswith(":") or not end.endswith((".", "!", "?", ")"))
+
+
+def _in_answer_order(chosen: list[_Unit]) -> list[_Unit]:
+    """Sources in order of their best sentence (the best answer leads), each source's sentences in text order."""
+    best: dict[int, float] = {}
+    for unit in chosen:
+        best[unit.rank] = max(best.get(unit.rank, 0.0), unit.score)
+    return sorted(chosen, key=lambda u: (-best[u.rank], u.rank, u.order))
+
+
+def _similar(a: _Unit, b: _Unit, threshold: float) -> bool:
+    if not a.stems or not b.stems:
+        return False
+    overlap = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
+    return overlap >= threshold

@@ -1,0 +1,167 @@
+"""Answering a question from the material: resolve follow-ups, retrieve, decide, generate, cite.
+
+`RagAnswerer.stream` yields the answer text in pieces as the generator writes it, then
+the final `Answer`; an `instant` generator's pieces (the extractive one) are held until the
+answer has passed its checks, so that a refusal is not preceded by the text it refuses.
+Markers pointing at no passage are removed and the others renumbered 1..n in order of first
+use while streaming, so the pieces already match the citations of the final `Answer` (whose
+`text` is the same text, stripped).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+
+from assistant.answering.citations import build_citations, build_sources, check_markers, renumber_stream
+from assistant.answering.demands import vague_answer
+from assistant.answering.prompts import is_no_answer
+from assistant.answering.support import Support, assess, refusal_text
+from assistant.language.conversation import Rewriter, resolve
+from assistant.language.terms import TermStats
+from assistant.language.text import question_language, validate_question
+from assistant.protocols import Generator, Retriever
+from assistant.settings import Settings
+from assistant.types import Answer, Citation, Passage
+
+MS = 1000.0
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * MS
+
+
+def _no_answer(question: str, query: str, text: str, instances: Mapping[str, Sequence[str]]) -> str:
+    """Why a generated text is no answer: empty, the model itself says the sources do not answer,
+    or a "which ..." question answered only with "ett antal ..." (see `vague_answer`)."""
+    if not text:
+        return "refused:empty_answer"
+    if is_no_answer(text):
+        return "refused:model_declined"
+    vague = vague_answer(question, text, instances) or vague_answer(query, text, instances)
+    return "refused:vague" if vague else ""
+
+
+class RagAnswerer:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        generator: Generator,
+        rewriter: Rewriter | None = None,
+        instances: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """`instances`: the named things of the material per kind ("kommun": its municipalities),
+        so that "Vilka kommuner ...?" answered with "ett antal kommuner" is refused."""
+        self.settings = settings
+        self.instances = instances or {}
+        self.retriever = retriever
+        self.generator = generator
+        self.rewriter = rewriter
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        k: int | None = None,
+        filters: dict[str, object] | None = None,
+    ) -> Answer:
+        """The whole answer at once (see `stream`)."""
+        final: Answer | None = None
+        for item in self.stream(question, history, k, filters):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # stream always ends with the Answer
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        k: int | None = None,
+        filters: dict[str, object] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces as they are generated, then the final `Answer`."""
+        started = time.perf_counter()
+        question = validate_question(question, self.settings.max_question_chars)
+        language = question_language(question)
+        query = resolve(question, list(history), self.rewriter, self.settings.conversation)
+        k = k or self.settings.retrieval.top_k
+        passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
+        top = self._with_context(passages[:k])
+        support = assess(query, top, self.settings.refusal, self._stats(), language)
+        timings = {"retrieve": _ms(started)}
+        if not support.supported:
+            text = refusal_text(language)
+            yield text
+            yield self._result(question, text, passages, [], support, timings, started, refused=True)
+            return
+        generating = time.perf_counter()
+        pieces: list[str] = []
+
+        def tapped() -> Iterator[str]:
+            for piece in self.generator.stream(query, top, language):
+                pieces.append(piece)
+                yield piece
+
+        shown = renumber_stream(tapped(), len(top))
+        held = list(shown) if self.generator.instant else None  # checked before shown
+        if held is None:
+            yield from shown
+        timings["generate"] = _ms(generating)
+        text, flags = check_markers("".join(pieces), len(top))
+        reason = _no_answer(question, query, text, self.instances)
+        if reason:
+            if held is not None:
+                yield refusal_text(language)
+            yield self._result(question, refusal_text(language), passages, [reason], support, timings, started, True)
+            return
+        yield from held or ()
+        text, citations = build_citations(text, top)
+        answer = self._result(question, text, passages, flags, support, timings, started)
+        answer.citations = citations
+        yield answer
+
+    def sources(
+        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+    ) -> list[Citation]:
+        """Retrieval only: the passages a question finds, as sources (for answers from records)."""
+        query = resolve(
+            validate_question(question, self.settings.max_question_chars),
+            list(history),
+            self.rewriter,
+            self.settings.conversation,
+        )
+        k = max(k or self.settings.retrieval.top_k, self.settings.retrieval.min_sources)
+        return build_sources(self.retriever.retrieve(query, k, filters))
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _with_context(self, passages: list[Passage]) -> list[Passage]:
+        return self.retriever.with_context(passages, self.settings.retrieval.neighbour_window)
+
+    def _stats(self) -> TermStats | None:
+        return self.retriever.term_stats
+
+    def _result(
+        self,
+        question: str,
+        text: str,
+        passages: list[Passage],
+        flags: list[str],
+        support: Support,
+        timings: dict[str, float],
+        started: float,
+        refused: bool = False,
+    ) -> Answer:
+        timings.setdefault("generate", 0.0)
+        timings["total"] = _ms(started)
+        return Answer(
+            question=question,
+            text=text,
+            sources=build_sources(passages),
+            refused=refused,
+            route="rag",
+            timings=timings,
+            flags=[*flags, *support.flags()],
+            config={"embedder": self.settings.embedder_id, "generator": self.generator.name},
+        )

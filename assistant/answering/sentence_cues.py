@@ -1,0 +1,122 @@
+"""What a sentence of the material says by its form: a number, a date, names, a definition,
+a reason, an enumeration, a reference to the sentence before or after it, or an announcement
+of things it does not name ("ytterligare några hinder", "på tre sätt").
+
+The extractive generator (`assistant.answering.extractive`) scores and links sentences with these cues;
+`assistant.answering.demands.vague_answer` uses the announcements.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.citations import strip_markers
+from assistant.language.terms import Term, text_stems
+from assistant.language.text import stem, stems, words
+
+DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
+
+NUMBER_WORDS = frozenset(
+    """
+    två tre fyra fem sex sju åtta nio tio elva tolv tjugo trettio hundra hundratal femtiotal tiotal dussin
+    miljoner miljon procent cirka
+    """.split()
+)
+TIME_WORDS = frozenset(
+    """
+    januari februari mars april maj juni juli augusti september oktober november december våren sommaren
+    hösten vintern år
+    """.split()
+)
+COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
+EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
+MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+FULL_DATE_RE = re.compile(rf"\b(\d{{1,2}}\s+(?:{MONTHS})(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b", re.IGNORECASE)
+# Openings of a sentence that continues the one before it (its examples, its list, its instances).
+CONTINUES_RE = re.compile(
+    r"^(?:exempel\s+på\s+(?:sådana|dessa|detta)|sådana\s|dessa\s+(?:är|var)\b|det\s+gäller\s|bland\s+dessa\b|"
+    r"det\s+handlar\s+om\s)",
+    re.IGNORECASE,
+)
+# A sentence that gives a reason ("... på grund av personalförändringar", "Därför ...", "Dels ...").
+REASON_RE = re.compile(
+    r"\b(eftersom|därför|därav|på\s+grund\s+av|berodde|beror|bero\s+på|ledde\s+till|orsak\w*|anledning\w*|skäl\w*|"
+    r"till\s+följd\s+av|dels|hindrade|because|due\s+to)\b",
+    re.IGNORECASE,
+)
+# Openings of a sentence that concludes from the one before it: the reason is there.
+CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det\s+skälet|följaktligen)\b", re.IGNORECASE)
+# An enumeration in a sentence: "...: A, B och C", "A, B samt C".
+ITEM = r"[\w()-]+(?:\s[\w()-]+){0,2}"  # an enumerated item: up to three words
+ENUMERATION_RE = re.compile(rf":\s*\w|{ITEM},\s{ITEM}\s(?:och|samt|eller)\s\w", re.IGNORECASE)
+# Openings that refer to the sentence before ("Dessa rapporter har ...", "Detta innebär ..."):
+# quoted alone they would not say what they are about.
+REFERS_BACK_RE = re.compile(r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b", re.IGNORECASE)
+LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"
+DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
+
+
+def specificity(text: str) -> int:
+    """How precise a sentence is: its numbers, and full dates twice ("den 17 mars 2022")."""
+    plain = strip_markers(text)
+    return len(re.findall(r"\d+", plain)) + len(FULL_DATE_RE.findall(plain))
+
+
+def has_number(text: str, time: bool) -> bool:
+    """Whether the sentence holds a number (digits or a number word), or with `time` a month or season."""
+    lowered = text.lower()
+    tokens = set(re.findall(r"[^\W\d_]+", lowered))
+    return bool(re.search(r"\d", text)) or bool(tokens & NUMBER_WORDS) or (time and bool(tokens & TIME_WORDS))
+
+
+def name_count(text: str, terms: list[Term]) -> int:
+    """Names (capitalised, not sentence-initial) a sentence adds beyond those in the question."""
+    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
+    names = {t for t in tokens[1:] if t[:1].isupper()}
+    return len([n for n in names if not any(t.found_in(frozenset(stems(n, compounds=False))) for t in terms)])
+
+
+def defines(text: str, terms: list[Term]) -> bool:
+    """ "X är ...", "X (förkortning) ..." or "... förkortning (X)": the sentence says what a term is."""
+    head = " ".join(text.split()[:DEFINITION_WINDOW])
+    named = [t for t in terms if t.found_in(text_stems(head))]
+    if named and COPULA_RE.search(head):
+        return True
+    return any(t.found_in(text_stems(m)) for t in terms for m in EXPANSION_RE.findall(text))
+
+
+_VAGUE_QUANTIFIERS = (
+    "ett antal",
+    "ett par",
+    "några",
+    "flera",
+    "vissa",
+    "ett fåtal",
+    "ytterligare",
+    "a number of",
+    "several",
+    "some",
+)
+_ENGLISH_COUNTS = ("two", "three", "four", "five", "six")
+_VAGUE_GAP = 2  # words (adjectives) allowed between the quantifier and the noun: "ett antal nya kommuner"
+# What names examples after a mention ("... några hinder, bland annat ...", "...: ...").
+EXAMPLES_RE = re.compile(
+    r":|\b(?:bland\s+annat|bl\.\s?a\.|t\.\s?ex\.|exempelvis|såsom|till\s+exempel|nämligen|including|such\s+as|namely)\b",
+    re.IGNORECASE,
+)
+
+
+def quantified_mention(sentence: str, asked: Term, counted: bool = False) -> bool:
+    """Whether the sentence's first mention of `asked` follows a vague quantifier ("några
+    hinder"), or with `counted` also a number ("tre sätt", "3 sätt"), and no enumeration follows
+    in the sentence: it announces instances without naming them."""
+    tokens = words(sentence.lower())
+    quantifiers = (*_VAGUE_QUANTIFIERS, *NUMBER_WORDS, *_ENGLISH_COUNTS) if counted else _VAGUE_QUANTIFIERS
+    for i, token in enumerate(tokens):
+        if asked.found_in(frozenset({stem(token)})):
+            before = tokens[max(0, i - _VAGUE_GAP - 2) : i]
+            spaced = f" {' '.join(before)} "
+            if not any(f" {q} " in spaced for q in quantifiers) and not (counted and any(t.isdigit() for t in before)):
+                return False
+            return not EXAMPLES_RE.search(sentence.lower().split(token, 1)[-1])
+    return False

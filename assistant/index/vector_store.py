@@ -1,0 +1,148 @@
+"""The vector store: a Chroma collection, embedded on disk or on a Chroma server.
+
+Chunk ids carry the document's content hash, so a changed document's new chunks can be
+written beside the old ones and the switch happens in one step in the registry; readers
+only see chunks whose `doc_hash` is the registered one (see `assistant.index.documents`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from assistant.errors import EmbedderMismatchError, IndexMissingError
+from assistant.settings import Settings
+from assistant.types import Chunk
+
+EMBEDDER_KEY = "embedder"
+
+
+class ChromaStore:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client = None
+        self._collection = None
+
+    # -- connection -------------------------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            import chromadb
+
+            if self.settings.store.chroma_server:
+                host, _, port = self.settings.store.chroma_server.rpartition(":")
+                self._client = chromadb.HttpClient(host=host, port=int(port))
+            else:
+                self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(self.settings.chroma_path))
+        return self._client
+
+    @property
+    def location(self) -> str:
+        return self.settings.store.chroma_server or str(self.settings.chroma_path)
+
+    def exists(self) -> bool:
+        return self.settings.store.collection in {c.name for c in self.client.list_collections()}
+
+    def collection(self, create: bool = False):
+        """The collection, checked against the configured embedder."""
+        if self._collection is None:
+            name = self.settings.store.collection
+            if not self.exists():
+                if not create:
+                    raise IndexMissingError(
+                        f"No index found at {self.location}. Build it with: metodstod ingest corpus/"
+                    )
+                self._collection = self.client.create_collection(
+                    name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={EMBEDDER_KEY: self.settings.embedder_id},
+                )
+            else:
+                self._collection = self.client.get_collection(name, embedding_function=None)
+        built_with = (self._collection.metadata or {}).get(EMBEDDER_KEY)
+        if built_with != self.settings.embedder_id:
+            raise EmbedderMismatchError(
+                f"The index was built with embedder '{built_with}' but '{self.settings.embedder_id}' is "
+                "configured. Use the same embedder, or rebuild: metodstod ingest --rebuild corpus/"
+            )
+        return self._collection
+
+    def reset(self) -> None:
+        """Drop the collection (for --rebuild)."""
+        if self.exists():
+            self.client.delete_collection(self.settings.store.collection)
+        self._collection = None
+
+    # -- writing ----------------------------------------------------------------------------
+    def _batch_size(self) -> int:
+        """Our configured batch size, never above what the Chroma server accepts."""
+        return min(self.settings.store.chroma_max_batch, self.client.get_max_batch_size())
+
+    def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        collection = self.collection(create=True)
+        step = self._batch_size()
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=[list(v) for v in vectors[i : i + step]],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+            )
+
+    def delete_stale(self, doc_id: str, keep_hash: str | None) -> int:
+        """Delete a document's chunks except those of `keep_hash` (None: delete all)."""
+        if not self.exists():
+            return 0
+        collection = self.collection()
+        where: dict = {"doc_id": doc_id}
+        if keep_hash is not None:
+            where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
+        ids = collection.get(where=where, include=[])["ids"]
+        step = self._batch_size()
+        for i in range(0, len(ids), step):
+            collection.delete(ids=ids[i : i + step])
+        return len(ids)
+
+    # -- reading ----------------------------------------------------------------------------
+    def query(
+        self, vector: Sequence[float], n: int, active_hashes: Iterable[str], where: dict | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks as (chunk, cosine similarity), restricted to active document versions."""
+        hashes = sorted(set(active_hashes))
+        if not hashes:
+            return []
+        clauses: list[dict] = [{"doc_hash": {"$in": hashes}}]
+        if where:
+            clauses.extend({k: v} for k, v in where.items())
+        result = self.collection().query(
+            query_embeddings=[list(vector)],
+            n_results=n,
+            where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Chunk.from_store(cid, doc, meta), 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+        ]
+
+    def chunks(self, active_hashes: Iterable[str]) -> list[Chunk]:
+        """All active chunks, ordered by document and position."""
+        hashes = sorted(set(active_hashes))
+        if not hashes or not self.exists():
+            return []
+        got = self.collection().get(where={"doc_hash": {"$in": hashes}}, include=["documents", "metadatas"])
+        chunks = [
+            Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: (c.doc_id, c.position))
+
+    def count(self, doc_id: str | None = None) -> int:
+        if not self.exists():
+            return 0
+        if doc_id is None:
+            return self.collection().count()
+        return len(self.collection().get(where={"doc_id": doc_id}, include=[])["ids"])

@@ -1,0 +1,130 @@
+"""Follow-up questions: turn "Vilka kommuner startade det?" into a query retrieval can answer.
+
+With a rewriter (a language model behind a callable) the rewriting is left to it. Without
+one the rule is deterministic: a question that looks like a follow-up (a pronoun pointing
+back, "det/den/de/dem/där", "it/they/that"; very short; or no topic word of its own) gets
+the key terms of the most recent earlier question appended — content words, names and
+acronyms — so history ["Vad är SSPF?"] + "Vilka kommuner startade det?" searches for
+"Vilka kommuner startade det? SSPF".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from assistant.language.terms import QUESTION_FILLER, topic_words
+from assistant.language.text import SWEDISH_STOPWORDS, normalize, stem, words
+from assistant.protocols import Rewriter
+from assistant.settings import ConversationSettings
+
+log = logging.getLogger(__name__)
+
+# Pronouns that always point back ("vad hände där?", "what did they do?").
+STRONG_ANAPHORA = frozenset(
+    [
+        "dem",
+        "där",
+        "dit",
+        "därifrån",
+        "dess",
+        "deras",
+        "denna",
+        "detta",
+        "dessa",
+        "han",
+        "hon",
+        "honom",
+        "henne",
+        "it",
+        "they",
+        "them",
+        "there",
+        "its",
+        "their",
+        "those",
+    ]
+)
+# Words that point back only when they stand alone: "startade det?" but not "det övergripande målet".
+WEAK_ANAPHORA = frozenset(["det", "den", "de", "that", "this", "these"])
+# Openings that carry on the conversation: "Och ...?", "Men ...?", "And ...?".
+CONTINUATIONS = frozenset(["och", "men", "samt", "and", "but"])
+SHORT_QUESTION_WORDS = 3  # "Och i Sigtuna?" / "Varför?" are follow-ups whatever they contain
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-:][^\W_]+)*")
+
+
+def _default(name: str) -> int:
+    return int(ConversationSettings.model_fields[name].default)
+
+
+def _points_back(tokens: list[str]) -> bool:
+    for i, token in enumerate(tokens):
+        if token in STRONG_ANAPHORA:
+            return True
+        if token in WEAK_ANAPHORA:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is None or nxt in SWEDISH_STOPWORDS:
+                return True
+    return False
+
+
+def is_follow_up(question: str, max_terms: int | None = None) -> bool:
+    """Whether a question leans on an earlier one (pronoun, very short, or no topic word)."""
+    max_terms = _default("followup_max_terms") if max_terms is None else max_terms
+    tokens = words(question)
+    own = topic_words(question)
+    if not own:
+        return True
+    if len(tokens) <= SHORT_QUESTION_WORDS and len(own) <= 1:
+        return True
+    if tokens[0] in CONTINUATIONS:  # "Och när anställdes koordinatorn?"
+        return len(own) <= max_terms + 1
+    return _points_back(tokens) and len(own) <= max_terms + 1
+
+
+def key_terms(text: str) -> list[str]:
+    """Content words, names and acronyms of a question, original casing, in order, without repeats."""
+    out: dict[str, str] = {}
+    for token in _TOKEN_RE.findall(normalize(text)):
+        lowered = token.lower()
+        if lowered in SWEDISH_STOPWORDS or lowered in QUESTION_FILLER or lowered in STRONG_ANAPHORA:
+            continue
+        if len(token) > 1 or token.isdigit():
+            out.setdefault(lowered, token)
+    return list(out.values())
+
+
+def resolve(
+    question: str,
+    history: Sequence[str],
+    rewriter: Rewriter | None = None,
+    settings: ConversationSettings | None = None,
+) -> str:
+    """The query to retrieve with: `question` itself, or it completed from `history` (oldest first)."""
+    history = [h for h in history if h and h.strip()]
+    if not history:
+        return question
+    max_terms = settings.followup_max_terms if settings else _default("followup_max_terms")
+    turns = settings.history_turns if settings else _default("history_turns")
+    if not is_follow_up(question, max_terms):
+        return question  # a question of its own: no rewriting (a model call costs seconds)
+    if rewriter is not None:
+        rewritten = _rewrite(rewriter, question, history)
+        if rewritten:
+            return rewritten
+    own = {stem(w) for w in words(question)}
+    for depth in range(1, min(turns, len(history)) + 1):
+        earlier = resolve(history[-depth], history[:-depth][-turns:], None, settings)
+        extra = [t for t in key_terms(earlier) if stem(t.lower()) not in own]
+        if extra:
+            return f"{question.rstrip()} {' '.join(extra)}"
+    return question
+
+
+def _rewrite(rewriter: Rewriter, question: str, history: list[str]) -> str:
+    try:
+        return (rewriter(question, history) or "").strip()
+    except Exception as exc:
+        log.warning("follow-up rewriter failed (%s); using the deterministic rule", exc)
+        return ""

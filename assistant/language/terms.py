@@ -1,0 +1,329 @@
+"""What a question asks for: its content terms, its kind and the weight of each term.
+
+Shared by retrieval (lexical query), answering (sentence scoring), refusal (term
+coverage) and follow-up resolution, so they all agree on what a question is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from assistant.language.glossary import expand_swedish, synonyms, translate, translations
+from assistant.language.text import (
+    SWEDISH_STOPWORDS,
+    content_words,
+    is_english,
+    normalize,
+    stem,
+    stems,
+)
+
+# Words that only shape a question ("how many", "tell me") and say nothing about its topic.
+QUESTION_FILLER: frozenset[str] = frozenset(
+    """
+    många mycket stor stort stora länge berätta beskriv förklara ge exempel vet veta kort mer fler lite snälla
+    tack ange lista nämn many much long tell describe explain give example please know briefly more list name
+    can could would should will shall may might me my you your us our i we main key most important different
+    various specific get got happen happened står stod menas betyder innebär innebar händer hände hänt sa sade
+    säger sagt datum störst största vanligast ligger låg bakom ar e förkortningen förkortning förkortar date
+    stand stands mean means meant enligt according kring angående beträffande gällande rörande gör görs göra
+    behöver behövs behövde bör borde måste vare egentligen typ liksom ungefär nar manga lange mkt
+    """.split()
+)
+
+FUZZY_MIN_STEM = 4  # shorter stems must match exactly
+FUZZY_MAX_EXTRA = 2  # letters a longer stem may add and still be the same word ("delt"/"deltog")
+FUZZY_MIN_PART = 6  # a stem this long found inside a longer one is a compound part ("skolmiljö")
+FUZZY_LONG_STEM = 8  # from this length on ...
+FUZZY_MAX_EXTRA_LONG = 3  # ... a definite ending is tolerated too ("föräldraskapsprogram"/"-met")
+COMPOUND_MIN_WORD = 7  # shorter words are not split into compound parts
+COMPOUND_MIN_PART = 3  # each part of a split compound has at least this many letters ("tids|ram")
+COMPOUND_LINKS = ("s", "e", "a", "u")  # linking letters between Swedish compound parts ("regering-s-uppdrag")
+
+Kind = str  # "quantity" | "time" | "who" | "list" | "definition" | "reason"
+
+_KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
+    "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
+    "time": re.compile(
+        r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|hur\s+länge|datum|when|what\s+year|"
+        r"which\s+year|how\s+long|what\s+period)\b"
+    ),
+    "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
+    "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
+    "definition": re.compile(r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|what\s+is|what\s+does)\b"),
+    "reason": re.compile(
+        r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
+    ),
+}
+
+
+# Question words typed without Swedish letters ("nar", "hur manga").
+_UNACCENTED = {"nar": "när", "manga": "många", "lange": "länge", "vilket ar": "vilket år"}
+_UNACCENTED_RE = re.compile(r"\b(" + "|".join(_UNACCENTED) + r")\b")
+
+
+def question_kinds(question: str) -> set[Kind]:
+    """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
+    lowered = _UNACCENTED_RE.sub(lambda m: _UNACCENTED[m.group(1)], normalize(question).lower())
+    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
+    if "time" in kinds:
+        kinds.discard("who")  # "vilket år" asks for a year, not a name
+    return kinds
+
+
+_TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)((?:\s+[^\W\d_]{3,}){1,3})")
+_TYPE_WORDS = 3  # words after "vilka"/"which" that may name the kind asked for ("vilka nya kommuner")
+
+
+def answer_type(question: str) -> Term | None:
+    """The kind of thing asked for: "kommuner" in "Vilka kommuner ...?" (None when not asked that way)."""
+    found = answer_types(question, 1)
+    return found[0] if found else None
+
+
+def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
+    """The first `n` words after "vilka"/"which" as kinds asked for, in Swedish stems ("Vilka nya
+    kommuner" gives "nya" and "kommun"); stops at a stopword or question filler."""
+    match = _TYPE_RE.search(normalize(question).lower())
+    english = is_english(question)
+    out: list[Term] = []
+    for word in match.group(1).split()[:n] if match else []:
+        if word in SWEDISH_STOPWORDS or word in QUESTION_FILLER:
+            break
+        found = [word, *translate(word)] if english else [word]
+        term = Term(stems(" ".join(found), compounds=False))
+        if term:
+            out.append(term)
+    return out
+
+
+def _content_tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text)) if w.lower() not in QUESTION_FILLER]
+
+
+_COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{3,})")
+YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+
+
+def counted_word(question: str) -> str | None:
+    """What a Swedish count question counts ("skjutningar" in "Hur många skjutningar ...?")."""
+    match = _COUNTED_RE.search(normalize(question).lower())
+    if not match or match.group(1) in SWEDISH_STOPWORDS or match.group(1) in QUESTION_FILLER:
+        return None
+    return match.group(1)
+
+
+def neutral_tokens(text: str) -> list[str]:
+    """Language-neutral tokens: names (capitalised, not first), acronyms and numbers."""
+    tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text))
+    out = []
+    for i, tok in enumerate(tokens):
+        acronym = len(tok) > 1 and tok.isupper()
+        name = i > 0 and tok[:1].isupper()
+        if acronym or name or tok.isdigit():
+            out.append(tok)
+    return out
+
+
+def lexical_query(text: str, stats: TermStats | None = None) -> str:
+    """The text the lexical retriever searches for: English questions get glossary words added,
+    Swedish compounds their parts as the material spells them ("enkätsvaren" -> "enkät svar")."""
+    extra = expand_swedish(text) if not is_english(text) else translate(text)
+    if stats is not None and not is_english(text):
+        extra = [*extra, *(part for word in _content_tokens(text) for part in _split_usage(word, stats))]
+    return " ".join([text, *extra]) if extra else text
+
+
+def _split_usage(word: str, stats: TermStats) -> tuple[str, ...]:
+    """The parts of a compound the material mostly writes apart: the compound is rarer than either part."""
+    parts = decompound(word, stats)
+    if parts and stats.df.get(stem(word.lower()), 0) < min(stats.df.get(p, 0) for p in parts):
+        return parts
+    return ()
+
+
+def decompound(word: str, stats: TermStats | None) -> tuple[str, ...]:
+    """Stems of the two parts of a Swedish compound when both occur in the material on their own.
+
+    Corpus-driven: "regeringsuppdraget" -> ("regering", "uppdrag") because the material says
+    "uppdrag av regeringen"; a split is only made where both halves (the first without a
+    linking "s"/"e"/...) are stems of the indexed vocabulary. The most balanced split wins.
+    Returns () for short words, non-letters, unknown parts or without a vocabulary.
+    """
+    if stats is None or not stats.n:
+        return ()
+    return _decompound(word.lower(), stats)
+
+
+def _decompound(word: str, stats: TermStats) -> tuple[str, ...]:
+    if len(word) < COMPOUND_MIN_WORD or not word.isalpha():
+        return ()
+    best: tuple[int, tuple[str, ...]] = (0, ())
+    for i in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
+        left, right = word[:i], word[i:]
+        head = stem(right)
+        if len(head) < COMPOUND_MIN_PART or head not in stats:
+            continue
+        for first in (left, *(left[:-1] for link in COMPOUND_LINKS if left.endswith(link))):
+            modifier = stem(first)
+            if len(first) >= COMPOUND_MIN_PART and len(modifier) >= COMPOUND_MIN_PART and modifier in stats:
+                balance = min(len(first), len(right))
+                if balance > best[0]:
+                    best = (balance, (modifier, head))
+    return best[1]
+
+
+class TermStats:
+    """Document frequencies of stems over a set of texts; weights are BM25-style IDF."""
+
+    def __init__(self, docs: Iterable[Iterable[str]]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for doc in docs:
+            self.n += 1
+            self.df.update(set(doc))
+
+    def weight(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    def __contains__(self, term: object) -> bool:
+        return self.df.get(term, 0) > 0  # type: ignore[arg-type]
+
+
+class Term(frozenset[str]):
+    """One thing a question asks about: alternative stems, any of which counts as a match.
+
+    A compound also matches where all of its `parts` occur ("i uppdrag av regeringen" for
+    "regeringsuppdraget"); see `decompound`.
+    """
+
+    parts: tuple[str, ...] = ()
+
+    def with_parts(self, parts: Iterable[str]) -> Term:
+        term = Term(self)
+        term.parts = tuple(parts)
+        return term
+
+    def weight(self, weigh: Callable[[str], float]) -> float:
+        """The weight of the most common alternative (a common word is never a rare term)."""
+        return min(weigh(s) for s in self)
+
+    def found_in(self, present: frozenset[str], inflected: bool = True) -> bool:
+        """Whether an alternative occurs in `present` (as a compound part, or inflected when allowed)."""
+        if any(_has(s, present, inflected) for s in self):
+            return True
+        return bool(self.parts) and all(_has(part, present, inflected) for part in self.parts)
+
+
+def _has(term: str, present: frozenset[str], inflected: bool) -> bool:
+    return term in present or any(_stem_variant(term, p, inflected) for p in present)
+
+
+def _stem_variant(term: str, found: str, inflected: bool = True) -> bool:
+    """Stems of one word the stemmer left apart ("stöd"/"stödj", "delt"/"deltog"), or the question's
+    word as part of a compound in the text ("myndighet" in "ekobrottsmyndighet"; not the reverse)."""
+    if len(term) >= FUZZY_MIN_PART and term in found:
+        return True
+    if not inflected:
+        return False
+    short, long_ = (term, found) if len(term) <= len(found) else (found, term)
+    if len(short) < FUZZY_MIN_STEM or not long_.startswith(short):
+        return False
+    extra = FUZZY_MAX_EXTRA_LONG if len(short) >= FUZZY_LONG_STEM else FUZZY_MAX_EXTRA
+    return len(long_) - len(short) <= extra
+
+
+def _group(words_: Iterable[str]) -> Term:
+    return Term(stems(" ".join(words_), compounds=False))
+
+
+def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
+    """The content terms of a question, in order, each with its alternative stems.
+
+    Swedish: every content word (with compound parts and listed synonyms). English: glossary
+    translations, names/acronyms/numbers, and English words that occur in the material as
+    they are ("Crime proofing", "workshop").
+    """
+    tokens = _content_tokens(question)
+    if not is_english(question):
+        joined = _of_compounds(tokens, stats)
+        terms = [
+            Term({s, *stems(" ".join(synonyms(tok))), *joined.get(i, ())}).with_parts(decompound(tok, stats))
+            for i, tok in enumerate(tokens)
+            for s in stems(tok)
+        ]
+        return _unique_terms(terms)
+    found = translations(question)
+    translated = {w for phrase, _ in found for w in phrase.split()}
+    terms = [_group(words_) for _, words_ in found]
+    terms += [Term(stems(tok)) for tok in neutral_tokens(question) if tok.lower() not in QUESTION_FILLER]
+    known = [tok for tok in tokens if tok.lower() not in translated]
+    terms += [Term({s}) for tok in known for s in stems(tok) if stats is not None and s in stats]
+    return _unique_terms(terms)
+
+
+def _of_compounds(tokens: list[str], stats: TermStats | None) -> dict[int, tuple[str, ...]]:
+    """For "typer av brott": the compound the material writes instead ("brottstyper"), as an
+    alternative stem of the head word (by its index in `tokens`), when the material has it."""
+    if stats is None or not stats.n:
+        return {}
+    out: dict[int, tuple[str, ...]] = {}
+    for i in range(len(tokens) - 2):
+        if tokens[i + 1].lower() != "av":
+            continue
+        head, modifier = tokens[i].lower(), tokens[i + 2].lower()
+        found = [stem(f"{modifier}{link}{head}") for link in ("", *COMPOUND_LINKS)]
+        known = tuple(c for c in found if c in stats)
+        if known:
+            out[i] = known
+    return out
+
+
+def untranslated_words(question: str, stats: TermStats | None = None) -> list[str]:
+    """English content words that neither the glossary nor the material knows ("founded", "population").
+
+    They cannot be looked for in Swedish text, but a question made mostly of them is about
+    something else; the refusal check counts them as (down-weighted) missing terms.
+    """
+    if not is_english(question):
+        return []
+    translated = {w for phrase, _ in translations(question) for w in phrase.split()}
+    names = {t.lower() for t in neutral_tokens(question)}
+    out = []
+    for token in _content_tokens(question):
+        lowered = token.lower()
+        if lowered in translated or lowered in names or lowered in SWEDISH_STOPWORDS or len(lowered) < 3:
+            continue
+        if not any(stats is not None and s in stats for s in stems(lowered)):
+            out.append(lowered)
+    return unique(out)
+
+
+def _unique_terms(terms: Iterable[Term]) -> list[Term]:
+    out: list[Term] = []
+    seen: set[str] = set()
+    for term in terms:
+        if term and not term & seen:
+            out.append(term)
+            seen |= term
+    return out
+
+
+@lru_cache(maxsize=4096)
+def text_stems(text: str) -> frozenset[str]:
+    """Stem set of a text (cached: passages are scored again and again)."""
+    return frozenset(stems(text))
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def topic_words(text: str) -> list[str]:
+    """Content words of a text that are not question filler (lower-case)."""
+    return [w for w in content_words(text) if w not in QUESTION_FILLER]

@@ -1,0 +1,174 @@
+"""Swedish-aware text utilities shared by retrieval, answering and evals.
+
+Tokens are lower-cased words; stems come from the Snowball Swedish stemmer.
+Compounds that matter in this material ("välfärdsbrottslighet", "SSPF-arbetet")
+are split into known parts so that "välfärdsbrott" and "SSPF" still match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+from assistant.errors import InputError
+
+_WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\[]?[A-ZÅÄÖ0-9])")
+_ABBREVIATIONS = (
+    "bl.a.",
+    "t.ex.",
+    "bl. a.",
+    "dvs.",
+    "m.fl.",
+    "inkl.",
+    "osv.",
+    "ca.",
+    "s.k.",
+    "fr.o.m.",
+    "t.o.m.",
+    "e.g.",
+    "i.e.",
+)
+
+SWEDISH_STOPWORDS: frozenset[str] = frozenset(
+    """
+    alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din dina ditt
+    du där då efter ej eller en er era ert ett från för ha hade han hans har henne hennes hon honom hur
+    här i icke ingen inom inte jag ju kan kunde man med mellan men mig min mina mitt mot mycket ni nu
+    när någon något några och om oss på samma sedan sig sin sina sitta själv skulle som så sådan sådana
+    sådant till under upp ut utan vad var vara varför varit varje vars vart vem vi vid vilka vilkas
+    vilken vilket vår våra vårt än är åt över också även samt ska skall får fick finns fanns
+    the a an and or of to in on for with by is are was were be been what which who whom how why when
+    where do does did that this these those it its as at from about into their there than
+    """.split()
+)
+
+# Parts used to split compounds; longest first so "brottslighet" wins over "brott".
+_COMPOUND_PARTS: tuple[str, ...] = (
+    "brottslighet",
+    "förebyggande",
+    "välfärd",
+    "välfärds",
+    "brott",
+    "sspf",
+    "workshop",
+    "workshops",
+    "extremism",
+    "påverkan",
+    "skola",
+    "trygghet",
+    "trygghets",
+)
+
+_stemmer = None
+
+
+def _get_stemmer():
+    global _stemmer
+    if _stemmer is None:
+        import snowballstemmer
+
+        _stemmer = snowballstemmer.stemmer("swedish")
+    return _stemmer
+
+
+def normalize(text: str) -> str:
+    """NFC-normalise, fold whitespace and strip soft hyphens."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+EMPTY_QUESTION = "Skriv en fråga först, till exempel ”Vad är Crime proofing?”."
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    """The question as every stage reads it (NFC, whitespace folded). The one check of user input:
+    an empty or too long question is an `InputError` with a message for the user."""
+    text = normalize(question) if isinstance(question, str) else ""
+    if not text:
+        raise InputError(EMPTY_QUESTION)
+    if len(text) > max_chars:
+        raise InputError(
+            f"Frågan är för lång ({len(text)} tecken, högst {max_chars} går). Korta ner den och försök igen."
+        )
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (numbers kept, punctuation dropped)."""
+    return [w.lower() for w in _WORD_RE.findall(normalize(text))]
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: no stopwords, no one-letter tokens."""
+    return [w for w in words(text) if w not in SWEDISH_STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _get_stemmer().stemWord(word.lower())
+
+
+def split_compound(word: str) -> list[str]:
+    """Known compound parts of ``word`` (besides the word itself), e.g. SSPF-arbetet -> sspf, arbetet."""
+    parts: list[str] = []
+    for piece in re.split(r"-", word):
+        if piece and piece != word:
+            parts.append(piece)
+    lowered = word.lower()
+    for part in _COMPOUND_PARTS:
+        if part in lowered and part != lowered:
+            parts.append(part)
+    return parts
+
+
+def stems(text: str, *, compounds: bool = True) -> list[str]:
+    """Stemmed content tokens with compound parts added; order preserved."""
+    out: list[str] = []
+    for word in re.findall(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:-[^\W\d_]+)*", normalize(text).lower()):
+        for token in [word, *split_compound(word)] if compounds else [word]:
+            for sub in _WORD_RE.findall(token):
+                if sub in SWEDISH_STOPWORDS or (len(sub) < 2 and not sub.isdigit()):
+                    continue
+                out.append(stem(sub))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences without breaking on common Swedish abbreviations."""
+    protected = normalize(text)
+    for i, abbr in enumerate(_ABBREVIATIONS):
+        protected = protected.replace(abbr, f"\x00{i}\x00")
+    parts = _SENTENCE_END_RE.split(protected)
+    restored = []
+    for part in parts:
+        for i, abbr in enumerate(_ABBREVIATIONS):
+            part = part.replace(f"\x00{i}\x00", abbr)
+        if part.strip():
+            restored.append(part.strip())
+    return restored
+
+
+def question_language(text: str, names: Sequence[str] = ()) -> str:
+    """ "sv" or "en" with a cheap, deterministic heuristic, judged without the names in the text
+    ("Brå", "Linköping" say nothing about it): capitalised words after the first and the given
+    `names` are left out. The one language detector of the assistant."""
+    for name in names:
+        text = text.replace(name, " ")
+    tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*|[\W_]+", normalize(text))
+    first_word = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), -1)
+    kept = "".join(t if i == first_word or not t[:1].isupper() else " " for i, t in enumerate(tokens))
+    if any(ch in kept.lower() for ch in "åäö"):
+        return "sv"
+    lowered = words(kept)
+    english = {"what", "which", "who", "how", "the", "did", "does", "is", "are", "many", "why", "when", "where"}
+    swedish = {"vad", "vilka", "vilken", "hur", "och", "är", "det", "som", "har", "många", "varför", "när"}
+    en = sum(w in english for w in lowered)
+    sv = sum(w in swedish for w in lowered)
+    return "en" if en > sv else "sv"
+
+
+def is_english(text: str) -> bool:
+    return question_language(text) == "en"

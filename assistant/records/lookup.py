@@ -1,0 +1,197 @@
+"""Exact answers from the records: lists, counts, areas, outcomes, methods — always cited.
+
+``RecordLookup.answer(question, history)`` parses the question (``lookup_query``),
+selects the record rows (``lookup_select``) and writes one answering sentence followed by
+the rows as a Markdown table (``lookup_render``). Every table row carries the citation
+marker of its record's quote; the citations have the same shape as retrieval citations
+(doc_id, title, section, page, text = the quote, score None).
+
+A question about a municipality outside the material is declined (``refused=True``)
+with the list of the five that are in it. Valid filters that select nothing give an
+honest empty answer (``refused=False``) that says so and, where the records explain why
+(e.g. Södertälje only worked in focus area 1), says that too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant.records import render
+from assistant.records.formatting import CitationBook, join_names, markdown_table, public_table
+from assistant.records.query import LookupQuery, QuestionParser
+from assistant.records.selection import RecordSelector, Selection, topic_hits
+from assistant.records.store import SqlRecordStore
+from assistant.records.vocabulary import Vocabulary
+from assistant.types import Answer
+
+NOUNS: dict[str, tuple[str, str]] = {
+    "activities": ("aktiviteter", "activities"),
+    "areas": ("områden", "areas"),
+    "outcomes": ("uppföljningsresultat", "follow-up results"),
+    "methods": ("metoder", "methods"),
+    "municipalities": ("kommuner", "municipalities"),
+    "topic": ("poster", "records"),
+}
+
+
+TOPIC_NOUN_MIN = 7  # topic stems this long name a thing ("arbetsgrupp"), shorter ones are often verbs ("gick")
+
+
+class RecordLookup:
+    """Answers list and count questions from a ``SqlRecordStore``."""
+
+    def __init__(
+        self,
+        store: SqlRecordStore,
+        vocabulary: Vocabulary,
+        municipalities: Sequence[str] = (),
+        titles: Callable[[str], str] | None = None,
+    ) -> None:
+        self.store = store
+        self.vocabulary = vocabulary
+        self.parser = QuestionParser(vocabulary, municipalities)
+        self.selector = RecordSelector(store, vocabulary)
+        self.titles = titles or (lambda doc_id: doc_id)
+
+    # -- answering ------------------------------------------------------------------------------
+    def parse(self, question: str, history: Sequence[str] = ()) -> LookupQuery:
+        return self.parser.parse(question, history)
+
+    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
+        return self.answer_query(self.parse(question, history))
+
+    def has_rows(self, query: LookupQuery) -> bool:
+        """Whether the records hold any row for ``query`` (the router asks before choosing lookup)."""
+        return any(sel.rows or sel.groups for sel in self.selector.select(query))
+
+    def covers_topic(self, query: LookupQuery) -> bool:
+        """Whether the rows for ``query`` mention its own topic words ("Vilka satt i arbetsgruppen
+        ...?": the activity rows say nothing of the working group; the router adds the prose)."""
+        topic = [stem for stem in query.topic if len(stem) >= TOPIC_NOUN_MIN]
+        if not topic or query.language != "sv":  # English words cannot be looked for in Swedish rows
+            return True
+        rows = [row for sel in self.selector.select(query) for row in sel.rows]
+        return not rows or any(topic_hits(row, topic) for row in rows)
+
+    def answer_query(self, query: LookupQuery) -> Answer:
+        book = CitationBook(self.titles)
+        if query.unknown and not query.kommuner:
+            return self._unknown(query, book)
+        parts: list[str] = []
+        if query.explain and query.metoder and query.source != "methods":
+            parts.append(self._method_intro(query, book))
+        table: list[dict[str, str]] = []
+        for selection in self.selector.select(query):
+            text, rows = self._render(selection, query, book)
+            parts.append(text)
+            table.extend(public_table(rows, query.language))
+        if query.unknown:
+            parts.append(self._not_in_material(query, book, lead=False))
+        return Answer(
+            question=query.question,
+            text="\n\n".join(p for p in parts if p),
+            citations=list(book.citations),
+            sources=list(book.citations),
+            refused=False,
+            route="lookup",
+            table=table or None,
+        )
+
+    def _render(self, sel: Selection, query: LookupQuery, book: CitationBook) -> tuple[str, list[dict[str, str]]]:
+        where = render.scope(query, self.vocabulary, sel.kind)
+        if not sel.rows and not sel.groups:
+            return self._empty(sel, query, where, book), []
+        if sel.kind == "municipalities":
+            text, rows = render.render_municipalities(sel, query, where, book)
+        elif query.list_kommuner:
+            text, rows = render.render_groups(sel, query, where, book, self.vocabulary)
+        elif sel.kind == "activities":
+            text, rows = render.render_activities(sel, query, where, book)
+        elif sel.kind == "areas":
+            text, rows = render.render_areas(sel, query, where, book)
+        elif sel.kind == "outcomes":
+            text, rows = render.render_outcomes(sel, query, where, book)
+        else:
+            text, rows = render.render_methods(sel, query, where, book)
+        return f"{text}\n\n{markdown_table(rows, query.language)}", rows
+
+    # -- answers without rows ---------------------------------------------------------------------
+    def _empty(self, sel: Selection, query: LookupQuery, where: str, book: CitationBook) -> str:
+        sv, en = NOUNS.get(sel.kind, NOUNS["activities"])
+        if query.language == "en":
+            text = f"The material mentions no {en} {where}".rstrip() + "."
+        else:
+            text = f"Materialet nämner inga {sv} {where}".rstrip() + "."
+        why = self._why_nothing(query, book)
+        return f"{text} {why}".strip()
+
+    def _why_nothing(self, query: LookupQuery, book: CitationBook) -> str:
+        """What the records say about the municipalities asked about (e.g. which focus areas they had)."""
+        notes = []
+        for row in self.store.municipalities():
+            if row.kommun in query.kommuner:
+                areas = ", ".join(map(str, row.fokusomraden))
+                note = f"{row.kommun}: fokusområden {areas}"
+                if row.kommentar:
+                    note += f" – {row.kommentar.rstrip('.')}"
+                notes.append(f"{note} {book.markers([row])}.")
+        if not notes:
+            return ""
+        lead = "According to the records, " if query.language == "en" else "Enligt registret: "
+        return lead + " ".join(notes)
+
+    def _unknown(self, query: LookupQuery, book: CitationBook) -> Answer:
+        return Answer(
+            question=query.question,
+            text=self._not_in_material(query, book, lead=True),
+            citations=list(book.citations),
+            sources=list(book.citations),
+            refused=True,
+            route="lookup",
+        )
+
+    def _not_in_material(self, query: LookupQuery, book: CitationBook, lead: bool) -> str:
+        rows = self.store.municipalities()
+        names = [r.kommun for r in rows] or list(self.vocabulary.kommuner)
+        unknown = join_names(query.unknown, query.language)
+        marker = book.markers(rows[:1]) if rows else ""
+        if query.language == "en":
+            verb = "is" if len(query.unknown) == 1 else "are"
+            text = f"{unknown} {verb} not part of the material. "
+            return (
+                text
+                + f"The material covers {len(names)} municipalities: {join_names(names, 'en')} {marker}".strip()
+                + "."
+            )
+        text = f"{unknown} ingår inte i materialet. "
+        return text + f"Materialet omfattar {len(names)} kommuner: {join_names(names, 'sv')} {marker}".strip() + "."
+
+    def _method_intro(self, query: LookupQuery, book: CitationBook) -> str:
+        intros = [
+            f"{'' if m.beskrivning.startswith(m.metod) else m.metod + ': '}{m.beskrivning.rstrip('.')} "
+            f"{book.markers([m])}."
+            for m in self.store.methods()
+            if m.metod in query.metoder
+        ]
+        return " ".join(intros)
+
+
+def document_titles(records_url: str, manifest: Path | None = None) -> Callable[[str], str]:
+    """doc_id -> title: the document registry first, then the corpus manifest, else the id."""
+    from assistant.index.documents import DocumentRegistry
+    from assistant.index.manifest import load_manifest
+
+    known = {}
+    if manifest is not None and manifest.exists():
+        known = {d.id: d.title for d in load_manifest(manifest).documents if d.title}
+    registry = DocumentRegistry(records_url)
+    cache: dict[str, str] = {}
+
+    def title(doc_id: str) -> str:
+        if doc_id not in cache:
+            info = registry.get(doc_id)
+            cache[doc_id] = (info.title if info and info.title else None) or known.get(doc_id) or doc_id
+        return cache[doc_id]
+
+    return title

@@ -1,0 +1,75 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over Swedish stems), fused by weighted RRF.
+
+`HybridRetriever` only orchestrates; each step is its own component: what may be seen
+(`corpus_view`), the filters (`filters`), the two searches (`search`), the fusion (`fusion`),
+the optional reranker (`rerank`) and the neighbours around a passage (`context`). A query costs
+one embedding, one Chroma query and one BM25 scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from assistant.errors import IndexMissingError, InputError
+from assistant.language.terms import TermStats
+from assistant.retrieval import context, fusion
+from assistant.retrieval.corpus_view import CorpusView
+from assistant.retrieval.filters import parse_filters
+from assistant.retrieval.rerank import CrossEncoderReranker
+from assistant.retrieval.search import DenseSearch, lexical_search
+from assistant.types import Passage
+
+if TYPE_CHECKING:
+    from assistant.settings import RetrievalSettings
+
+NOT_INDEXED = "Inget är indexerat ännu. Bygg indexet först: kör `metodstod ingest corpus/`"
+
+
+class HybridRetriever:
+    """`retrieve(query, k, filters)` over the active corpus; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: RetrievalSettings,
+        view: CorpusView,
+        dense: DenseSearch,
+        reranker: CrossEncoderReranker | None = None,
+    ) -> None:
+        self.settings = settings
+        self.view = view
+        self.dense = dense
+        self.reranker = reranker
+
+    @property
+    def term_stats(self) -> TermStats | None:
+        return self.view.term_stats
+
+    def retrieve(self, query: str, k: int, filters: dict[str, object] | None = None) -> list[Passage]:
+        """The `k` best passages for `query`, best first."""
+        if k < 1:
+            raise InputError("k måste vara minst 1")
+        s = self.settings
+        active, index = self.view.active, self.view.lexical
+        if not active or (s.mode == "lexical" and index is None):
+            raise IndexMissingError(NOT_INDEXED)
+        where, predicates = parse_filters(filters)
+        n = max(k, s.candidate_k)
+        size = len(index.chunks) if index is not None else None
+        dense = self.dense.search(query, n, active, where, predicates, size) if s.mode != "lexical" else []
+        lexical = lexical_search(index, query, n, active, predicates, self.term_stats) if s.mode != "dense" else []
+        if s.mode == "dense":
+            fused = fusion.dense_only(dense)
+        elif s.mode == "lexical":
+            fused = fusion.lexical_only(lexical)
+        else:
+            fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight)
+        fused = fused[:n]
+        if self.reranker is not None:
+            fused = self.reranker.rerank(query, fused)
+        return fused[:k]
+
+    def with_context(self, passages: Sequence[Passage], window: int | None = None) -> list[Passage]:
+        """Passages with `context`: their text joined with up to `window` same-section neighbours each side."""
+        window = self.settings.neighbour_window if window is None else window
+        return context.with_context(self.view.lexical, self.view.active, passages, window)

@@ -1,0 +1,144 @@
+"""What a question demands of its evidence: an amount of money, a comparison, its names."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.demands import unmet_demand, vague_answer
+from assistant.answering.support import assess
+from assistant.settings import Settings
+from tests.assistant.rag_fixtures import make_chunk, passage
+
+BUDGET = "För uppdragets genomförande erhöll Brå 3 miljoner kronor för år 2022."
+CVE = "Trollhättan planerar att fortsätta samarbetet med CVE och har fått medel från Brå för det."
+METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan skola, socialtjänst och polis."
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "names", "unmet"),
+    [
+        ("Hur mycket pengar fick Brå för uppdraget?", [BUDGET], ["Brå"], ""),
+        ("How much funding did Brå receive?", [BUDGET], ["Brå"], ""),
+        ("Hur mycket pengar fick Trollhättan för samarbetet med CVE?", [CVE], ["Trollhättan", "CVE"], "amount"),
+        # an amount about someone else is no answer either
+        ("Hur mycket pengar fick Trollhättan?", [CVE, BUDGET], ["Trollhättan"], "amount"),
+        ("Vad kostade projektet?", [BUDGET], [], ""),
+        ("Är Crime proofing en bättre metod än SSPF?", [METHOD], ["Crime", "SSPF"], "comparison"),
+        ("Är Crime proofing bättre än SSPF?", ["Crime proofing gav bättre resultat än SSPF."], ["Crime", "SSPF"], ""),
+        # a comparison of other things does not count
+        (
+            "Is Crime proofing more effective than SSPF?",
+            ["Skolan blev bättre än väntat."],
+            ["Crime", "SSPF"],
+            "comparison",
+        ),
+        ("Vad är Crime proofing?", [METHOD], ["Crime"], ""),
+        ("Hur mycket betalade Brå till Sweco?", [BUDGET], ["Brå", "Sweco"], "amount"),  # Brå's budget, not Sweco's fee
+        ("Vad tycker du, borde vår kommun införa SSPF?", [METHOD], ["SSPF"], "opinion"),
+        ("Should we start with SSPF?", [METHOD], ["SSPF"], "opinion"),
+        ("Vad kostar det för vår kommun att få stöd?", [BUDGET], [], "own_case"),
+        ("Hur gammal är Lisa Pedersen?", ["Författare: Lisa Pedersen"], ["Lisa", "Pedersen"], "age"),
+        ("Hur gammal är Lisa Pedersen?", ["Lisa Pedersen är 45 år gammal."], ["Lisa", "Pedersen"], ""),
+        ("Kan min kommun bli skadeståndsskyldig enligt lagen?", [METHOD], [], "own_case"),
+        ("How would SSPF work in our municipality?", [METHOD], ["SSPF"], "own_case"),
+        ("Vad gjorde kommunerna med SSPF?", [METHOD], ["SSPF"], ""),
+        ("Hur ska Trollhättan fortsätta arbetet?", [CVE], ["Trollhättan"], ""),  # "ska" about a municipality named
+        (
+            "Vilken lön har en SSPF-koordinator?",
+            ["En SSPF-koordinator anställdes under hösten 2023."],
+            ["SSPF"],
+            "amount",
+        ),
+    ],
+)
+def test_unmet_demand(question: str, evidence: list[str], names: list[str], unmet: str) -> None:
+    assert unmet_demand(question, evidence, names) == unmet
+
+
+def _assess(question: str, *texts: str, settings: Settings) -> tuple[bool, str]:
+    passages = [passage(make_chunk("pm", i, "Projektets genomförande", t, "h1", "pm")) for i, t in enumerate(texts)]
+    support = assess(question, passages, settings.model_copy(update={"min_dense_score": 0.0}).refusal)
+    return support.supported, support.reason
+
+
+def test_topic_passages_without_the_demanded_amount_are_refused(fake_settings: Settings) -> None:
+    question = "Hur mycket pengar fick Trollhättan för att fortsätta samarbetet med CVE?"
+    assert _assess(question, CVE, settings=fake_settings) == (False, "no_amount")
+    assert _assess(question, CVE.replace("medel", "2 miljoner kronor"), settings=fake_settings) == (True, "")
+
+
+def test_a_known_name_no_top_passage_mentions_is_refused(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    valsta = "Valsta i Sigtuna klassas som riskområde."
+    crime = "Brottsligheten i området har minskat enligt polisens bedömning de senaste åren."
+    stats = TermStats([text_stems(valsta), text_stems(crime)])
+    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    top = [passage(make_chunk("pm", 0, "Projektets genomförande", crime, "h1", "pm"))]
+    question = "Kommer brottsligheten i Valsta att minska de kommande åren?"
+    assert assess(question, top, settings.refusal, stats).reason == "missing_name"
+    top.append(passage(make_chunk("pm", 1, "Sigtuna", valsta, "h1", "pm")))
+    assert assess(question, top, settings.refusal, stats).reason != "missing_name"
+
+
+def test_a_year_the_material_never_mentions_is_refused(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    text = "Hovsjö betraktas som ett särskilt utsatt område år 2023."
+    stats = TermStats([text_stems(text)])
+    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    top = [passage(make_chunk("pm", 0, "Medverkande kommuner", text, "h1", "pm"))]
+    assert (
+        assess("Är Hovsjö ett särskilt utsatt område år 2026?", top, settings.refusal, stats).reason == "unknown_year"
+    )
+    assert assess("Var Hovsjö ett särskilt utsatt område år 2023?", top, settings.refusal, stats).supported
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Hur många skjutningar inträffade i Trollhättan?", "skjutningar"),
+        ("Hur många av projektets kommuner blev pilotkommuner?", "kommuner"),
+        ("Vad var antalet deltagare?", "deltagare"),
+        ("Hur många var de?", None),
+        ("Vad är SSPF?", None),
+    ],
+)
+def test_counted_word(question: str, counted: str | None) -> None:
+    from assistant.language.terms import counted_word
+
+    assert counted_word(question) == counted
+
+
+def test_a_count_of_something_no_top_passage_mentions_is_refused(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    text = "I Trollhättan inträffade personalförändringar och omorganisationer under projekttiden."
+    top = [passage(make_chunk("pm", 0, "Hinder", text, "h1", "pm"))]
+    support = assess("Hur många skjutningar inträffade i Trollhättan under projekttiden?", top, settings.refusal)
+    assert support.reason == "missing_counted"
+    assert assess("Hur många omorganisationer inträffade i Trollhättan?", top, settings.refusal).supported
+
+
+NAMED = {"kommun": ["sigtuna", "borås", "göteborg sydväst"], "område": ["valsta"]}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "vague"),
+    [
+        ("Vilka nya kommuner får stöd 2024?", "Det inleds med ett antal nya kommuner, enligt Brås plan. [1]", True),
+        ("Which municipalities get support?", "Stöd går till ett antal nya kommuner. [1] Det gick väl. [1]", True),
+        ("Vilka områden ingår?", "Flera områden ingår i arbetet. [1]", True),
+        ("Vilka kommuner får stöd?", "Brå stöder kommuner. [1] Nu inleds arbete med några nya kommuner. [1]", True),
+        ("Vilka kommuner får stöd?", "Brå stöder några nya kommuner. [1] Bra. [1] Sigtuna fick pengar. [2]", True),
+        ("Vilka kommuner deltog?", "Sigtuna och Borås deltog. [1] Flera kommuner visade intresse. [2]", False),
+        ("Vilka kommuner deltog?", "Flera kommuner deltog, bland annat Sigtuna och Borås. [1]", False),
+        ("Vilka kommuner deltog?", "Flera kommuner deltog: Sigtuna och Borås. [1]", False),
+        ("Vilka kommuner deltog?", "Några kommuner deltog. [1] I Göteborg Sydväst hölls möten. [2]", False),
+        ("Vilka kommuner deltog?", "Kommunerna Sigtuna och Borås deltog. [1] Några kommuner avstod. [2]", False),
+        ("Vilka kommuner skulle prioriteras?", "De kommuner där det bedöms få störst effekt prioriteras. [1]", False),
+        ("Vilka hinder stötte projektet på?", "Projektet mötte några hinder. [1] Projektledare slutade. [1]", False),
+        ("Vad gjorde kommunerna?", "Ett antal kommuner höll möten. [1]", False),  # not a "which" question
+    ],
+)
+def test_vague_answer(question: str, answer: str, vague: bool) -> None:
+    assert vague_answer(question, answer, NAMED) is vague

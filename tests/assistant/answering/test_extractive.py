@@ -1,0 +1,356 @@
+"""The extractive generator and the marker/citation helpers every generator's output goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.citations import answer_units, marker_numbers, passage_sentences, strip_markers
+from assistant.answering.extractive import (
+    ENGLISH_LEAD,
+    ExtractiveGenerator,
+    build_citations,
+    build_sources,
+    check_markers,
+)
+from assistant.settings import Settings
+from assistant.types import Passage
+from tests.assistant.rag_fixtures import CRIME, PM, make_chunk, passage, pm_chunks
+
+SUMMARY = (
+    "Med anledning av regeringsuppdraget startade Brå ett projekt där fem kommuner har medverkat: "
+    "Linköping, Södertälje, Sigtuna, Trollhättan och Göteborg Sydväst."
+)
+
+
+def top(*positions: int) -> list[Passage]:
+    chunks = pm_chunks()
+    return [passage(chunks[i], score=1.0 - n / 10) for n, i in enumerate(positions)]
+
+
+def answer(settings: Settings, question: str, passages: list[Passage], language: str = "sv") -> str:
+    return "".join(ExtractiveGenerator(settings.extractive).stream(question, passages, language))
+
+
+# -- check_markers -----------------------------------------------------------------------------
+def test_markers_to_missing_sources_are_removed() -> None:
+    text, flags = check_markers("Crime proofing är en analysmodell. [1] Det används i kommuner. [3]", 2)
+    assert text == "Crime proofing är en analysmodell. [1] Det används i kommuner."
+    assert "invalid_marker" in flags
+    assert "uncited" in flags  # the second claim lost its only marker
+
+
+def test_partly_valid_marker_keeps_the_valid_numbers() -> None:
+    text, flags = check_markers("Fem kommuner deltog i projektet. [1, 7]", 2)
+    assert text == "Fem kommuner deltog i projektet. [1]"
+    assert flags == ["invalid_marker"]
+
+
+def test_uncited_factual_sentence_is_flagged_but_lead_ins_and_lists_are_not() -> None:
+    cited = f"{ENGLISH_LEAD}\nSamtliga aktiviteter ryms inom sex fokusområden:\n- barn och unga\n- välfärdsbrott [1]"
+    assert check_markers(cited, 1) == (cited, [])
+    _, flags = check_markers("Crime proofing är en analysmodell. [1] Projektet pågick i två år i fem kommuner.", 1)
+    assert flags == ["uncited"]
+    assert check_markers("Ja. [1]", 1)[1] == []
+
+
+def test_marker_before_the_full_stop_counts() -> None:
+    assert check_markers("Crime proofing är en analysmodell [1]. Den prövades i fyra kommuner [2].", 2)[1] == []
+
+
+# -- citations ---------------------------------------------------------------------------------
+def test_citations_are_renumbered_in_order_of_first_use() -> None:
+    passages = top(0, 2, 5)
+    raw = (
+        "Totalt skickades enkäten ut till 30 respondenter och 27 svar kom in. [3] "
+        "Crime proofing är en analysmodell som kan användas för att förebygga fel och brott mot välfärdssystemen. [2] "
+        "Enkäten skickades till de fem kommunerna. [3]"
+    )
+    text, citations = build_citations(raw, passages)
+    assert marker_numbers(text) == [1, 2, 1]
+    assert [c.n for c in citations] == [1, 2]
+    assert citations[0].chunk_id == passages[2].chunk.id
+    assert citations[1].chunk_id == passages[1].chunk.id
+    assert citations[0].highlights[0] == "Totalt skickades enkäten ut till 30 respondenter och 27 svar kom in."
+    assert all(h in citations[0].text for h in citations[0].highlights)
+
+
+def test_highlight_from_neighbour_context_makes_the_context_the_citation_text() -> None:
+    chunk = pm_chunks()[2]
+    neighbour = "Fyra kommuner deltog i arbetet: Sigtuna, Göteborg, Linköping och Trollhättan."
+    context = f"{chunk.text} {neighbour}"
+    _, (citation,) = build_citations(f"{neighbour} [1]", [passage(chunk, context=context)])
+    assert citation.text == context
+    assert citation.highlights == [neighbour]
+
+
+def test_sources_are_every_passage_in_rank_order() -> None:
+    passages = top(3, 1, 4)
+    sources = build_sources(passages)
+    assert [s.n for s in sources] == [1, 2, 3]
+    assert [s.chunk_id for s in sources] == [p.chunk.id for p in passages]
+
+
+def test_answer_units_keep_lists_whole_and_markers_on_their_sentence() -> None:
+    units = answer_units("Först. [1] Sedan kommer detta. [2]\nFokusområden:\n- ett\n- två [1]\nSist. [3]")
+    assert units == ["Först. [1]", "Sedan kommer detta. [2]", "Fokusområden:\n- ett\n- två [1]", "Sist. [3]"]
+
+
+def test_passage_sentences_separate_footnotes() -> None:
+    text = "Arbetet inleddes i Stockholm. ³ Läs mer här: <https://bra.se/est> I Göteborg hölls en heldag."
+    assert passage_sentences(text) == [
+        "Arbetet inleddes i Stockholm.",
+        "³ Läs mer här: <https://bra.se/est>",
+        "I Göteborg hölls en heldag.",
+    ]
+
+
+# -- extractive --------------------------------------------------------------------------------
+def test_definition_question_leads_with_the_definition(fake_settings: Settings) -> None:
+    text = answer(fake_settings, "Vad är Crime proofing?", top(3, 2, 0))
+    first = answer_units(text)[0]
+    assert first.startswith("Crime proofing är en analysmodell")
+    assert first.endswith("[2]")
+    assert check_markers(text, 3)[1] == []
+
+
+def test_every_sentence_ends_with_the_marker_of_its_passage(fake_settings: Settings) -> None:
+    passages = top(5, 0, 6)
+    text = answer(fake_settings, "Hur många svarade på enkäten?", passages)
+    for unit in answer_units(text):
+        (n,) = marker_numbers(unit)
+        assert unit.endswith(f"[{n}]")
+        assert strip_markers(unit) in passages[n - 1].chunk.text
+    assert "27 svar kom in" in text
+
+
+def test_quantity_and_time_questions_prefer_numbers(fake_settings: Settings) -> None:
+    passages = [
+        passage(make_chunk(PM, 20, "A", "Projektet startade med ett stort engagemang i kommunerna och hos polisen.")),
+        passage(make_chunk(PM, 21, "B", "Projektet startade i augusti år 2022 och avslutades i maj år 2024.")),
+    ]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    assert "augusti år 2022" in answer(settings, "När startade projektet?", passages)
+
+
+def test_who_questions_prefer_names_of_the_asked_kind(fake_settings: Settings) -> None:
+    passages = [
+        passage(make_chunk(PM, 20, "A", "Kommunerna deltog i Crime proofing med stort intresse och engagemang.")),
+        passage(make_chunk(PM, 21, "B", "Fyra kommuner deltog i Crime proofing: Sigtuna, Göteborg och Linköping.")),
+    ]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    assert "Sigtuna, Göteborg" in answer(settings, "Vilka kommuner deltog i Crime proofing?", passages)
+
+
+def test_list_questions_keep_the_whole_list_together(fake_settings: Settings) -> None:
+    text = answer(fake_settings, "Vilka fokusområden finns?", top(1, 0))
+    lines = text.splitlines()
+    start = lines.index("Samtliga aktiviteter ryms inom sex stycken fokusområden:")
+    items = lines[start + 1 : start + 7]
+    assert [i.removesuffix(" [1]") for i in items] == [
+        "- kunskapsbaserat brottsförebyggande arbete",
+        "- barn och unga som rekryteras till kriminalitet",
+        "- parallella samhällsstrukturer och otillåten påverkan",
+        "- välfärdsbrottslighet",
+        "- situationellt och platsbaserat brottsförebyggande arbete",
+        "- våldsbejakande extremism",
+    ]
+    assert items[-1].endswith("[1]") and not items[0].endswith("]")
+    assert check_markers(text, 2)[1] == []
+
+
+def test_near_identical_sentences_are_quoted_once(fake_settings: Settings) -> None:
+    body = make_chunk(PM, 30, "Medverkande kommuner", SUMMARY + " Kommunerna valdes ut under hösten 2022.")
+    summary = make_chunk(PM, 0, "Sammanfattning", SUMMARY)
+    text = answer(fake_settings, "Vilka kommuner har medverkat i projektet?", [passage(summary), passage(body)])
+    assert text.count("fem kommuner har medverkat") == 1
+
+
+def test_sentence_repeated_in_a_neighbour_is_cited_to_its_own_passage(fake_settings: Settings) -> None:
+    chunks = pm_chunks()
+    first = passage(chunks[2], context=chunks[2].text + " Fyra kommuner deltog i arbetet: Sigtuna, Göteborg.")
+    second = passage(chunks[3])
+    text = answer(fake_settings, "Vilka kommuner deltog i arbetet med Crime proofing?", [first, second])
+    assert "Fyra kommuner deltog i arbetet: Sigtuna, Göteborg, Linköping och Trollhättan. [2]" in text
+
+
+def test_answer_is_capped(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1, "extractive_min_relative": 0.0})
+    assert len(answer_units(answer(settings, "Vad gjorde kommunerna i projektet?", top(0, 3, 5, 6)))) == 1
+
+
+def test_english_question_gets_an_english_lead_in_and_swedish_quotes(fake_settings: Settings) -> None:
+    text = answer(fake_settings, "How many responded to the survey?", top(0, 5), language="en")
+    lead, _, rest = text.partition("\n")
+    assert lead == ENGLISH_LEAD
+    assert "27 svar kom in. [2]" in rest
+    assert check_markers(text, 2)[1] == []
+
+
+def test_nothing_matching_quotes_nothing(fake_settings: Settings) -> None:
+    assert answer(fake_settings, "Xyzzy?", top(6)) == ""  # RagAnswerer turns this into a refusal
+    assert answer(fake_settings, "Xyzzy?", []) == ""
+
+
+def test_uses_corpus_weights_when_given(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats
+    from assistant.language.text import stems
+
+    stats = TermStats(stems(c.text) for c in pm_chunks())
+    generator = ExtractiveGenerator(fake_settings.extractive, stats=lambda: stats)
+    text = "".join(generator.stream("Vad är Crime proofing?", top(2), "sv"))
+    assert text.startswith("Crime proofing är en analysmodell")
+
+
+@pytest.mark.parametrize("section", [CRIME])
+def test_heading_words_count_for_the_sentences_below(fake_settings: Settings, section: str) -> None:
+    under = passage(make_chunk(PM, 40, section, "Fyra kommuner deltog i arbetet: Sigtuna, Göteborg och Linköping."))
+    elsewhere = passage(make_chunk(PM, 41, "Annat", "Kommunerna deltog i arbetet med stort intresse för helheten."))
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    assert "Sigtuna" in answer(settings, "Vilka kommuner deltog i Crimeproofing?", [elsewhere, under])
+
+
+def test_day_questions_prefer_a_full_date_and_match_compound_parts(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats
+    from assistant.language.text import stems
+
+    texts = [
+        "I regeringsuppdraget till Brå betonas samverkan med kommunerna under 2022.",
+        "Brå fick den 17 mars 2022 i uppdrag av regeringen att stödja kommunerna.",
+    ]
+    stats = TermStats(stems(t) for t in [*texts, *(c.text for c in pm_chunks())])
+    passages = [passage(make_chunk(PM, 20 + i, "A", t)) for i, t in enumerate(texts)]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    generator = ExtractiveGenerator(settings.extractive, stats=stats)
+    got = "".join(generator.stream("Vilket datum fick Brå regeringsuppdraget?", passages, "sv"))
+    assert "17 mars 2022" in got
+
+
+def test_period_questions_ask_for_time(fake_settings: Settings) -> None:
+    passages = [
+        passage(make_chunk(PM, 20, "A", "Arbetet i projektet pågick med stort engagemang hos alla parter.")),
+        passage(make_chunk(PM, 21, "B", "Projektet pågick från augusti 2022 till och med maj 2024.")),
+    ]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    assert "augusti 2022" in answer(settings, "Under vilken period pågick projektet?", passages)
+
+
+def test_a_footnote_can_define_but_a_bare_link_is_never_quoted(fake_settings: Settings) -> None:
+    text = (
+        "Sigtuna planerar utifrån ”BoTryggt 2030”². Det används vid planering av nya miljöer.\n"
+        "² BoTryggt 2030 är ett koncept för brottsförebyggande planering, framtaget av Tryggare Sverige. "
+        "Läs mer här: <https://botryggt.se/>"
+    )
+    got = answer(fake_settings, "Vad är BoTryggt 2030?", [passage(make_chunk(PM, 20, "A", text))])
+    assert "är ett koncept" in got and "²" not in got
+    assert "Läs mer" not in got
+
+
+def test_rare_words_among_the_candidates_single_out_the_answer(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats
+    from assistant.language.text import stems
+
+    texts = [
+        "Resultatet från den inledande CRM-mätningen användes som underlag i projektet.",
+        "Resultatet från de uppföljande CRM-mätningarna skilde sig från de första.",
+        "Ett externt företag genomförde ett antal strukturerade intervjuer i varje kommun.",
+    ]
+    stats = TermStats(stems(t) for t in [*texts, *(c.text for c in pm_chunks())])
+    passages = [passage(make_chunk(PM, 20 + i, "CRM", t)) for i, t in enumerate(texts)]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    generator = ExtractiveGenerator(settings.extractive, stats=stats)
+    got = "".join(generator.stream("Vem genomförde intervjuerna i CRM-mätningarna?", passages, "sv"))
+    assert "externt företag" in got
+
+
+def test_a_sentence_that_points_back_at_the_chosen_one_comes_with_it(fake_settings: Settings) -> None:
+    text = (
+        "Valet av fokusområden utgick från problematiken i de utsatta områdena. "
+        "Det innebär att vissa andra brottstyper inte är huvudfokus för insatserna i projektet. "
+        "Exempel på sådana är våld i nära relationer och hedersrelaterat våld. "
+        "Projektet omfattar inte heller breda välfärdsinsatser."
+    )
+    passages = [passage(make_chunk(PM, 30, "Avgränsningar", text))]
+    got = answer(fake_settings, "Vilka brottstyper var inte huvudfokus i projektet?", passages)
+    assert "vissa andra brottstyper" in got and "våld i nära relationer" in got
+    assert "välfärdsinsatser" not in got
+
+
+def test_sentences_sharing_almost_nothing_with_the_question_are_no_answer(fake_settings: Settings) -> None:
+    colophon = make_chunk(PM, 0, "Om rapporten", "Brå verkar för att brottsligheten minskar. Rapporten finns här.")
+    question = "Hur gammal är Lisa Pedersen och var bodde hon innan hon kom till Brå?"
+    assert answer(fake_settings, question, [passage(colophon)]) == ""
+    assert answer(fake_settings, "Vad gör Brå för att brottsligheten minskar?", [passage(colophon)])
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_a_reason(fake_settings: Settings) -> None:
+    text = (
+        "Södertäljes inriktning ändrades under projektets gång. Projektet hade sex fokusområden i fem kommuner. "
+        "Inriktningen ändrades framförallt på grund av behov av bättre styrning i Södertälje."
+    )
+    chunk = make_chunk(PM, 0, "Södertälje", text)
+    got = answer(
+        fake_settings.model_copy(update={"max_answer_sentences": 1}),
+        "Varför ändrades Södertäljes inriktning?",
+        [passage(chunk)],
+    )
+    assert got.startswith("Inriktningen ändrades framförallt på grund av")
+
+
+def test_a_conclusion_brings_the_sentences_it_concludes_from(fake_settings: Settings) -> None:
+    text = (
+        "Projektet startade 2022. Medelstora städer kan ha större behov av stöd än storstäder. "
+        "Utvecklingen går långsammare i de kommunerna. Därför har det varit prioriterat att stödja medelstora städer."
+    )
+    got = answer(
+        fake_settings, "Varför har medelstora städer prioriterats?", [passage(make_chunk(PM, 0, "Urval", text))]
+    )
+    assert "större behov av stöd" in got and "långsammare" in got and "startade 2022" not in got
+
+
+def test_of_two_near_duplicates_the_more_precise_is_quoted(fake_settings: Settings) -> None:
+    summary = make_chunk(PM, 0, "Sammanfattning", "Brå fick i mars 2022 i uppdrag av regeringen att stödja kommuner.")
+    body = make_chunk(PM, 1, "Inledning", "Brå fick den 17 mars 2022 i uppdrag av regeringen att stödja kommuner.")
+    got = answer(fake_settings, "När fick Brå uppdraget av regeringen?", [passage(summary), passage(body, score=0.5)])
+    assert "den 17 mars 2022" in got and "i mars 2022" not in got and got.endswith("[2]")
+
+
+def test_the_asked_for_type_counts_fully_only_where_the_sentence_enumerates(fake_settings: Settings) -> None:
+    text = (
+        "Projektet pågick i två år. I Sverige har SUO och Brå prövat metoden i kommunala verksamheter. "
+        "I Göteborg analyserades tre verksamheter: föreningsbidrag, hemvårdsbidrag och personlig assistans."
+    )
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    got = answer(settings, "Vilka verksamheter gällde det?", [passage(make_chunk(PM, 0, CRIME, text))])
+    assert "föreningsbidrag" in got  # not the sentence that only names Sverige, SUO and Brå
+
+
+def test_one_sentence_between_two_quoted_ones_is_quoted_too(fake_settings: Settings) -> None:
+    text = (
+        "Projektet pågick i två år. Resultatet i Södertälje var väntat eftersom CRM inte passade. "
+        "I Södertälje begränsades arbetet till en liten arbetsgrupp. "
+        "Eftersom CRM mäter spridning är CRM-uppföljningen i Södertälje inte relevant."
+    )
+    got = answer(fake_settings, "Varför var CRM inte relevant i Södertälje?", [passage(make_chunk(PM, 0, "CRM", text))])
+    assert "liten arbetsgrupp" in got and "två år" not in got
+
+
+def test_a_best_sentence_announcing_instances_brings_the_sentences_naming_them(fake_settings: Settings) -> None:
+    text = (
+        "Projektet stötte på ytterligare några hinder längs vägen. Dessa redovisas här. "
+        "Under projekttiden inträffade personalförändringar och omorganisationer. Projektet pågick i två år."
+    )
+    other = make_chunk(PM, 1, "Övrigt", "Hinder för projektet kan finnas i alla kommuner och i många projekt.")
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 3})
+    passages = [passage(make_chunk(PM, 0, "Hinder", text)), passage(other)]
+    got = answer(settings, "Vilka hinder stötte projektet på?", passages)
+    assert "personalförändringar" in got and "alla kommuner" not in got
+
+
+def test_a_sentence_referring_back_comes_with_the_one_it_refers_to(fake_settings: Settings) -> None:
+    text = (
+        "Projektet pågick i två år. De lokala projektledarna lämnade rapporter varje kvartal. "
+        "Dessa rapporter gav Brå en god möjlighet att styra projektet."
+    )
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 2})
+    got = answer(settings, "Hur kunde Brå styra projektet?", [passage(make_chunk(PM, 0, "Uppföljning", text))])
+    assert got.startswith("De lokala projektledarna") and "Dessa rapporter" in got and "två år" not in got

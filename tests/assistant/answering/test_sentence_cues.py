@@ -1,0 +1,47 @@
+"""The form cues of sentences the extractive generator scores and links by."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.sentence_cues import ENUMERATION_RE, quantified_mention, specificity
+from assistant.language.terms import answer_type
+
+
+@pytest.mark.parametrize(
+    ("sentence", "enumerates"),
+    [
+        ("I Göteborg analyserades föreningsbidrag, hemvårdsbidrag och personlig assistans.", True),
+        ("Fyra kommuner deltog i arbetet: Sigtuna, Göteborg, Linköping och Trollhättan.", True),
+        ("Det gällde otillåten påverkan, vilka har varit nya arbetssätt för Brå och som har fallit väl ut.", False),
+    ],
+)
+def test_what_counts_as_an_enumeration(sentence: str, enumerates: bool) -> None:
+    assert bool(ENUMERATION_RE.search(sentence)) is enumerates
+
+
+@pytest.mark.parametrize(
+    ("summary", "body"),
+    [
+        ("Brå fick i mars 2022 uppdraget.", "Brå fick den 17 mars 2022 uppdraget."),
+        ("Några kommuner.", "Fem kommuner, 3 områden."),
+    ],
+)
+def test_specificity_prefers_the_more_precise(summary: str, body: str) -> None:
+    assert specificity(body) > specificity(summary)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted", "announces"),
+    [
+        ("Projektet stötte på ytterligare några hinder.", False, True),
+        ("Projektet har följts upp på tre sätt.", False, False),
+        ("Projektet har följts upp på tre sätt.", True, True),
+        ("Projektet har följts upp på 3 sätt.", True, True),
+        ("Projektet har följts upp på tre sätt: enkät, CRM och rapporter.", True, False),
+    ],
+)
+def test_quantified_mention(sentence: str, counted: bool, announces: bool) -> None:
+    asked = answer_type("Vilka hinder fanns?") if "hinder" in sentence else answer_type("På vilka sätt?")
+    assert asked is not None
+    assert quantified_mention(sentence, asked, counted) is announces

@@ -1,0 +1,99 @@
+"""Follow-up resolution: deterministic rule, and a language-model rewriter when configured."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from assistant.language.conversation import is_follow_up, key_terms, resolve
+from assistant.settings import Settings
+
+
+def test_without_history_the_question_is_unchanged() -> None:
+    assert resolve("Vilka kommuner startade det?", []) == "Vilka kommuner startade det?"
+
+
+def test_pronoun_follow_up_gets_the_earlier_key_terms() -> None:
+    query = resolve("Vilka kommuner startade det?", ["Vad är SSPF?"])
+    assert query.startswith("Vilka kommuner startade det?")
+    assert "SSPF" in query
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        (["Vad är Crime proofing?"], "Vilka kommuner testade den?", ["Crime", "proofing"]),
+        (["Hur arbetade Linköping med SSPF?"], "Vad hände där sedan?", ["Linköping", "SSPF"]),
+        (["Vad är SSPF?"], "Och i Sigtuna?", ["SSPF"]),
+        (["Vad är SSPF?"], "Varför?", ["SSPF"]),
+        (["What is Crime proofing?"], "Which municipalities tested it?", ["Crime", "proofing"]),
+        (["Vad gjorde Trollhättan inom SSPF?"], "Och när anställdes koordinatorn?", ["Trollhättan", "SSPF"]),
+        (["Vad är EST?"], "Hur började arbetet med det i projektet?", ["EST"]),
+    ],
+)
+def test_follow_ups_are_completed(history: list[str], question: str, expected: list[str]) -> None:
+    query = resolve(question, history)
+    for term in expected:
+        assert term in query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vad är det övergripande målet med projektet?",
+        "Vilka kommuner deltog i fokusområdet om våldsbejakande extremism?",
+        "Hur många svarade på enkäten i slutet av projektet?",
+    ],
+)
+def test_standalone_questions_are_left_alone(question: str) -> None:
+    assert not is_follow_up(question)
+    assert resolve(question, ["Vad är SSPF?"]) == question
+
+
+def test_a_chain_of_follow_ups_keeps_the_topic() -> None:
+    query = resolve("Och när?", ["Vad är SSPF?", "Vilka kommuner startade det?"])
+    assert "SSPF" in query
+
+
+def test_terms_already_asked_for_are_not_repeated() -> None:
+    query = resolve("Vad gjorde SSPF där?", ["Hur arbetade Sigtuna med SSPF?"])
+    assert query.count("SSPF") == 1
+    assert "Sigtuna" in query
+
+
+def test_key_terms_keep_names_acronyms_and_content_words() -> None:
+    assert key_terms("Vilka kommuner startade SSPF i Göteborg Sydväst?") == [
+        "kommuner",
+        "startade",
+        "SSPF",
+        "Göteborg",
+        "Sydväst",
+    ]
+    assert key_terms("Vad är det?") == []
+
+
+def test_settings_tune_how_short_a_follow_up_is(fake_settings: Settings) -> None:
+    strict = fake_settings.model_copy(update={"followup_max_terms": 0}).conversation
+    assert resolve("Vilka kommuner startade det?", ["Vad är SSPF?"], settings=strict) == "Vilka kommuner startade det?"
+
+
+def test_rewriter_is_used_when_configured() -> None:
+    seen: list[tuple[str, Sequence[str]]] = []
+
+    def rewriter(question: str, history: Sequence[str]) -> str:
+        seen.append((question, history))
+        return "Vilka kommuner startade SSPF?"
+
+    assert resolve("Vilka kommuner startade det?", ["Vad är SSPF?"], rewriter) == "Vilka kommuner startade SSPF?"
+    assert seen == [("Vilka kommuner startade det?", ["Vad är SSPF?"])]
+
+
+@pytest.mark.parametrize("result", ["", "   ", None, RuntimeError("model down")])
+def test_a_failing_or_empty_rewriter_falls_back_to_the_rule(result: object) -> None:
+    def rewriter(question: str, history: Sequence[str]) -> str:
+        if isinstance(result, Exception):
+            raise result
+        return result  # type: ignore[return-value]
+
+    assert "SSPF" in resolve("Vilka kommuner startade det?", ["Vad är SSPF?"], rewriter)

@@ -1,0 +1,258 @@
+"""Lookup answers on the shipped records (corpus/records/*.csv) in a temporary SQLite file:
+the right rows and no others, the right counts, every table row cited, citations numbered
+in reading order, answers in the question's language, honest empty and declined answers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.index.manifest import load_manifest
+from assistant.records.lookup import RecordLookup
+from assistant.records.store import SqlRecordStore
+from assistant.records.vocabulary import load_municipality_list, load_vocabulary
+from assistant.types import Answer
+from tests.assistant.records.records_helpers import load_records
+
+REPO = Path(__file__).resolve().parents[3]
+RECORDS = REPO / "corpus" / "records"
+PM_TITLE = next(d.title for d in load_manifest(REPO / "corpus" / "manifest.yaml").documents)
+FIVE = ["Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna", "Södertälje"]
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+@pytest.fixture(scope="module")
+def lookup(tmp_path_factory: pytest.TempPathFactory) -> RecordLookup:
+    path = tmp_path_factory.mktemp("records") / "records.db"
+    store = SqlRecordStore(f"sqlite:///{path}")
+    store.create_schema()
+    load_records(store, RECORDS)
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    titles = {"slutrapport-suo-2024": PM_TITLE}
+    return RecordLookup(store, vocabulary, load_municipality_list(RECORDS / "sveriges_kommuner.yaml"), titles.get)
+
+
+def table_lines(answer: Answer) -> list[str]:
+    """Body rows of every Markdown table in the answer (header and separator lines left out)."""
+    lines = answer.text.splitlines()
+    headers = {i for i, line in enumerate(lines[1:]) if line.startswith("|---")}
+    return [line for i, line in enumerate(lines) if line.startswith("| ") and i not in headers]
+
+
+def column(answer: Answer, name: str) -> list[str]:
+    return [row[name] for row in answer.table or []]
+
+
+def assert_well_cited(answer: Answer) -> None:
+    """Every table row ends with markers; markers are the citations, numbered 1..n in reading order."""
+    for line in table_lines(answer):
+        assert re.search(r"\| (\[\d+\])+ \|$", line), line
+    first_use = list(dict.fromkeys(int(n) for n in MARKER.findall(answer.text)))
+    assert first_use == list(range(1, len(answer.citations) + 1))
+    assert [c.n for c in answer.citations] == first_use
+    for c in answer.citations:
+        assert c.doc_id == "slutrapport-suo-2024" and c.title == PM_TITLE and c.score is None
+        assert c.section and c.page and c.text
+
+
+# -- activities ---------------------------------------------------------------------------------
+def test_sigtuna_welfare_crime_activities(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?")
+    assert answer.route == "lookup" and not answer.refused
+    assert "3 aktiviteter för Sigtuna inom fokusområde 4" in answer.text
+    assert set(column(answer, "Kommun")) == {"Sigtuna"} and set(column(answer, "Fokusområde")) == {"4"}
+    assert "En halvdagskonferens med Skatteverket" in answer.text
+    assert len(table_lines(answer)) == 3
+    assert_well_cited(answer)
+
+
+def test_a_municipalitys_activities_narrow_to_the_topic_asked(lookup: RecordLookup) -> None:
+    answer = lookup.answer("På vilka skolor i Sigtuna försökte man göra det säkrare för elever?")
+    assert len(table_lines(answer)) == 1 and "Tryggare skola" in answer.text
+    everything = lookup.answer("Vilka aktiviteter genomförde Sigtuna?")
+    assert len(table_lines(everything)) > 10  # no topic: every activity of the municipality
+    assert_well_cited(answer)
+
+
+def test_workshops_on_undue_influence_sum_the_stated_counts(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?")
+    first = answer.text.split("\n")[0]
+    assert first.startswith("Totalt 6 tillfällen") and "summan av angivet antal" in first
+    assert column(answer, "Antal") == ["6"]
+    assert_well_cited(answer)
+
+
+def test_counts_say_when_some_rows_state_no_number(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många workshops om otillåten påverkan hölls i Linköping?")
+    assert "4 tillfällen" in answer.text and "för 1 anges inget antal" in answer.text
+    assert "Tre stycken halvdags workshops" in answer.text
+
+
+def test_counting_activities_counts_rows(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många aktiviteter genomförde Sigtuna inom välfärdsbrott?")
+    assert "3 aktiviteter" in answer.text and "poster" in answer.text
+
+
+def test_occasions_per_municipality(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många handledningstillfällen i Crime proofing fick varje kommun?")
+    assert "Totalt 16 tillfällen" in answer.text
+    assert "Linköping 4, Göteborg Sydväst 4, Trollhättan 4, Sigtuna 4" in answer.text
+
+
+def test_participants_come_from_the_text(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många deltog i heldagskonferensen om EST i Stockholm?")
+    assert "cirka 60 representanter" in answer.text.split("\n")[0]
+    assert_well_cited(answer)
+
+
+def test_partner_and_subtopic_filters(lookup: RecordLookup) -> None:
+    cve = lookup.answer("Vilka aktiviteter genomfördes tillsammans med CVE?")
+    assert set(column(cve, "Partner")) == {"CVE"} and len(table_lines(cve)) == 6
+    skatte = lookup.answer("Vilka aktiviteter genomfördes tillsammans med Skatteverket?")
+    assert all("Skatteverket" in p for p in column(skatte, "Partner"))
+
+
+# -- municipalities as the answer -----------------------------------------------------------------
+def test_municipalities_that_used_crime_proofing(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka kommuner använde Crime proofing?")
+    assert column(answer, "Kommun") == ["Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna"]
+    assert "Södertälje" not in answer.text
+    assert_well_cited(answer)
+
+
+def test_undue_influence_leaves_out_trollhattan(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka kommuner genomförde aktiviteter mot otillåten påverkan?")
+    assert column(answer, "Kommun") == ["Linköping", "Göteborg Sydväst", "Sigtuna"]
+
+
+def test_conference_place_is_not_a_filter_on_the_answer(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka kommuner deltog i konferensen om parallella samhällsstrukturer i Göteborg?")
+    assert column(answer, "Kommun") == ["Göteborg Sydväst", "Trollhättan"]
+
+
+def test_all_five_municipalities(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka kommuner medverkade i projektet?")
+    assert column(answer, "Kommun") == FIVE
+    assert_well_cited(answer)
+
+
+def test_crm_improvement_by_municipality(lookup: RecordLookup) -> None:
+    answer = lookup.answer("I vilka kommuner förbättrades resultatet i den uppföljande CRM-mätningen?")
+    assert column(answer, "Kommun") == ["Linköping", "Göteborg Sydväst", "Trollhättan"]
+
+
+# -- areas, outcomes, methods ---------------------------------------------------------------------
+def test_areas_and_classification(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka områden i Södertälje klassas som särskilt utsatta områden eller riskområden?")
+    assert column(answer, "Område") == ["Ronna", "Geneta", "Lina", "Fornhöjden", "Hovsjö"]
+    hovsjo = lookup.answer("Hur klassades Hovsjö i Polisens lägesbild 2023?")
+    assert "Hovsjö (riskområde 2021, särskilt utsatt område 2023)" in hovsjo.text
+    assert_well_cited(hovsjo)
+
+
+def test_crm_follow_up_for_one_municipality(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vad visade den uppföljande CRM-mätningen för Trollhättan?")
+    assert "hade förbättrats" in answer.text and column(answer, "Kommun") == ["Trollhättan"]
+
+
+def test_crm_difference_explained(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Varför skiljer sig CRM-resultaten för Sigtuna och Södertälje?")
+    assert set(column(answer, "Kommun")) == {"Sigtuna", "Södertälje"}
+    assert "arbetsgrupp på strategisk nivå" in answer.text and "omorganisation" in answer.text
+    assert_well_cited(answer)
+
+
+def test_survey_numbers(lookup: RecordLookup) -> None:
+    both = lookup.answer("Hur många fick enkäten och hur många svarade?")
+    assert "30 respondenter" in both.text and "27 svar" in both.text
+    share = lookup.answer("Hur stor andel av respondenterna svarade att projektet förstärkt arbetet?")
+    assert "63 procent" in share.text
+
+
+def test_methods_of_a_municipality(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka metoder användes i Södertälje?")
+    assert set(column(answer, "Metod")) == {"CRM", "Digital basutbildning", "Övergripande styrmodell"}
+
+
+def test_focus_areas_of_a_municipality(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Inom vilka fokusområden arbetade Sigtuna?")
+    assert "Sigtuna: 1, 2, 3, 4 och 5" in answer.text
+
+
+# -- language, conversation, declining -------------------------------------------------------------
+def test_english_question_gets_english_sentence_and_swedish_rows(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Which municipalities used Crime proofing?")
+    assert answer.text.startswith("4 municipalities used the method Crime proofing")
+    assert "| Municipality |" in answer.text
+    workshops = lookup.answer("How many workshops on unlawful influence were held in Göteborg Sydväst?")
+    assert workshops.text.startswith("In total 6 occasions") and "Sex stycken workshops" in workshops.text
+
+
+def test_followup_uses_the_earlier_municipality(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Och inom välfärdsbrott?", ["Vilka aktiviteter genomförde Sigtuna?"])
+    assert set(column(answer, "Kommun")) == {"Sigtuna"} and set(column(answer, "Fokusområde")) == {"4"}
+
+
+def test_municipality_outside_the_material_is_declined(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka aktiviteter genomförde Malmö?")
+    assert answer.refused and answer.table is None
+    assert answer.text.startswith("Malmö ingår inte i materialet.")
+    assert all(name in answer.text for name in FIVE)
+    english = lookup.answer("Did Malmö use Crime proofing in the project?")
+    assert english.refused and english.text.startswith("Malmö is not part of the material.")
+
+
+def test_valid_filters_without_rows_give_an_honest_empty_answer(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka aktiviteter genomförde Södertälje inom välfärdsbrott?")
+    assert not answer.refused and answer.table is None
+    assert answer.text.startswith("Materialet nämner inga aktiviteter för Södertälje inom fokusområde 4")
+    assert "endast fokusområde 1" in answer.text
+    assert_well_cited(answer)
+
+
+def test_known_and_unknown_municipality_together(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka aktiviteter genomförde Malmö och Sigtuna inom välfärdsbrott?")
+    assert not answer.refused and set(column(answer, "Kommun")) == {"Sigtuna"}
+    assert "Malmö ingår inte i materialet" in answer.text
+
+
+QUESTIONS = [
+    "Vilka SSPF-aktiviteter hade Linköping?",
+    "Vad gjorde MFoF i Trollhättan?",
+    "Vilka kommuner fick stöd inom fokusområdet barn och unga som rekryteras till kriminalitet?",
+    "Vilka områden i Trollhättan ingick och hur klassas de?",
+    "Hur många deltog i konferensen om våldsbejakande extremism i Linköping och vad visade uppföljningen?",
+    "Vad är Crime proofing och vilka kommuner använde det?",
+    "Vilka aktiviteter genomförde Trollhättan inom situationellt och platsbaserat brottsförebyggande arbete?",
+    "I vilka kommuner bytte de lokala projektledarna tjänster under projektet?",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_answer_is_cited(lookup: RecordLookup, question: str) -> None:
+    answer = lookup.answer(question)
+    assert answer.table and answer.citations
+    assert len(table_lines(answer)) == len(answer.table)
+    assert_well_cited(answer)
+
+
+def test_the_built_lookup_takes_titles_from_the_manifest(fake_settings) -> None:
+    from assistant.wiring import build_lookup
+
+    lookup = build_lookup(fake_settings)
+    assert lookup is not None
+    load_records(lookup.store, RECORDS)
+    answer = lookup.answer("Vilka kommuner använde Crime proofing?")
+    assert answer.citations[0].title == PM_TITLE
+
+
+def test_covers_topic_looks_for_the_question_s_own_nouns_in_the_rows(lookup: RecordLookup) -> None:
+    from assistant.router import Router
+
+    router = Router(load_vocabulary(RECORDS / "vocabulary.yaml"))
+    silent = router.route("Vilka satt i arbetsgruppen för Tryggare skola i Trollhättan?").query
+    spoken = router.route("Vilka handledningstillfällen hade Sigtuna med Crime proofing?").query
+    assert not lookup.covers_topic(silent)
+    assert lookup.covers_topic(spoken)
