@@ -150,15 +150,19 @@ def compose_retriever(
     settings: Settings, store: ChromaStore, embedder: Embedder, registry: DocumentRegistry
 ) -> HybridRetriever:
     """The hybrid retriever from its parts: what may be seen, dense search, optional reranker."""
+    from assistant.index.embeddings import QueryCache
     from assistant.retrieval.corpus_view import CorpusView
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.rerank import CrossEncoderReranker
     from assistant.retrieval.search import DenseSearch
+    from assistant.retrieval.sentences import SentenceScorer
 
     r = settings.retrieval
+    embedder = QueryCache(embedder)  # the question is embedded once for passages and sentences
     view = CorpusView(registry, settings.lexical_path, r.index_check_seconds)
     reranker = CrossEncoderReranker(r.reranker_model) if r.reranker_model else None
-    return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker)
+    sentences = SentenceScorer(store, embedder, view, r.neighbour_window)
+    return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker, sentences)
 
 
 # -- what the corpus knows (records/vocabulary.yaml, read here and nowhere else) -----------------
@@ -202,7 +206,10 @@ def build_tagger(vocabulary: Vocabulary | None) -> Callable[[str], tuple[list[st
 
 
 def build_lookup(
-    settings: Settings, knowledge: CorpusKnowledge | None = None, records: SqlRecordStore | None = None
+    settings: Settings,
+    knowledge: CorpusKnowledge | None = None,
+    records: SqlRecordStore | None = None,
+    mentioned: Callable[[str], bool] | None = None,
 ) -> RecordLookup | None:
     """The records answerer, or None when the corpus ships no vocabulary."""
     knowledge = knowledge or load_knowledge(settings)
@@ -212,17 +219,25 @@ def build_lookup(
 
     titles = document_titles(settings.records_url, knowledge.manifest)
     store = records or build_records(settings)
-    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles)
+    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles, mentioned)
 
 
-def build_router(knowledge: CorpusKnowledge, lookup: RecordLookup) -> Router:
+def build_router(
+    knowledge: CorpusKnowledge, lookup: RecordLookup, mentioned: Callable[[str], bool] | None = None
+) -> Router:
     """The router; the lookup's `has_rows` routes municipality questions about free topics by
     whether the records hold them, and `covers_topic` adds the prose when the rows found do not
     mention the question's own topic."""
     from assistant.router import Router
 
     assert knowledge.vocabulary is not None
-    return Router(knowledge.vocabulary, knowledge.municipalities, probe=lookup.has_rows, covers=lookup.covers_topic)
+    return Router(
+        knowledge.vocabulary,
+        knowledge.municipalities,
+        probe=lookup.has_rows,
+        covers=lookup.covers_topic,
+        mentioned=mentioned,
+    )
 
 
 def build_assistant(settings: Settings) -> Assistant:
@@ -233,8 +248,8 @@ def build_assistant(settings: Settings) -> Assistant:
     retriever = build_retriever(settings)
     generator = build_generator(settings, retriever)
     knowledge = load_knowledge(settings)
-    lookup = build_lookup(settings, knowledge)
-    router = build_router(knowledge, lookup) if lookup is not None else None
+    lookup = build_lookup(settings, knowledge, mentioned=retriever.view.mentions)
+    router = build_router(knowledge, lookup, retriever.view.mentions) if lookup is not None else None
     instances = knowledge.vocabulary.instances() if knowledge.vocabulary is not None else None
     rag = RagAnswerer(settings, retriever, generator, generator.rewriter(), instances)
     return Assistant(settings, rag, router, lookup)

@@ -25,6 +25,7 @@ from assistant.settings import Settings
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
+from ingest.sentences import embed_rows, sentence_rows
 
 RECORDS_PREFIX = "records:"
 CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
@@ -239,6 +240,7 @@ class Ingestor:
             try:
                 vectors = self._embed(item.chunks, total)
                 self.store.add(item.chunks, vectors)
+                self._index_sentences(item.chunks)
             except Exception as exc:  # any failure must leave the store as it was
                 self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
                 reason = "could not index: " + " ".join(str(exc).split())
@@ -263,6 +265,14 @@ class Ingestor:
             if self.progress:
                 self.progress(len(batch), total)
         return vectors
+
+    def _index_sentences(self, chunks: list[Chunk]) -> None:
+        """The chunks' sentences in the sentence index (see `ingest.sentences`)."""
+        if not self.settings.embedding.sentences:
+            return
+        rows = sentence_rows(chunks)
+        vectors = embed_rows(rows, self.embedder, self.settings.embedding.batch_size)
+        self.store.add_sentences([r.id for r in rows], [r.text for r in rows], vectors, [r.metadata for r in rows])
 
     # -- records ----------------------------------------------------------------------------
     @property

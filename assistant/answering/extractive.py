@@ -50,7 +50,7 @@ from assistant.answering.sentence_cues import (
 from assistant.index.lexical import index_text
 from assistant.language.terms import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
 from assistant.settings import ExtractiveSettings
-from assistant.types import Passage
+from assistant.types import Passage, sentence_key
 
 __all__ = ["ENGLISH_LEAD", "ExtractiveGenerator", "build_citations", "build_sources", "check_markers", "lead_in"]
 
@@ -99,6 +99,7 @@ class _Unit:
     heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
     passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
     footnote: bool = False  # the sentence is (part of) a footnote
+    similarity: float | None = None  # the question's cosine to this sentence (sentence index), when known
 
     @property
     def text(self) -> str:
@@ -124,7 +125,8 @@ def _units(passage: Passage, rank: int) -> list[_Unit]:
         else:
             group = None
         text = _FOOTNOTE_RE.sub("", sentence).strip()
-        units.append(_Unit([text], rank, i, sentence in own_text, group, footnote=footnote))
+        similarity = passage.sentence_scores.get(sentence_key(sentence))
+        units.append(_Unit([text], rank, i, sentence in own_text, group, footnote=footnote, similarity=similarity))
     return units
 
 
@@ -181,7 +183,8 @@ class ExtractiveGenerator:
             units = self._join_lists(units)
         chosen = self._introduced(self._pick(units), units, ask)
         chosen = self._bridged(self._continued(chosen, units), units)
-        if _coverage(ask.terms, chosen, weight) < self.settings.min_coverage:
+        similar = max((self._similarity(u) for u in chosen), default=0.0)
+        if _coverage(ask.terms, chosen, weight) < self.settings.min_coverage and similar < self.settings.similar_alone:
             return []  # the best sentences share (almost) nothing with the question: no answer
         return _in_answer_order(chosen)
 
@@ -218,14 +221,24 @@ class ExtractiveGenerator:
         found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
         heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
         overlap = (found + SECTION_FACTOR * heading) / total
-        if not overlap or (not unit.is_list and _too_short(unit.text)):
-            return 0.0  # too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         s = self.settings
+        similar = self._similarity(unit)
+        if (not overlap and similar < s.similar_alone) or (not unit.is_list and _too_short(unit.text)):
+            return 0.0  # nothing in common, too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
         overlap = (1.0 - s.passage_weight) * overlap + s.passage_weight * about
         score = overlap + s.rank_weight * (1.0 - unit.rank / n_passages) + self._bonus(unit, ask)
+        score += s.similarity_weight * similar
         score *= FOOTNOTE_FACTOR if unit.footnote else 1.0
         return score if unit.own else score * CONTEXT_FACTOR
+
+    def _similarity(self, unit: _Unit) -> float:
+        """The sentence's cosine to the question, scaled to 0..1 over the range where e5 cosines
+        separate related from unrelated sentences (`similarity_floor` .. + `similarity_span`)."""
+        if unit.similarity is None:
+            return 0.0
+        s = self.settings
+        return min(1.0, max(0.0, (unit.similarity - s.similarity_floor) / s.similarity_span))
 
     def _bonus(self, unit: _Unit, ask: _Ask) -> float:
         """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""

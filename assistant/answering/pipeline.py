@@ -88,7 +88,7 @@ class RagAnswerer:
         query = resolve(question, list(history), self.rewriter, self.settings.conversation)
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
-        top = self._with_context(passages[:k])
+        top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
         support = assess(query, top, self.settings.refusal, self._stats(), language)
         timings = {"retrieve": _ms(started)}
         if not support.supported:

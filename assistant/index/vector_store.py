@@ -14,6 +14,7 @@ from assistant.settings import Settings
 from assistant.types import Chunk
 
 EMBEDDER_KEY = "embedder"
+SENTENCES_SUFFIX = "-sentences"  # the collection of sentence vectors beside the chunk collection
 
 
 class ChromaStore:
@@ -21,6 +22,7 @@ class ChromaStore:
         self.settings = settings
         self._client = None
         self._collection = None
+        self._sentences = None
 
     # -- connection -------------------------------------------------------------------------
     @property
@@ -69,10 +71,28 @@ class ChromaStore:
         return self._collection
 
     def reset(self) -> None:
-        """Drop the collection (for --rebuild)."""
-        if self.exists():
-            self.client.delete_collection(self.settings.store.collection)
+        """Drop the collections (for --rebuild)."""
+        names = {c.name for c in self.client.list_collections()}
+        for name in (self.settings.store.collection, self._sentences_name):
+            if name in names:
+                self.client.delete_collection(name)
         self._collection = None
+        self._sentences = None
+
+    @property
+    def _sentences_name(self) -> str:
+        return self.settings.store.collection + SENTENCES_SUFFIX
+
+    def sentences(self):
+        """The sentence collection (vectors of the chunks' sentences, for sentence-level evidence)."""
+        if self._sentences is None:
+            self._sentences = self.client.get_or_create_collection(
+                self._sentences_name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={EMBEDDER_KEY: self.settings.embedder_id},
+            )
+        return self._sentences
 
     # -- writing ----------------------------------------------------------------------------
     def _batch_size(self) -> int:
@@ -91,19 +111,42 @@ class ChromaStore:
                 metadatas=[c.metadata() for c in part],
             )
 
+    def add_sentences(
+        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]], metadatas: Sequence[dict]
+    ) -> None:
+        collection = self.sentences()
+        step = self._batch_size()
+        for i in range(0, len(ids), step):
+            collection.upsert(
+                ids=list(ids[i : i + step]),
+                embeddings=[list(v) for v in vectors[i : i + step]],
+                documents=list(texts[i : i + step]),
+                metadatas=list(metadatas[i : i + step]),
+            )
+
     def delete_stale(self, doc_id: str, keep_hash: str | None) -> int:
-        """Delete a document's chunks except those of `keep_hash` (None: delete all)."""
+        """Delete a document's chunks (and their sentences) except those of `keep_hash` (None: delete all)."""
         if not self.exists():
             return 0
-        collection = self.collection()
         where: dict = {"doc_id": doc_id}
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
+        self._delete(self.sentences(), where)
+        return self._delete(self.collection(), where)
+
+    def _delete(self, collection, where: dict) -> int:
         ids = collection.get(where=where, include=[])["ids"]
         step = self._batch_size()
         for i in range(0, len(ids), step):
             collection.delete(ids=ids[i : i + step])
         return len(ids)
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> list[tuple[str, list[float]]]:
+        """(sentence text, vector) of the given chunks' sentences; empty when none are indexed."""
+        if not chunk_ids:
+            return []
+        got = self.sentences().get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["documents", "embeddings"])
+        return list(zip(got["documents"], got["embeddings"], strict=True))
 
     # -- reading ----------------------------------------------------------------------------
     def query(

@@ -21,6 +21,7 @@ def _citation(n: int, text: str, chunk_id: str | None = None) -> Citation:
 class _Decision:
     route: str
     reason: str = "test"
+    note: str = ""
 
 
 class _Router:
@@ -127,3 +128,13 @@ def test_refused_lookup_is_final() -> None:
     assistant, rag = _assistant("both", refused=True)
     answer = assistant.ask("Vilka aktiviteter genomförde Malmö?")
     assert answer.refused and rag.calls == []
+
+
+def test_a_note_on_what_the_material_does_not_cover_comes_first() -> None:
+    router = _Router("rag")
+    router.decision = _Decision("rag", note="Materialet tar inte upp Borås.")
+    assistant = Assistant(Settings(embedder="fake"), _Rag(), router, _Lookup())
+    pieces = list(assistant.stream("Jag jobbar i Borås. Hur kommer vi igång med SSPF?"))
+    final = pieces[-1]
+    assert isinstance(final, Answer) and final.text.startswith("Materialet tar inte upp Borås.\nProsa. [1]")
+    assert "".join(p for p in pieces if isinstance(p, str)) == final.text

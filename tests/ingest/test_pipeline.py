@@ -11,7 +11,7 @@ from assistant.errors import EmbedderMismatchError, UnknownDocumentError
 from assistant.index.documents import DocumentRegistry
 from assistant.index.embeddings import HashEmbeddings
 from assistant.index.lexical import LexicalIndex
-from assistant.index.vector_store import ChromaStore
+from assistant.index.vector_store import SENTENCES_SUFFIX, ChromaStore
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, IngestReport, expand_paths
 from tests.ingest.pdf_samples import PAGE_TOPICS, multi_page_pdf, write
@@ -287,7 +287,10 @@ def test_writes_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: p
     real_upsert = Collection.upsert
 
     def spy(self: Collection, ids: list[str], **kw: object) -> None:
-        sizes.append(len(ids))
+        if not self.name.endswith(SENTENCES_SUFFIX):  # chunks here; sentences are written in batches too
+            sizes.append(len(ids))
+        else:
+            assert len(ids) <= 7
         real_upsert(self, ids=ids, **kw)
 
     monkeypatch.setattr(Collection, "upsert", spy)
@@ -296,6 +299,26 @@ def test_writes_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: p
     assert sum(sizes) == report.chunks > 7
     assert max(sizes) <= 7
     assert ChromaStore(settings).count() == report.chunks
+
+
+def test_every_sentence_is_indexed_once_and_leaves_with_its_document(fake_settings: Settings) -> None:
+    ingestor = make_ingestor(fake_settings)
+    ingestor.run([PM])
+    store = ChromaStore(fake_settings)
+    chunks = store.chunks(DocumentRegistry(fake_settings.records_url).active_hashes())
+    rows = store.sentences().get(include=["documents", "metadatas"])
+    assert len(rows["ids"]) > len(chunks) and {m["chunk_id"] for m in rows["metadatas"]} <= {c.id for c in chunks}
+    first = chunks[0]
+    scored = store.sentence_vectors([first.id])
+    assert scored and all(text in " ".join(first.text.split()) for text, _ in scored)
+    ingestor.remove(first.doc_id)
+    assert store.sentences().count() == 0
+
+
+def test_the_sentence_index_can_be_switched_off(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"embedding": {"sentences": False}})
+    make_ingestor(settings).run([PM])
+    assert ChromaStore(settings).sentences().count() == 0
 
 
 # -- PDFs and folders -------------------------------------------------------------------------
