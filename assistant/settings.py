@@ -64,9 +64,8 @@ class RecordsSettings(_Section):
 class EmbeddingSettings(_Section):
     model: str | None = None  # path or hub id for sentence-transformers
     batch_size: int = Field(default=16, ge=1)
-    # Reuse the vectors of texts embedded before (by content hash and embedder), e.g. across eval indexes:
-    cache: bool = False
-    cache_dir: Path | None = None  # default: $XDG_CACHE_HOME/metodstod (~/.cache/metodstod), outside data_dir
+    cache: bool = False  # reuse the vectors of texts embedded before (by content hash and embedder)
+    cache_dir: Path | None = None  # default: $XDG_CACHE_HOME/metodstod (~/.cache/metodstod), not in data_dir
 
 
 class ChunkingSettings(_Section):
@@ -171,8 +170,6 @@ FLAT_NAMES: dict[str, str] = {
     "database_url": "records.database_url",
     "embedder_model": "embedding.model",
     "embed_batch_size": "embedding.batch_size",
-    "embedding_cache": "embedding.cache",
-    "embedding_cache_dir": "embedding.cache_dir",
     "chunk_target_words": "chunking.target_words",
     "chunk_max_words": "chunking.max_words",
     "chunk_overlap_sentences": "chunking.overlap_sentences",
@@ -360,14 +357,6 @@ class Settings(BaseSettings):
     @property
     def lexical_path(self) -> Path:
         return self.data_dir / "lexical"
-
-    @property
-    def embedding_cache_path(self) -> Path:
-        """The embedding cache file; outside data_dir, so throwaway indexes share it."""
-        folder = self.embedding.cache_dir
-        if folder is None:
-            folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "metodstod"
-        return folder / "embeddings.sqlite3"
 
     @property
     def records_url(self) -> str:

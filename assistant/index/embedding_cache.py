@@ -2,7 +2,7 @@
 
 Vectors are keyed by the SHA-256 of the text and the embedder's identity (name and version), so a
 changed chunk, another embedder or another version of it never gets a stale vector. They are kept
-in one SQLite file outside the data dir (`Settings.embedding_cache_path`): throwaway indexes, such
+in one SQLite file outside the data dir (:func:`cache_path`): throwaway indexes, such
 as the one an eval builds for a dataset that brings its own documents, share it, and a second build
 embeds only what changed. Vectors are stored as 64-bit floats, so a cached vector is exactly the
 vector the embedder returned. Queries are not cached (they are embedded once per question anyway).
@@ -11,6 +11,7 @@ vector the embedder returned. Queries are not cached (they are embedded once per
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from array import array
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from assistant.errors import ConfigError
 from assistant.protocols import Embedder
+from assistant.settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
@@ -28,6 +30,12 @@ CREATE TABLE IF NOT EXISTS vectors (
 )
 """
 _IN_CHUNK = 500  # keys per SELECT (SQLite limits the number of bound variables)
+
+
+def cache_path(settings: Settings) -> Path:
+    """The cache file: `embedding.cache_dir`, else $XDG_CACHE_HOME/metodstod (never inside data_dir)."""
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return (settings.embedding.cache_dir or cache_home / "metodstod") / "embeddings.sqlite3"
 
 
 def text_key(text: str) -> str:

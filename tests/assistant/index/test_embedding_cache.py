@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.index.embedding_cache import CachedEmbedder, VectorCache, text_key
+from assistant.index.embedding_cache import CachedEmbedder, VectorCache, cache_path, text_key
 from assistant.index.embeddings import HashEmbeddings
 from assistant.settings import Settings
 from assistant.wiring import build_embedder, embedder_identity
@@ -98,8 +98,8 @@ def test_the_setting_switches_the_cache_on(tmp_path: Path) -> None:
 def test_the_default_cache_lives_in_the_user_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("METODSTOD_EMBEDDING__CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert Settings().embedding_cache_path == tmp_path / "xdg" / "metodstod" / "embeddings.sqlite3"
-    assert Settings(embedding_cache_dir=tmp_path / "mine").embedding_cache_path.parent == tmp_path / "mine"
+    assert cache_path(Settings()) == tmp_path / "xdg" / "metodstod" / "embeddings.sqlite3"
+    assert cache_path(Settings(embedding={"cache_dir": tmp_path / "mine"})).parent == tmp_path / "mine"
 
 
 def test_the_identity_carries_the_embedder_version() -> None:
