@@ -81,23 +81,24 @@ def isolated_settings(settings: Settings, data_dir: Path, include_corpus: bool, 
     return settings.model_copy(update=update)
 
 
-def stage_documents(documents: list[DocumentEntry], folder: Path) -> list[dict[str, Any]]:
+def stage_documents(documents: list[DocumentEntry], folder: Path) -> tuple[list[Path], list[dict[str, Any]]]:
     """Copy the documents into `folder` with a manifest holding their metadata (the dataset's fields
-    over the document's own manifest entry); returns what the run records of each."""
+    over the document's own manifest entry); returns the copies and what the run records of each."""
     folder.mkdir(parents=True)
-    entries, records = [], []
+    entries, records, copies = [], [], []
     for number, doc in enumerate(documents, start=1):
         meta = metadata_for(doc.path)
         given = {k: v for k, v in doc.model_dump(exclude={"path"}).items() if v is not None}
         staged = f"{number:02d}-{doc.path.name}"
         shutil.copyfile(doc.path, folder / staged)
+        copies.append(folder / staged)
         entry = meta.model_copy(update={**given, "file": staged})
         entries.append(entry.model_dump(exclude_none=True))
         sha = hashlib.sha256(doc.path.read_bytes()).hexdigest()
         records.append({"path": str(doc.path), "sha256": sha, "doc_id": entry.id})
     manifest = yaml.safe_dump({"documents": entries}, allow_unicode=True, sort_keys=False)
     (folder / MANIFEST_NAME).write_text(manifest, encoding="utf-8")
-    return records
+    return copies, records
 
 
 class _Progress:
@@ -131,17 +132,18 @@ def build_index(suite: Suite, settings: Settings, root: Path, progress: bool, ec
     from ingest.pipeline import build_ingestor
 
     echo(f"Bygger ett tillfälligt index för '{suite.name}': {_describe(suite, settings)}")
-    documents = stage_documents(suite.documents, root / "documents")
+    copies, documents = stage_documents(suite.documents, root / "documents")
     bar = _Progress(progress, "Bäddar in")
     clock = time.perf_counter()
     try:
         ingestor = build_ingestor(settings, progress=bar.update)
-        paths = ([settings.corpus_dir] if suite.include_corpus else []) + [root / "documents"]
-        report = ingestor.run(paths)
+        # the copies one by one (not their folder), so a file ingest cannot read fails instead of being skipped
+        report = ingestor.run(([settings.corpus_dir] if suite.include_corpus else []) + copies)
     finally:
         bar.close()
     if report.failed:
-        reasons = "; ".join(f"{Path(r.path).name}: {r.error}" for r in report.failed)
+        originals = {str(copy.resolve()): doc.path for copy, doc in zip(copies, suite.documents, strict=True)}
+        reasons = "; ".join(f"{originals.get(str(Path(r.path).resolve()), r.path)}: {r.error}" for r in report.failed)
         raise DatasetError(f"{suite.path}: the dataset's index could not be built: {reasons}")
     seconds = time.perf_counter() - clock
     hits, misses = getattr(ingestor.embedder, "hits", None), getattr(ingestor.embedder, "misses", None)

@@ -124,7 +124,10 @@ def _from_spec(path: Path, raw: dict[str, Any], root: Any, default_name: str) ->
     base = path.parent
     if isinstance(spec.items, str):
         items_path = base / spec.items
-        items = load_dataset(items_path)
+        try:
+            items = load_dataset(items_path)
+        except DatasetError as exc:
+            raise DatasetError(f"{path}: items: {exc}") from None
         sha = _sha256(path, items_path)
     else:
         items = parse_items(spec.items, node_locations(_items_node(root), len(spec.items)), str(path))
@@ -147,7 +150,7 @@ def load_suite(path: Path) -> Suite:
         if not file.is_file():
             raise DatasetError(f"{path}: a dataset folder needs a {FOLDER_FILE}")
         return _load_file(file, path.resolve().name)
-    return _load_file(path, path.stem)
+    return _load_file(path, path.resolve().parent.name if path.name == FOLDER_FILE else path.stem)
 
 
 def _load_file(path: Path, default_name: str) -> Suite:
