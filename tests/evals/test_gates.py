@@ -67,6 +67,7 @@ def test_scoped_gates_are_computed_from_their_rows() -> None:
         "dataset:gold:tag:users-words:exact=0.34": ["dataset:gold:tag:users-words: exact 0.333 < 0.34"],
         "kind:english:exact=0.34": ["kind:english: exact 0.333 < 0.34"],  # 1 of 3 over both datasets
         "dataset:gold:kind:english:exact=0.5": [],
+        "kind:(no kind):exact=1": [],  # the items written without a kind (gold's original section)
         "dataset:dev-guide:kind:outofscope:refusal_recall=1": [],
         "dataset:dev-guide:kind:outofscope:exact=0.1": ["dataset:dev-guide:kind:outofscope: exact is undefined"],
         "kind:howto:exact=0.1": ["kind:howto holds no items in this run"],
