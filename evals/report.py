@@ -200,6 +200,8 @@ def index_line(record: Mapping[str, Any]) -> str:
     corpus = index.get("corpus") or {}
     name = f"Dataset {record.get('name')}: {record.get('selected')} of {record.get('items')} items"
     generation = f"corpus generation {corpus.get('generation')}"
+    if not record.get("selected"):
+        return f"{name}: none selected, not evaluated."
     if index.get("kind") != "isolated":
         return f"{name}, asked against the configured index ({index.get('data_dir')}; {generation})."
     parts = [generation] if corpus.get("included") else ["without the corpus"]

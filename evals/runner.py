@@ -294,10 +294,11 @@ def run_eval(
     datasets: list[dict[str, Any]] = []
     configured: Answerer | None = None  # the assistant over the configured index, built once
     for suite, items in selections:
+        if not items:  # nothing selected: no index is built for it
+            datasets.append(dataset_record(suite, 0, {"kind": "not built (no item selected)"}))
+            continue
         with environment_for(suite, settings, options.embedding_cache, options.progress, echo) as env:
             datasets.append(dataset_record(suite, len(items), env.index))
-            if not items:
-                continue
             if suite.isolated:
                 assistant = assistant_factory(env.settings)
             else:

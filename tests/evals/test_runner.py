@@ -354,6 +354,16 @@ def test_tags_select_kinds_and_limit_applies_per_dataset(
         echo=lambda _: None,
     )
     assert [r["id"] for r in outcome.product.rows] == ["a1", "a2", "e1", "g2"]
+    said: list[str] = []
+    only_gold = run_eval(
+        RunOptions(dataset=[dataset, guide_set], out=tmp_path / "run3", progress=False, tags=["decline"]),
+        fake_settings,
+        assistant_factory=lambda s: fake,
+        echo=said.append,
+    )
+    assert [r["id"] for r in only_gold.product.rows] == ["d1", "d2"]
+    assert said == []  # no index was built for the guide, none of whose items was selected
+    assert only_gold.product.metrics["config"]["datasets"][1]["selected"] == 0
     limited = run_eval(
         RunOptions(dataset=[dataset, guide_set], out=tmp_path / "run2", progress=False, limit=1),
         fake_settings,
