@@ -65,6 +65,8 @@ class EmbeddingSettings(_Section):
     model: str | None = None  # path or hub id for sentence-transformers
     batch_size: int = Field(default=16, ge=1)
     sentences: bool = True  # also embed every sentence at ingest (sentence-level evidence for answering)
+    cache: bool = False  # reuse the vectors of texts embedded before (by content hash and embedder)
+    cache_dir: Path | None = None  # default: $XDG_CACHE_HOME/metodstod (~/.cache/metodstod), not in data_dir
 
 
 class ChunkingSettings(_Section):

