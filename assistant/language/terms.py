@@ -60,6 +60,18 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "reason": re.compile(
         r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
     ),
+    # practical questions: what to do, how others did it
+    "howto": re.compile(
+        r"\b(hur\s+(?:kan|ska|skall|bör|borde|kommer|får|gör|gjorde|gick|lade|la|jobbade|arbetade|fick)\s+"
+        r"(?:vi|man|jag|ni|de|dom|kommunen|kommunerna|en\s+kommun)|vad\s+(?:ska|bör|behöver)\s+(?:vi|man|jag)\s+"
+        r"(?:tänka|göra|ha)|tips|hur\s+(?:kommer|kom)\s+\w+\s+igång|how\s+(?:can|should|do|did|could)\s+"
+        r"(?:we|i|you|they|one|the\s+municipalities)|what\s+should\s+(?:we|i)|any\s+advice)\b"
+    ),
+    # summaries: an overview of a section, a municipality, the results
+    "overview": re.compile(
+        r"\b(sammanfatta\w*|summera\w*|i\s+korthet|kortfattat|översikt|vad\s+kom\s+(?:man|de|ni|brå|\w+)\s+fram\s+till|"
+        r"berätta\s+(?:om|kort)|vad\s+gick\s+.{0,40}\s+ut\s+på|summari[sz]e|overview|in\s+short|what\s+came\s+out)\b"
+    ),
 }
 
 
@@ -74,6 +86,8 @@ def question_kinds(question: str) -> set[Kind]:
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
     if "time" in kinds:
         kinds.discard("who")  # "vilket år" asks for a year, not a name
+    if "howto" in kinds:
+        kinds.discard("time")  # "Vad ska vi tänka på när ...?": "när" joins a clause, it asks no time
     return kinds
 
 
