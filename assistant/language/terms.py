@@ -34,6 +34,9 @@ QUESTION_FILLER: frozenset[str] = frozenset(
     säger sagt datum störst största vanligast ligger låg bakom ar e förkortningen förkortning förkortar date
     stand stands mean means meant enligt according kring angående beträffande gällande rörande gör görs göra
     behöver behövs behövde bör borde måste vare egentligen typ liksom ungefär nar manga lange mkt
+    hej hejsan tjena hallå hi hello thanks snabb fråga question undrar wonder
+    guiden guide rapporten report materialet material dokumentet document promemorian pm:et
+    begreppet begrepp term definierar definieras definition define defined defines
     """.split()
 )
 

@@ -202,3 +202,13 @@ def test_an_instant_generator_is_checked_before_anything_is_shown(settings: Sett
     pieces = list(named.stream("Vilka kommuner arbetade med Crime proofing?"))
     assert pieces[0] == REFUSAL_TEXT["sv"] and isinstance(pieces[-1], Answer) and pieces[-1].refused
     assert not any("ett antal" in p for p in pieces if isinstance(p, str))
+
+
+def test_the_material_s_own_statement_that_it_does_not_cover_something_is_a_refusal(settings: Settings) -> None:
+    stated = "Vi redovisar inte heller vad en trygghetsundersökning kostar att ta fram. [1]"
+    answer = rag(settings, Scripted(stated)).answer("Vad kostar en trygghetsundersökning?")
+    assert answer.refused and "refused:not_covered" in answer.flags
+    assert answer.text.startswith("Det tar underlaget inte upp.") and "redovisar inte heller" in answer.text
+    assert answer.citations  # the material's own words, cited
+    said = rag(settings, Scripted("Trygghetsundersökningen tar upp otrygghet. [1]")).answer("Vad tar den upp?")
+    assert not said.refused
