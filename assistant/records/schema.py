@@ -23,6 +23,10 @@ Extraction conventions of activities.csv (the rows are read by hand from the PM)
   names one event in the singular; empty for courses, processes and "ett flertal".
 * ``partner``: organisations that delivered or co-led the activity, as named in the
   item or tied to it by the body text; participants are left to ``kommentar``.
+* ``kommentar``: the maintainers' note on the row (why it was read so, where it comes
+  from). It stays in the data and in ``metodstod lookup --output csv|json`` but is never
+  shown in an answer; "brödtext" in it says the body text tells more about the row, so a
+  specific question about such rows gets the prose too (``RecordLookup.covers_topic``).
 """
 
 from __future__ import annotations
