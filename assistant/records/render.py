@@ -277,12 +277,23 @@ def render_outcomes(sel: Selection, query: LookupQuery, where: str, book: Citati
     if len(rows) <= 3:
         said = " ".join(f"{r.resultat.rstrip('.')} {book.markers([r])}." for r in rows)
         return _t(lang, "Enligt materialet: ", "According to the material: ") + said, table
-    count = plural(
-        len(rows),
-        _t(lang, "uppföljningsresultat", "follow-up result"),
-        _t(lang, "uppföljningsresultat", "follow-up results"),
-    )
-    return _with_scope(_t(lang, f"Materialet redovisar {count}", f"The material reports {count}"), where) + ":", table
+    return _outcome_lead(rows, lang, where) + ":", table
+
+
+def _lower_first(label: str) -> str:
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def _outcome_lead(rows: Sequence[OutcomeRow], lang: str, where: str) -> str:
+    """ "Materialet redovisar 6 uppgifter från uppföljande CRM-mätning om 5 kommuner": what was counted."""
+    kinds = join_names(list(dict.fromkeys(_lower_first(UPPFOLJNING_LABELS[r.uppfoljning][lang]) for r in rows)), lang)
+    kommuner = {r.kommun for r in rows if r.kommun}
+    count = plural(len(rows), _t(lang, "uppgift", "item"), _t(lang, "uppgifter", "items"))
+    about = ""
+    if len(kommuner) > 1:
+        about = _t(lang, f" om {len(kommuner)} kommuner", f" about {len(kommuner)} municipalities")
+    lead = _t(lang, f"Materialet redovisar {count} från {kinds}", f"The material reports {count} from {kinds}")
+    return _with_scope(lead + about, where)
 
 
 def render_methods(sel: Selection, query: LookupQuery, where: str, book: CitationBook, focus: FocusNames) -> Rendered:

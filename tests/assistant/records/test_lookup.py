@@ -318,3 +318,8 @@ def test_details_the_notes_place_in_the_body_text_bring_the_prose(lookup: Record
     assert "Eddaskolan" not in lookup.answer("Vilka skolor i Sigtuna deltog i arbetet med Tryggare skola?").text
     listing = router.route("Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?")
     assert listing.route == "lookup"  # a plain list: the rows are the answer
+
+
+def test_outcome_counts_say_what_they_count(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vad visade den uppföljande CRM-mätningen?")
+    assert answer.text.startswith("Materialet redovisar 6 uppgifter från uppföljande CRM-mätning om 5 kommuner:")
