@@ -48,6 +48,7 @@ class Block:
     level: int = 0
     group: int = 0  # blocks of one list or table share a group number
     last_page: int | None = None  # set when the block runs over a page break
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) of each new page
 
 
 @dataclass
@@ -237,13 +238,16 @@ def _pdf_blocks(page_texts: list[str]) -> list[Block]:
     blocks: list[Block] = []
     lines = [(number, line) for number, text in enumerate(page_texts, start=1) for line in _page_lines(text)]
     paragraph: list[str] = []
+    breaks: list[tuple[int, int]] = []  # where in the paragraph's text a new page begins
     start = 1
 
     def close(page: int) -> None:
         if paragraph:
             last = page if page != start else None
             blocks.append(Block("paragraph", " ".join(paragraph), tracker.path, start, last_page=last))
+            blocks[-1].page_breaks = list(breaks)
             paragraph.clear()
+            breaks.clear()
 
     for i, (page, line) in enumerate(lines):
         next_page, following = lines[i + 1] if i + 1 < len(lines) else (page + 1, "")
@@ -256,6 +260,8 @@ def _pdf_blocks(page_texts: list[str]) -> list[Block]:
         else:
             if not paragraph:
                 start = page
+            elif page != (breaks[-1][1] if breaks else start):
+                breaks.append((len(" ".join(paragraph)) + 1, page))
             _append_line(paragraph, line)
             if not goes_on and (line.endswith(_SENTENCE_END) or next_page != page):
                 close(page)

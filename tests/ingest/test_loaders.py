@@ -246,3 +246,13 @@ def test_pdf_needing_an_extra_package_to_decrypt_says_so(tmp_path: Path, monkeyp
     path = write(tmp_path / "aes.pdf", encrypted_pdf(multi_page_pdf(), user_password=""))
     with pytest.raises(IngestError, match="needs an extra package to open: cryptography"):
         load_document(path)
+
+
+def test_pdf_sentences_after_a_page_break_carry_the_page_they_are_on(tmp_path: Path) -> None:
+    from ingest.chunking import ChunkParams, chunk_document
+
+    doc = load_document(write(tmp_path / "brott.pdf", page_spanning_pdf()))
+    chunks = chunk_document(doc, "brott", "pdf", "a" * 32, ChunkParams(400, 600, 0))
+    (chunk,) = [c for c in chunks if "ny mening om uppföljning" in c.text]
+    assert chunk.page_of("Därefter följer en helt ny mening om uppföljning.") == 2
+    assert chunk.page_of("Denna mening börjar på sidan ett och fortsätter överst på sidan två.") == 1
