@@ -50,6 +50,7 @@ class EvalItem(BaseModel):
     answerable: bool = True
     route: Route | None = None
     tags: list[str] = Field(default_factory=list)
+    page: int | None = Field(default=None, ge=1)  # the page the needle's sentence is on: cited with it
 
     @field_validator("id", mode="before")
     @classmethod
@@ -93,6 +94,8 @@ class EvalItem(BaseModel):
             raise ValueError("an answerable item needs at least one fact group")
         if not self.answerable and (self.facts or self.needle):
             raise ValueError("an item that must be declined cannot have facts or a needle")
+        if self.page is not None and not self.needle:
+            raise ValueError("a page needs a needle (the sentence whose citation carries it)")
         return self
 
 

@@ -216,5 +216,30 @@ def test_gold_needles_and_facts_occur_in_the_pm(gold: list[EvalItem]) -> None:
     for item in gold:
         for needle in item.needle:
             assert match_form(needle) in pm, (item.id, needle)
+        if "records-shapes" in item.tags:
+            continue  # counts of records: checked against the records below
         for group in item.facts:
             assert any(match_form(alt) in pm for alt in group), (item.id, group)
+
+
+def test_gold_record_counts_are_what_the_records_hold(gold: list[EvalItem], tmp_path: Path) -> None:
+    """The generated items (tools/gold_records_shapes.py) still count what the shipped records hold."""
+    import re
+
+    from assistant.records.store import SqlRecordStore
+    from tests.assistant.records.records_helpers import count_activities, load_records
+
+    store = SqlRecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    store.create_schema()
+    load_records(store, REPO / "corpus" / "records")
+    asked = re.compile(r"genomförde (.+) inom fokusområde (\d)\?$")
+    checked = 0
+    for item in gold:
+        match = asked.search(item.question)
+        if "records-shapes" not in item.tags or not match:
+            continue
+        count = count_activities(store, kommun=match.group(1), fokusomrade=int(match.group(2)))
+        said = f"nämner {count} aktivitet{'' if count == 1 else 'er'}" if count else "inga aktiviteter"
+        assert item.facts[0] == [said], item.id
+        checked += 1
+    assert checked == 30  # every municipality × focus area
