@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Route = Literal["rag", "lookup", "both"]
+
+
+class Message(BaseModel):
+    """One turn of a conversation: a user's question or the assistant's answer text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Literal["user", "assistant"]
+    content: str
 
 
 def format_page_marks(marks: list[tuple[int, int]]) -> str:

@@ -31,7 +31,7 @@ THANKS = "Tack för din återkoppling!"
 
 class AssistantLike(Protocol):
     def stream(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: Sequence[str | dict] = (), k: int | None = None, filters: dict | None = None
     ) -> Iterator[str | Answer]: ...
 
 
@@ -75,9 +75,15 @@ def to_messages(turns: Sequence[Turn]) -> list[Message]:
     return messages
 
 
-def history_of(turns: Sequence[Turn]) -> list[str]:
-    """Earlier questions that were answered (the assistant resolves follow-ups from them)."""
-    return [t["question"] for t in turns if t.get("answer") is not None]
+def history_of(turns: Sequence[Turn]) -> list[dict[str, str]]:
+    """The conversation so far as messages: every answered question and its answer's text (the
+    assistant resolves follow-ups from them, "vilka var det?" from the last answer)."""
+    messages: list[dict[str, str]] = []
+    for turn in turns:
+        if turn.get("answer") is not None:
+            messages.append({"role": "user", "content": turn["question"]})
+            messages.append({"role": "assistant", "content": turn["answer"].get("text", "")})
+    return messages
 
 
 class ChatController:
@@ -128,7 +134,7 @@ class ChatController:
         yield [*earlier, turn]
 
     def _pieces(
-        self, question: str, history: list[str], k: int | None, filters: dict | None
+        self, question: str, history: list[dict[str, str]], k: int | None, filters: dict | None
     ) -> Iterator[tuple[str, Answer | None]]:
         question = validate_question(question, self.max_chars)
         text = ""

@@ -46,13 +46,14 @@ def test_streams_then_final_answer_with_sources(controller: chat.ChatController)
     assert messages[0]["content"] == render.render_question("Vad är Crime proofing?")
 
 
-def test_follow_up_passes_earlier_questions(controller: chat.ChatController, fake: FakeAssistant) -> None:
+def test_follow_up_passes_the_whole_conversation(controller: chat.ChatController, fake: FakeAssistant) -> None:
     turns = final(controller, "Vad är Crime proofing?")
     turns = final(controller, "", turns)  # an input problem is not part of the history
     final(controller, "Vilka kommuner använde den?", turns, k=3, filters={"kommun": "Sigtuna"})
+    answer = "Crime proofing innebär att man ser över regelverk så att de inte utnyttjas för brott [1]."
     assert fake.calls[-1] == {
         "question": "Vilka kommuner använde den?",
-        "history": ["Vad är Crime proofing?"],
+        "history": [{"role": "user", "content": "Vad är Crime proofing?"}, {"role": "assistant", "content": answer}],
         "k": 3,
         "filters": {"kommun": "Sigtuna"},
     }

@@ -49,7 +49,7 @@ class FakeAssistant:
         self.calls: list[dict] = []
 
     def ask(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: Sequence[str | dict] = (), k: int | None = None, filters: dict | None = None
     ) -> Answer:
         final = None
         for piece in self.stream(question, history, k, filters):
@@ -59,7 +59,7 @@ class FakeAssistant:
         return final
 
     def stream(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: Sequence[str | dict] = (), k: int | None = None, filters: dict | None = None
     ) -> Iterator[str | Answer]:
         self.calls.append({"question": question, "history": list(history), "k": k, "filters": filters})
         if not question.strip() or len(question) > self.max_chars:
