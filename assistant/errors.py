@@ -18,7 +18,7 @@ class MissingDependencyError(MetodstodError):
     """An optional heavy library is not installed."""
 
     def __init__(self, package: str, install: str, purpose: str) -> None:
-        super().__init__(f"{purpose} needs the package '{package}'. Install it with: {install}")
+        super().__init__(f"{purpose} behöver paketet '{package}'. Installera det med: {install}")
 
 
 class InputError(MetodstodError):
@@ -51,7 +51,7 @@ class RecordsFileError(IngestError):
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
         self.line = line
-        super().__init__(f"{path}", f"line {line}: {message}")
+        super().__init__(f"{path}", f"rad {line}: {message}")
         self.args = (f"{path}:{line}: {message}",)
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from assistant.cli.common import app, settings_from
 from assistant.wiring import build_registry, build_store
-from ingest.pipeline import build_ingestor
+from ingest.pipeline import SUPPORTED, IngestReport, build_ingestor
 
 PIPED_WIDTH = 160  # table width when the output is not a terminal (rich would assume 80)
 corpus_app = typer.Typer(help="Inspect and change the indexed corpus.", no_args_is_help=True)
@@ -33,21 +33,43 @@ def ingest(
         report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
     finally:
         bar.close()
-    console = Console(stderr=False)
     for failure in report.failed:
         typer.echo(f"Fel: {failure.path}: {failure.error}", err=True)
-    table = Table(title="Ingest")
-    for column in ("added", "updated", "unchanged", "removed", "failed", "chunks", "rows", "seconds"):
-        table.add_column(column, justify="right")
-    table.add_row(
-        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "removed", "failed")),
-        str(report.chunks),
-        str(report.rows),
-        f"{report.seconds:.1f}",
-    )
-    console.print(table)
-    if report.failed:
+    for skipped in report.skipped:
+        typer.echo(f"Hoppade över: {skipped.path}: {skipped.error}", err=True)
+    Console(width=None if sys.stdout.isatty() else PIPED_WIDTH).print(summary_table(report))
+    if report.nothing_ingested and not report.failed:  # a failed file has said why in its own line
+        typer.echo(f"Fel: {nothing_ingested(report, paths)}", err=True)
+    if report.failed or report.nothing_ingested:
         raise typer.Exit(1)
+
+
+# The summary's columns: (header, what it counts).
+SUMMARY = (
+    ("tillagda", "added"),
+    ("uppdaterade", "updated"),
+    ("oförändrade", "unchanged"),
+    ("borttagna", "removed"),
+    ("misslyckade", "failed"),
+    ("överhoppade", "skipped"),
+)
+
+
+def summary_table(report: IngestReport) -> Table:
+    table = Table(title="Inläsning")
+    for header in [h for h, _ in SUMMARY] + ["delar", "rader", "sekunder"]:
+        table.add_column(header, justify="right")
+    counts = [str(report.count(status)) for _, status in SUMMARY]  # type: ignore[arg-type]
+    table.add_row(*counts, str(report.chunks), str(report.rows), f"{report.seconds:.1f}")
+    return table
+
+
+def nothing_ingested(report: IngestReport, paths: list[Path]) -> str:
+    """Why a run read no file, in one line."""
+    where = ", ".join(str(p) for p in paths)
+    if not report.results:
+        return f"inget att läsa in i {where}: inga filer som kan läsas in ({SUPPORTED})."
+    return f"inget kunde läsas in från {where}: {len(report.skipped)} överhoppade (filtypen stöds inte)."
 
 
 @corpus_app.command("list")

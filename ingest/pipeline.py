@@ -27,9 +27,10 @@ from ingest.chunking import ChunkParams, Tagger, chunk_document
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
 
 RECORDS_PREFIX = "records:"
-CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
+CHUNKER_VERSION = "6"  # bump when chunking or what is embedded (lexical.embed_text) changes
 RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
+SUPPORTED = "PDF, Markdown, text och register-CSV"
 
 
 @dataclass
@@ -53,6 +54,15 @@ class IngestReport:
     @property
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+    @property
+    def nothing_ingested(self) -> bool:
+        """No file was read: every one failed or was skipped, or there was none."""
+        return not any(r.status in ("added", "updated", "unchanged", "removed") for r in self.results)
 
     @property
     def chunks(self) -> int:
@@ -81,17 +91,36 @@ class _Pending:
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to ingest (directories walked), plus failures for paths that do not exist."""
+    """Files to ingest (directories walked), plus failures for paths that do not exist and the
+    files a walk skips because their type cannot be read (with why)."""
     files: list[Path] = []
-    missing: list[FileResult] = []
+    other: list[FileResult] = []
     for path in paths:
         if path.is_dir():
-            files.extend(f for f in sorted(path.rglob("*")) if _wanted(f, path))
+            found = sorted(path.rglob("*"))
+            files.extend(f for f in found if _wanted(f, path))
+            other.extend(FileResult(str(f), "skipped", error=_why_skipped(f)) for f in found if _unsupported(f, path))
         elif path.exists():
             files.append(path)
         else:
-            missing.append(FileResult(str(path), "failed", error="no such file or directory"))
-    return _unique(files), missing
+            other.append(FileResult(str(path), "failed", error="filen eller mappen finns inte"))
+    return _unique(files), other
+
+
+def _unsupported(file: Path, root: Path) -> bool:
+    """A visible file outside `records/` that a walk leaves because its type cannot be read."""
+    parts = file.relative_to(root).parts
+    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
+        return False
+    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
+        return False  # the records folder's support files (vocabulary.yaml) are read by the records
+    suffix = file.suffix.lower()
+    return suffix not in DOCUMENT_SUFFIXES and suffix not in RECORDS_SUFFIXES
+
+
+def _why_skipped(file: Path) -> str:
+    kind = f"filtypen {file.suffix}" if file.suffix else "filer utan filändelse"
+    return f"{kind} kan inte läsas in (det går: {SUPPORTED}; spara till exempel en .docx som PDF)"
 
 
 def _wanted(file: Path, root: Path) -> bool:
@@ -182,7 +211,7 @@ class Ingestor:
             from assistant.errors import UnknownDocumentError
 
             known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
-            raise UnknownDocumentError(f"No document with id '{doc_id}'. Known ids: {known}")
+            raise UnknownDocumentError(f"Inget dokument har id '{doc_id}'. Kända id: {known}")
         self._drop(info)
         self.rebuild_lexical()
         return FileResult(info.source_path, "removed", doc_id=doc_id)
@@ -269,7 +298,7 @@ class Ingestor:
     def records(self):  # the records store (assistant.records.store), made on first use
         if self._records is None:
             if self._records_factory is None:
-                raise IngestError("records", "no records database configured")
+                raise IngestError("records", "ingen registerdatabas är inställd")
             self._records = self._records_factory()
         return self._records
 
@@ -278,7 +307,7 @@ class Ingestor:
 
         if path.stem not in RECORD_FILES:
             known = ", ".join(f"{k}.csv" for k in sorted(RECORD_FILES))
-            raise IngestError(path, f"unknown records file '{path.name}'; records files are: {known}")
+            raise IngestError(path, f"okänd registerfil '{path.name}'; registerfilerna är: {known}")
         doc_id = f"{RECORDS_PREFIX}{path.stem}"
         _claim(seen, doc_id, path)
         doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]

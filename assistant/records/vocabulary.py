@@ -108,17 +108,17 @@ class Vocabulary(BaseModel):
     def _check(self) -> Vocabulary:
         for area, entry in self.omraden.items():
             if entry.kommun not in self.kommuner:
-                raise ValueError(f"area {area!r} belongs to unknown kommun {entry.kommun!r}")
+                raise ValueError(f"området {area!r} hör till en okänd kommun {entry.kommun!r}")
         for key in self.fokusomraden:
             if not 1 <= key <= 6:
-                raise ValueError(f"fokusomrade {key} is not 1-6")
+                raise ValueError(f"fokusomrade {key} är inte 1–6")
         for kind, table in self.entries().items():
             seen: dict[str, str] = {}
             for canonical, aliases in table.items():
                 for alias in aliases:
                     other = seen.setdefault(alias, canonical)
                     if other != canonical:
-                        raise ValueError(f"{kind} alias {alias!r} names both {other!r} and {canonical!r}")
+                        raise ValueError(f"{kind}-aliaset {alias!r} namnger både {other!r} och {canonical!r}")
         return self
 
     # -- tables -----------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Vocabulary.model_validate(data)
     except (OSError, yaml.YAMLError, ValueError) as exc:
-        raise ConfigError(f"{path}: invalid vocabulary: {exc}") from exc
+        raise ConfigError(f"{path}: ogiltig vokabulär: {exc}") from exc
 
 
 def load_municipality_list(path: Path) -> list[str]:
