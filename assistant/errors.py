@@ -25,6 +25,10 @@ class InputError(MetodstodError):
     """A question or other user input is not acceptable."""
 
 
+class UsageError(InputError):
+    """A command-line option with a value that is not allowed: the CLI exits with 2, as click does."""
+
+
 class IndexMissingError(MetodstodError):
     """No index has been built yet."""
 

@@ -45,7 +45,7 @@ def metric_key(name: str) -> str:
         if wanted in (key, shown) and key in GATEABLE:
             return key
     allowed = ", ".join(LABELS[k] for k in GATEABLE)
-    raise ConfigError(f"unknown metric '{name}' in --fail-under; use one of: {allowed}")
+    raise ConfigError(f"okänt mått '{name}' i --fail-under; använd ett av: {allowed}")
 
 
 class GateFailure(MetodstodError):
@@ -67,13 +67,13 @@ def parse_gates(specs: Iterable[str]) -> list[Gate]:
     for spec in specs:
         name, sep, value = spec.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ConfigError(f"--fail-under expects metric=value (e.g. exact=0.7), got '{spec}'")
+            raise ConfigError(f"--fail-under väntar sig mått=värde (t.ex. exact=0.7), inte '{spec}'")
         try:
             threshold = float(value)
         except ValueError:
-            raise ConfigError(f"--fail-under {spec}: '{value}' is not a number") from None
+            raise ConfigError(f"--fail-under {spec}: '{value}' är inget tal") from None
         if not 0 <= threshold <= 1:
-            raise ConfigError(f"--fail-under {spec}: the threshold must be between 0 and 1")
+            raise ConfigError(f"--fail-under {spec}: gränsen ska ligga mellan 0 och 1")
         gates.append(Gate(metric_key(name), threshold))
     return gates
 

@@ -21,6 +21,7 @@ from assistant.index.lexical import LexicalIndex, embed_text
 from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
+from assistant.records.schema import record_title
 from assistant.settings import Settings
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
@@ -320,7 +321,7 @@ class Ingestor:
         self.registry.put(
             DocumentInfo(
                 doc_id=doc_id,
-                title=f"Register: {path.stem}",
+                title=record_title(path.stem),
                 doc_type="aktivitetsregister",
                 kind="records",
                 source_path=str(path.resolve()),

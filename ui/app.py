@@ -14,6 +14,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.records.schema import record_title
 from ui import render
 from ui.activities import (
     ALL,
@@ -74,7 +75,8 @@ def document_rows(registry: Any) -> list[list[Any]]:
     for doc in sorted(registry.all(), key=lambda d: (d.kind != "document", d.title)):
         when = doc.ingested_at.strftime("%Y-%m-%d %H:%M") if doc.ingested_at else ""
         kind = doc.doc_type if doc.kind == "document" else f"{doc.doc_type} (poster)"
-        rows.append([doc.title, doc.doc_id, kind, doc.year or "", doc.pages or "", doc.chunk_count, when])
+        title = doc.title if doc.kind == "document" else record_title(doc.doc_id.split(":", 1)[-1])
+        rows.append([title, doc.doc_id, kind, doc.year or "", doc.pages or "", doc.chunk_count, when])
     return rows
 
 

@@ -207,6 +207,18 @@ RECORD_FILES: dict[str, type[RecordRow]] = {
     "methods": MethodRow,
     "outcomes": OutcomeRow,
 }
+# How each records file is named to users (the Källor tab, `corpus list`).
+RECORD_TITLES: dict[str, str] = {
+    "activities": "Register: aktiviteter",
+    "areas": "Register: områden",
+    "methods": "Register: metoder",
+    "outcomes": "Register: uppföljningar",
+    "municipalities": "Register: kommuner",
+}
+
+
+def record_title(stem: str) -> str:
+    return RECORD_TITLES.get(stem, f"Register: {stem}")
 
 
 def model_for(path: Path) -> type[RecordRow]:

@@ -76,7 +76,7 @@ def test_error_is_a_metodstod_error() -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     message = _error(tmp_path / "nope.yaml")
-    assert "nope.yaml" in message and "not found" in message
+    assert "nope.yaml" in message and "finns inte" in message
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 def test_bad_yaml_names_line(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad.yaml", '- id: a\n  question: "oavslutad\n  facts: [["x"]\n')
     message = _error(path)
-    assert "bad.yaml" in message and "invalid YAML" in message and "line" in message
+    assert "bad.yaml" in message and "ogiltig YAML" in message and "rad" in message
 
 
 def test_top_level_must_be_a_list(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_top_level_must_be_a_list(tmp_path: Path) -> None:
 def test_bad_json_line(tmp_path: Path) -> None:
     good = json.dumps({"id": "a", "question": "q", "facts": [["x"]]})
     message = _error(_write(tmp_path, "set.jsonl", good + "\n{not json\n"))
-    assert "set.jsonl" in message and "line 2" in message and "invalid JSON" in message
+    assert "set.jsonl" in message and "rad 2" in message and "ogiltig JSON" in message
 
 
 # --------------------------------------------------------------------------- item errors
@@ -117,45 +117,45 @@ def test_missing_and_unknown_fields_are_readable(tmp_path: Path) -> None:
     text = '- id: x-1\n  facts: [["x"]]\n  colour: blue\n'
     message = _error(_write(tmp_path, "set.yaml", text))
     assert "'x-1'" in message
-    assert "question: missing required field" in message
-    assert "colour: unknown field" in message
+    assert "question: obligatoriskt fält saknas" in message
+    assert "colour: okänt fält" in message
 
 
 def test_item_without_id_is_named_by_index_and_line(tmp_path: Path) -> None:
     text = GOOD_YAML + '- question: "utan id"\n  facts: [["x"]]\n'
     message = _error(_write(tmp_path, "set.yaml", text))
-    assert "index 2, line 11" in message  # GOOD_YAML has 10 lines
-    assert "id: missing required field" in message
+    assert "index 2, rad 11" in message  # GOOD_YAML has 10 lines
+    assert "id: obligatoriskt fält saknas" in message
 
 
 def test_jsonl_item_error_names_line(tmp_path: Path) -> None:
     text = json.dumps({"question": "q", "facts": [["x"]]}) + "\n"
-    assert "line 1" in _error(_write(tmp_path, "set.jsonl", text))
+    assert "rad 1" in _error(_write(tmp_path, "set.jsonl", text))
 
 
 def test_answerable_item_needs_facts(tmp_path: Path) -> None:
     message = _error(_write(tmp_path, "set.yaml", '- id: a-1\n  question: "q"\n  facts: []\n'))
-    assert "'a-1'" in message and "needs at least one fact group" in message
+    assert "'a-1'" in message and "behöver minst en faktagrupp" in message
 
 
 def test_declined_item_cannot_have_facts(tmp_path: Path) -> None:
     text = '- id: d-1\n  question: "q"\n  answerable: false\n  facts: [["x"]]\n'
-    assert "cannot have facts" in _error(_write(tmp_path, "set.yaml", text))
+    assert "kan inte ha fakta" in _error(_write(tmp_path, "set.yaml", text))
 
 
 def test_empty_fact_group_rejected(tmp_path: Path) -> None:
     text = '- id: e-1\n  question: "q"\n  facts: [["x"], []]\n'
-    assert "fact group 1 is empty" in _error(_write(tmp_path, "set.yaml", text))
+    assert "faktagrupp 1 är tom" in _error(_write(tmp_path, "set.yaml", text))
 
 
 def test_duplicate_id(tmp_path: Path) -> None:
     text = GOOD_YAML + '- id: sam-01\n  question: "igen"\n  facts: [["x"]]\n'
     message = _error(_write(tmp_path, "set.yaml", text))
-    assert "duplicate id 'sam-01'" in message and "first at index 0" in message
+    assert "id 'sam-01' finns redan" in message and "först vid index 0" in message
 
 
 def test_item_must_be_a_mapping(tmp_path: Path) -> None:
-    assert "expected a mapping" in _error(_write(tmp_path, "set.yaml", "- just a string\n"))
+    assert "väntade en mappning" in _error(_write(tmp_path, "set.yaml", "- just a string\n"))
 
 
 # --------------------------------------------------------------------------- the shipped gold set
