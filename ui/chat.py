@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from assistant.errors import IndexMissingError, InputError, MetodstodError
-from assistant.language.text import validate_question
+from assistant.language.text import EMPTY_QUESTION, validate_question
 from assistant.types import Answer
 from ui import render
 
@@ -100,11 +100,19 @@ class ChatController:
         self.settings_info = dict(settings_info or {})
 
     # -- answering ----------------------------------------------------------------------------
+    def check(self, question: str | None) -> str | None:
+        """A notice for a question that cannot be asked at all (empty), before any turn is made."""
+        return EMPTY_QUESTION if not (question or "").strip() else None
+
     def respond(
         self, question: str, turns: list[Turn], k: int | None = None, filters: dict | None = None
     ) -> Iterator[list[Turn]]:
-        """Yield the conversation after each streamed piece; the last yield is final."""
+        """Yield the conversation after each streamed piece; the last yield is final. An empty question
+        adds no turn (`check` says why)."""
         question = question or ""
+        if self.check(question):
+            yield list(turns)
+            return
         turn: Turn = {
             "question": question,
             "html": render.render_partial(""),

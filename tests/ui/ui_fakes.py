@@ -21,6 +21,7 @@ def citation(
     section: str = "Metoder > Crime proofing",
     page: int | None = 12,
     highlights: list[str] | None = None,
+    score: float | None = 0.9,
 ) -> Citation:
     marked = highlights if highlights is not None else [text.split(". ")[0] + "."]
     return Citation(
@@ -30,7 +31,7 @@ def citation(
         section=section,
         page=page,
         text=text,
-        score=0.9,
+        score=score,
         chunk_id=f"c{n}",
         highlights=marked,
     )
