@@ -35,7 +35,8 @@ COLUMNS: dict[str, str] = {
     "quote": "Citat",
 }
 TABLE_COLUMNS = [v for k, v in COLUMNS.items() if k != "quote"]
-TABLE_WIDTHS = ["8%", "8%", "25%", "9%", "9%", "9%", "5%", "8%", "14%", "5%"]
+# Wide enough for each column's longest word ("Fokusområde", "kunskapshöjande"): words never break.
+TABLE_WIDTHS = ["9%", "12%", "24%", "11%", "9%", "9%", "5%", "7%", "10%", "4%"]
 CHART_X, CHART_Y, CHART_COLOR = "Kommun", "Aktiviteter", "Fokusområde"
 
 
@@ -109,10 +110,13 @@ class ActivityView:
         return out
 
     def table(self, rows: Sequence[dict]) -> Any:
-        """The on-screen table (the CSV keeps every column, incl. the quote)."""
+        """The on-screen table: sections by their short path (the CSV keeps every column whole, incl. the quote)."""
         import pandas as pd
 
-        return pd.DataFrame(list(rows), columns=TABLE_COLUMNS)
+        from ui.render import short_section
+
+        shown = [{**r, COLUMNS["section"]: short_section(r[COLUMNS["section"]])} for r in rows]
+        return pd.DataFrame(shown, columns=TABLE_COLUMNS)
 
     def chart(self, rows: Sequence[dict]) -> Any:
         """Number of activity rows per municipality and focus area (long format for gr.BarPlot)."""

@@ -96,8 +96,8 @@ def short_section(section: str) -> str:
 
 
 def short_location(c: Citation, with_title: bool = True) -> str:
-    """'Last heading · s. 12 · Short title…' for a source's one-line summary."""
-    heading = c.section.split(" > ")[-1].strip() if c.section else "(början)"
+    """'Bilaga 2 › Sigtuna · s. 12 · Short title…' for a source's one-line summary."""
+    heading = short_section(c.section)
     title = c.title if len(c.title) <= TITLE_CHARS else c.title[: TITLE_CHARS - 1].rstrip() + "…"
     parts = [heading, f"s. {c.page}" if c.page else "", title if with_title else ""]
     return " · ".join(p for p in parts if p)
@@ -111,7 +111,7 @@ def _item(c: Citation, n: int) -> str:
         f"<span><b>Sida:</b> {esc(c.page) if c.page else '–'}</span></div>"
     )
     body = f'<blockquote class="ms-passage">{highlight(c.text, c.highlights)}</blockquote>'
-    return f'<div class="ms-src-item" data-n="{n}">{meta}{body}</div>'
+    return f'<div class="ms-src-item ms-n-{n}">{meta}{body}</div>'  # classes: the chat's sanitizer drops data-*
 
 
 def render_passage(c: Citation, number: int | None = None, open_: bool = False, with_title: bool = True) -> str:
@@ -170,7 +170,7 @@ def render_sources(citations: Sequence[Citation], heading: str, renumber: bool =
 
 def refs(escaped: str) -> str:
     """Citation markers in already escaped text as links that open the cited passage (ui.styles.HEAD)."""
-    return _MARKER.sub(r'<a class="ms-ref" href="#" data-ref="\1" title="Visa källa \1">[\1]</a>', escaped)
+    return _MARKER.sub(r'<a class="ms-ref ms-ref-\1" href="#" title="Visa källa \1">[\1]</a>', escaped)
 
 
 def _cells(line: str) -> list[str]:

@@ -37,6 +37,7 @@ def check_port(host: str, port: int) -> None:
     """Raise `PortBusyError` unless ``host:port`` can be listened on now."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: a closed port is free
         try:
             probe.bind((host, port))
         except OSError as exc:

@@ -55,7 +55,7 @@ table.ms-table th { white-space: nowrap; }
 
 # Loaded in the page's <head>: the chat keeps the start of a new answer in view (gradio's own
 # autoscroll is off), and a citation marker [n] opens the cited passage in the answer's sources.
-HEAD = """<script>
+HEAD = r"""<script>
 (() => {
   const scroller = (el) => {
     for (let n = el.parentElement; n; n = n.parentElement) {
@@ -69,21 +69,27 @@ HEAD = """<script>
     if (box) box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
   };
   let answers = 0;
+  let following = false;  // a new answer is coming in: keep its start in view until it is final
   const watch = () => {
     const chat = document.querySelector('#ms-chat');
     if (!chat) { setTimeout(watch, 250); return; }
     new MutationObserver(() => {
       const rows = chat.querySelectorAll('.bot-row');
-      if (rows.length > answers) {
-        const questions = chat.querySelectorAll('.user-row');
-        toTop(questions.length ? questions[questions.length - 1] : rows[rows.length - 1]);
-      }
+      if (rows.length > answers) following = true;
       answers = rows.length;
-    }).observe(chat, {childList: true, subtree: true});
+      if (!following || !rows.length) return;
+      const last = rows[rows.length - 1];
+      const questions = chat.querySelectorAll('.user-row');
+      toTop(questions.length ? questions[questions.length - 1] : last);
+      const shown = last.querySelector('.ms-answer') || last.querySelector('.ms-notice');
+      const done = shown && !last.querySelector('.ms-streaming');
+      if (done) setTimeout(() => { following = false; }, 300);
+    }).observe(chat, {childList: true, subtree: true, characterData: true});
   };
   const open = (ref) => {
     const answer = ref.closest('.ms-answer');
-    const item = answer && answer.querySelector('.ms-src-item[data-n="' + ref.dataset.ref + '"]');
+    const n = (ref.className.match(/ms-ref-(\d+)/) || [])[1];
+    const item = answer && n && answer.querySelector('.ms-src-item.ms-n-' + n);
     if (!item) return;
     const box = item.closest('details');
     if (box) box.open = true;

@@ -69,9 +69,9 @@ def _groups(rows: Sequence[ActivityRow], by: str) -> dict[object, list[ActivityR
 
 
 def _group_line(members: Sequence[ActivityRow], book: CitationBook, lang: str) -> str:
-    """ "3 aktiviteter, bland annat Fem stycken workshops … [4] och Tryggare skola … [5]." """
+    """'3 aktiviteter, bland annat ”Fem stycken workshops …” [4] och ”Tryggare skola …” [5].'"""
     key = _key_activities(members)
-    named = [f"{_short(r.aktivitet)} {book.markers([r])}" for r in key]
+    named = [f"”{_short(r.aktivitet)}” {book.markers([r])}" for r in key]  # the rows' own words, quoted
     count = plural(len(members), _t(lang, "aktivitet", "activity"), _t(lang, "aktiviteter", "activities"))
     if len(members) == len(key):
         return f"{count}: {join_names(named, lang)}."
