@@ -36,7 +36,7 @@ COLUMNS: dict[str, str] = {
 }
 TABLE_COLUMNS = [v for k, v in COLUMNS.items() if k != "quote"]
 # Wide enough for each column's longest word ("Fokusområde", "kunskapshöjande"): words never break.
-TABLE_WIDTHS = ["9%", "12%", "24%", "11%", "9%", "9%", "5%", "7%", "10%", "4%"]
+TABLE_WIDTHS = ["7%", "11%", "20%", "10%", "14%", "9%", "5%", "8%", "12%", "4%"]
 CHART_X, CHART_Y, CHART_COLOR = "Kommun", "Aktiviteter", "Fokusområde"
 
 

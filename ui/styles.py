@@ -48,8 +48,7 @@ table.ms-table th { white-space: nowrap; }
 #ms-docs th, #ms-docs td, #ms-docs .cell-wrap, #ms-docs span {
   word-break: normal !important; overflow-wrap: normal !important; hyphens: manual !important; }
 /* no thumbs under a notice (an error or an empty question is nothing to rate) */
-#ms-chat .message-row:has(.ms-notice) .message-buttons, #ms-chat .bot-row:has(.ms-notice) ~ .message-buttons,
-#ms-chat .message-wrap:has(.ms-notice) .message-buttons { display: none !important; }
+#ms-chat .message-row:has(.ms-notice) .message-buttons { display: none !important; }
 #ms-input-note:empty { display: none; }
 """
 
@@ -70,21 +69,22 @@ HEAD = r"""<script>
   };
   let answers = 0;
   let following = false;  // a new answer is coming in: keep its start in view until it is final
-  const watch = () => {
+  const follow = () => {  // the chat may be rendered anew: look it up on every change
     const chat = document.querySelector('#ms-chat');
-    if (!chat) { setTimeout(watch, 250); return; }
-    new MutationObserver(() => {
-      const rows = chat.querySelectorAll('.bot-row');
-      if (rows.length > answers) following = true;
-      answers = rows.length;
-      if (!following || !rows.length) return;
-      const last = rows[rows.length - 1];
-      const questions = chat.querySelectorAll('.user-row');
-      toTop(questions.length ? questions[questions.length - 1] : last);
-      const shown = last.querySelector('.ms-answer') || last.querySelector('.ms-notice');
-      const done = shown && !last.querySelector('.ms-streaming');
-      if (done) setTimeout(() => { following = false; }, 300);
-    }).observe(chat, {childList: true, subtree: true, characterData: true});
+    if (!chat) return;
+    const rows = chat.querySelectorAll('.bot-row');
+    if (rows.length > answers) following = true;
+    answers = rows.length;
+    if (!following || !rows.length) return;
+    const last = rows[rows.length - 1];
+    const questions = chat.querySelectorAll('.user-row');
+    toTop(questions.length ? questions[questions.length - 1] : last);
+    const shown = last.querySelector('.ms-answer') || last.querySelector('.ms-notice');
+    if (shown && !last.querySelector('.ms-streaming')) setTimeout(() => { following = false; }, 300);
+  };
+  const watch = () => {
+    if (!document.body) { setTimeout(watch, 100); return; }
+    new MutationObserver(follow).observe(document.body, {childList: true, subtree: true, characterData: true});
   };
   const open = (ref) => {
     const answer = ref.closest('.ms-answer');
