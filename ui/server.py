@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import socket
@@ -156,27 +157,32 @@ def launch(
         run_history=False,
         prevent_thread_lock=True,
     )
-    print(f"Metodstöd-assistenten: http://{host}:{port}/" + (" (inloggning krävs)" if auth else ""), flush=True)
+    ready = f"Metodstöd-assistenten: http://{host}:{port}/" + (" (inloggning krävs)" if auth else "")
     if block:
-        wait_until_stopped(app)
+        serve_until_stopped(app, ready)
+    else:
+        print(ready, flush=True)
     return result
 
 
-def wait_until_stopped(app: Any) -> None:
-    """Serve until Ctrl-C or SIGTERM, then close the app quietly (no traceback, one line)."""
+def serve_until_stopped(app: Any, ready: str) -> None:
+    """Say where the app is, then serve until Ctrl-C or SIGTERM; close it quietly (one line, no traceback)."""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
+        print(ready, flush=True)
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal while closing is no traceback either
+        with contextlib.suppress(KeyboardInterrupt):
+            app.close()
         signal.signal(signal.SIGTERM, previous)
-        app.close()
         print(STOPPED, flush=True)
 
 
