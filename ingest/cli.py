@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli.common import app, settings_from
+from assistant.records.schema import record_title
 from assistant.wiring import build_registry, build_store
 from ingest.pipeline import SUPPORTED, IngestReport, build_ingestor
 
@@ -78,11 +79,12 @@ def corpus_list() -> None:
     settings = settings_from()
     table = Table(title=f"Korpus ({build_store(settings).location})")
     table.add_column("id", no_wrap=True)  # never cut: `metodstod corpus remove ID` needs it whole
-    for column in ("title", "type", "pages", "chunks/rows", "ingested"):
+    for column in ("titel", "typ", "sidor", "delar/rader", "inläst"):
         table.add_column(column)
     for doc in build_registry(settings).all():
         when = doc.ingested_at.strftime("%Y-%m-%d %H:%M") if doc.ingested_at else ""
-        table.add_row(doc.doc_id, doc.title[:60], doc.doc_type, str(doc.pages or ""), str(doc.chunk_count), when)
+        title = doc.title if doc.kind == "document" else record_title(doc.doc_id.split(":", 1)[-1])
+        table.add_row(doc.doc_id, title[:60], doc.doc_type, str(doc.pages or ""), str(doc.chunk_count), when)
     Console(width=None if sys.stdout.isatty() else PIPED_WIDTH).print(table)
 
 
