@@ -323,3 +323,13 @@ def test_details_the_notes_place_in_the_body_text_bring_the_prose(lookup: Record
 def test_outcome_counts_say_what_they_count(lookup: RecordLookup) -> None:
     answer = lookup.answer("Vad visade den uppföljande CRM-mätningen?")
     assert answer.text.startswith("Materialet redovisar 6 uppgifter från uppföljande CRM-mätning om 5 kommuner:")
+
+
+def test_a_follow_up_the_rows_do_not_answer_is_not_answered_from_the_records(lookup: RecordLookup) -> None:
+    from assistant.router import Router
+
+    router = Router(load_vocabulary(RECORDS / "vocabulary.yaml"), probe=None, covers=lookup.covers_topic)
+    decision = router.route("Har områdets status förändrats?", ["Vilka aktiviteter genomförde Södertälje?"])
+    assert decision.route == "rag"  # not "6 aktiviteter för Södertälje", which reads as an answer
+    kept = router.route("Och inom välfärdsbrott?", ["Vilka aktiviteter genomförde Sigtuna?"])
+    assert kept.route == "lookup"
