@@ -129,3 +129,10 @@ def test_before_any_ingest_it_says_to_ingest(tmp_path: Path) -> None:
     done = run(_env(tmp_path, None), "--kommun", "Sigtuna")
     assert done.returncode == 1 and done.stdout == ""
     assert "metodstod ingest corpus/" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_csv_keeps_the_maintainers_notes(cli_env: dict[str, str]) -> None:
+    done = run(cli_env, "--kommun", "Trollhättan", "--fokusomrade", "1", "--output", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert any("förd till fokusområde 1" in (r["kommentar"] or "") for r in rows)  # answers never show these
