@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -75,11 +76,44 @@ def metodstod(*args: str) -> None:
     sh(str(BIN / "metodstod"), *args)
 
 
+class Stopped(Exception):
+    """Ctrl-C or SIGTERM: stop what runs and leave quietly."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped
+
+
+def run_until_stopped(*cmd: str) -> int:
+    """Run ``cmd``; Ctrl-C or SIGTERM stops it (and this script) quietly, without a traceback."""
+    print("+", " ".join(cmd), flush=True)
+    previous = signal.signal(signal.SIGTERM, _stop)
+    child = subprocess.Popen(cmd)
+    try:
+        return child.wait()
+    except (KeyboardInterrupt, Stopped):
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)  # Ctrl-C reached it too; SIGTERM reached only us
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_run(args: list[str]) -> int:
-    ensure_venv("")
-    metodstod("ingest", "--quiet", str(ROOT / "corpus"))
-    metodstod("serve", *args)
-    return 0
+    try:
+        ensure_venv("")
+        metodstod("ingest", "--quiet", str(ROOT / "corpus"))
+    except KeyboardInterrupt:
+        print("Avbrutet.", flush=True)
+        return 130
+    except subprocess.CalledProcessError as exc:
+        print(f"Fel: {' '.join(map(str, exc.cmd))} avslutades med kod {exc.returncode}", file=sys.stderr)
+        return exc.returncode or 1
+    return run_until_stopped(str(BIN / "metodstod"), "serve", *args)
 
 
 def cmd_test(args: list[str]) -> int:

@@ -18,11 +18,15 @@ class MissingDependencyError(MetodstodError):
     """An optional heavy library is not installed."""
 
     def __init__(self, package: str, install: str, purpose: str) -> None:
-        super().__init__(f"{purpose} needs the package '{package}'. Install it with: {install}")
+        super().__init__(f"{purpose} behöver paketet '{package}'. Installera det med: {install}")
 
 
 class InputError(MetodstodError):
     """A question or other user input is not acceptable."""
+
+
+class UsageError(InputError):
+    """A command-line option with a value that is not allowed: the CLI exits with 2, as click does."""
 
 
 class IndexMissingError(MetodstodError):
@@ -51,7 +55,7 @@ class RecordsFileError(IngestError):
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
         self.line = line
-        super().__init__(f"{path}", f"line {line}: {message}")
+        super().__init__(f"{path}", f"rad {line}: {message}")
         self.args = (f"{path}:{line}: {message}",)
 
     def __str__(self) -> str:

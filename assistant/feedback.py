@@ -57,7 +57,7 @@ class FeedbackRow(BaseModel):
 
 def _check_rating(rating: str | None) -> str | None:
     if rating is not None and rating not in RATINGS:
-        raise InputError(f"rating must be one of {', '.join(RATINGS)}, got {rating!r}")
+        raise InputError(f"betyget ska vara ett av {', '.join(RATINGS)}, inte {rating!r}")
     return rating
 
 
@@ -110,7 +110,7 @@ class FeedbackStore:
         with self.engine.begin() as conn:
             done = conn.execute(update(feedback).where(feedback.c.id == feedback_id).values(**values))
         if done.rowcount == 0:
-            raise InputError(f"no feedback with id {feedback_id}")
+            raise InputError(f"ingen återkoppling har id {feedback_id}")
 
     def get(self, feedback_id: int) -> FeedbackRow | None:
         with self.engine.connect() as conn:
@@ -125,7 +125,7 @@ class FeedbackStore:
     def export(self, path: Path | str, fmt: str = "csv") -> int:
         """Write every row to `path` as CSV or JSONL (UTF-8); returns the number of rows."""
         if fmt not in FORMATS:
-            raise InputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+            raise InputError(f"formatet ska vara ett av {', '.join(FORMATS)}, inte {fmt!r}")
         rows = [r.model_dump(mode="json") for r in self.all()]
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)

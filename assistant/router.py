@@ -21,7 +21,9 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
 7. Records answer part, prose the rest -> both: "... och när?" (the records hold no dates),
    free-text results ("Vad resulterade ..."), areas asked together with a method.
 8. Otherwise -> lookup; but both when the activity rows found do not mention the
-   question's own topic words ("Vilka satt i arbetsgruppen för Tryggare skola?").
+   question's own topic words ("Vilka satt i arbetsgruppen för Tryggare skola?"), and rag when
+   such a question is a follow-up that only took its kind from the earlier one ("Har områdets
+   status förändrats?" after "Vilka aktiviteter genomförde Södertälje?"): the rows do not hold it.
 
 Follow-up questions are parsed with the conversation: entities missing from "Och inom
 välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
@@ -75,7 +77,10 @@ class Router:
         query = self.parser.parse(question, history)
         route, why = decide(query, self.probe)
         if route == "lookup" and query.source == "activities" and self.covers is not None and not self.covers(query):
-            route, why = "both", "the rows do not mention the question's own topic: prose too"
+            if "question kind" in query.inherited:  # "Har områdets status förändrats?" after a list of activities
+                route, why = "rag", "a follow-up the rows do not answer: not from the records"
+            else:
+                route, why = "both", "the rows do not mention the question's own topic: prose too"
         note = _uncovered_note(query) if route == "rag" and query.unknown else ""
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query, note)
 

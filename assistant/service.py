@@ -11,9 +11,12 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from assistant.language.conversation import as_messages, questions_of, retrieval_history
 from assistant.language.text import validate_question
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Route
+from assistant.types import Answer, Citation, Message, Route
+
+History = Sequence[str | Message | dict]  # earlier questions, or the whole conversation as messages
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -89,9 +92,7 @@ class Assistant:
         decision = self.router.route(question, history)
         return decision.route, decision.note
 
-    def ask(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
-    ) -> Answer:
+    def ask(self, question: str, history: History = (), k: int | None = None, filters: dict | None = None) -> Answer:
         final: Answer | None = None
         for piece in self.stream(question, history, k, filters):
             if isinstance(piece, Answer):
@@ -100,12 +101,14 @@ class Assistant:
         return final
 
     def stream(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: History = (), k: int | None = None, filters: dict | None = None
     ) -> Iterator[str | Answer]:
-        """Yield text pieces as they are produced, then the final `Answer`."""
+        """Yield text pieces as they are produced, then the final `Answer`. ``history`` is the earlier
+        questions (strings) or the conversation as messages (``Message`` or {"role", "content"})."""
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        history = [h for h in history if isinstance(h, str) and h.strip()]
+        messages = as_messages(history)
+        history = questions_of(messages)  # what the router and the records read
         route, note = self._route(question, history)
         answer: Answer | None = None
         if route in ("lookup", "both"):
@@ -116,7 +119,7 @@ class Assistant:
                 return
         rag_answer: Answer | None = None
         held = note if answer is None and note else ""  # shown once the prose is known to answer
-        for piece in self.rag.stream(question, history, k, filters):
+        for piece in self.rag.stream(question, retrieval_history(messages), k, filters):
             if isinstance(piece, Answer):
                 rag_answer = piece
             elif answer is None:  # with a lookup part first, markers are renumbered at the end

@@ -51,7 +51,7 @@ class StoreSettings(_Section):
             return None
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit():
-            raise ValueError(f"chroma_server must look like host:port, got {value!r}")
+            raise ValueError(f"chroma_server ska se ut som värd:port, inte {value!r}")
         return value
 
 

@@ -4,9 +4,45 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Route = Literal["rag", "lookup", "both"]
+
+
+class Message(BaseModel):
+    """One turn of a conversation: a user's question or the assistant's answer text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+def format_page_marks(marks: list[tuple[int, int]]) -> str:
+    """ "0:15,412:16": where in a text each page begins (only the changes are kept)."""
+    kept: list[tuple[int, int]] = []
+    for offset, page in sorted(marks):
+        if not kept or kept[-1][1] != page:
+            kept.append((offset, page))
+    return ",".join(f"{offset}:{page}" for offset, page in kept) if len(kept) > 1 else ""
+
+
+def parse_page_marks(marks: str) -> list[tuple[int, int]]:
+    out = []
+    for part in marks.split(","):
+        offset, _, page = part.partition(":")
+        if offset.strip().isdigit() and page.strip().isdigit():
+            out.append((int(offset), int(page)))
+    return out
+
+
+def page_at(marks: str, offset: int, default: int | None) -> int | None:
+    """The page the character at ``offset`` is on, by ``marks`` (``default`` without marks)."""
+    page = default
+    for start, number in parse_page_marks(marks):
+        if start <= offset:
+            page = number
+    return page
 
 
 class Chunk(BaseModel):
@@ -25,10 +61,16 @@ class Chunk(BaseModel):
     doc_hash: str = ""
     kommuner: str = ""  # ";"-joined canonical municipalities the chunk is about
     fokusomraden: str = ""  # ";"-joined focus-area numbers the chunk is about
+    page_marks: str = ""  # where in `text` each page begins, when the chunk crosses a page break
 
     @property
     def page(self) -> int | None:
         return self.page_start
+
+    def page_of(self, snippet: str) -> int | None:
+        """The page a sentence of the chunk starts on (the chunk's first page if it is not found)."""
+        offset = self.text.find(snippet) if snippet else -1
+        return page_at(self.page_marks, offset, self.page_start) if offset >= 0 else self.page_start
 
     def metadata(self) -> dict[str, str | int]:
         meta: dict[str, str | int] = {
@@ -45,6 +87,8 @@ class Chunk(BaseModel):
         if self.page_start is not None:
             meta["page_start"] = self.page_start
             meta["page_end"] = self.page_end or self.page_start
+        if self.page_marks:
+            meta["page_marks"] = self.page_marks
         return meta
 
     @classmethod
@@ -63,6 +107,7 @@ class Chunk(BaseModel):
             doc_hash=str(meta.get("doc_hash", "")),
             kommuner=str(meta.get("kommuner", "")),
             fokusomraden=str(meta.get("fokusomraden", "")),
+            page_marks=str(meta.get("page_marks", "")),
         )
 
 
@@ -76,6 +121,13 @@ class Passage(BaseModel):
     context: str | None = None  # text with neighbouring chunks, when pulled in
     # cosine of the question to each sentence of the passage (with context), keyed by `sentence_key`
     sentence_scores: dict[str, float] = Field(default_factory=dict)
+    context_page_marks: str = ""  # where in `context` each page begins
+
+    def page_of(self, sentence: str) -> int | None:
+        """The page of a sentence of the passage: found in the chunk, else in its context."""
+        if sentence and sentence not in self.chunk.text and self.context and sentence in self.context:
+            return page_at(self.context_page_marks, self.context.find(sentence), self.chunk.page_start)
+        return self.chunk.page_of(sentence)
 
 
 class Citation(BaseModel):
@@ -93,13 +145,14 @@ class Citation(BaseModel):
 
     @classmethod
     def from_passage(cls, n: int, passage: Passage, highlights: list[str] | None = None) -> Citation:
+        """A citation of ``passage``; its page is that of the first cited sentence (``highlights``)."""
         c = passage.chunk
         return cls(
             n=n,
             doc_id=c.doc_id,
             title=c.title,
             section=c.section,
-            page=c.page_start,
+            page=passage.page_of(highlights[0]) if highlights else c.page_start,
             text=c.text,
             score=round(passage.score, 4),
             chunk_id=c.id,

@@ -97,7 +97,7 @@ def _settings(data_dir: Path) -> Settings:
 
 def ingest_in_process(name: str, paths: list[Path], data_dir: Path) -> Result:
     """Ingest with the real embedder and Chroma, timing each phase."""
-    from ingest.pipeline import build_ingestor
+    from ingest.build import build_ingestor
 
     phases = Phases()
     cpu_start = cpu_time()

@@ -76,7 +76,7 @@ def _file_pages(path: Path) -> list[tuple[int | None, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IngestError(path, f"cannot read: {exc}") from None
+        raise IngestError(path, f"kan inte läsas: {exc}") from None
     if suffix in (".md", ".markdown"):
         return _markdown_pages(text)
     pages = text.split("\f")
@@ -91,7 +91,9 @@ def load_corpus_pages(corpus_dir: Path) -> list[Document]:
 
     manifest_path = Path(corpus_dir) / MANIFEST
     if not manifest_path.is_file():
-        raise IngestError(manifest_path, "corpus manifest not found; the baselines read the documents it lists")
+        raise IngestError(
+            manifest_path, "korpusens manifest finns inte; jämförelsemodellerna läser dokumenten det listar"
+        )
     pages: list[Document] = []
     for entry in load_manifest(manifest_path).documents:
         path = manifest_path.parent / entry.file

@@ -70,7 +70,7 @@ def run(
     systems = {"product": outcome.product.overall, **{b.path.name: b.overall for b in outcome.baselines}}
     print_summary(systems)
     print_groups(outcome.product.metrics.get("by_dataset", {}))
-    typer.echo(f"Run written to {outcome.run_dir} (report.md, report.html) in {outcome.seconds:.1f} s")
+    typer.echo(f"Körningen skrevs till {outcome.run_dir} (report.md, report.html) på {outcome.seconds:.1f} s")
     enforce_gates(outcome.product.overall, fail_under, outcome.product.rows)
 
 
@@ -95,7 +95,7 @@ def compare(
             typer.echo(text)
         else:
             markdown.write_text(text, encoding="utf-8")
-            typer.echo(f"Markdown written to {markdown}")
+            typer.echo(f"Markdown skrevs till {markdown}")
     enforce_gates(comparison.b.overall, fail_under, comparison.b.rows)
 
 
@@ -105,4 +105,4 @@ def report(run_dir: Path = typer.Argument(..., help="A run directory written by 
     from evals.report import regenerate_report
 
     md_path, html_path = regenerate_report(run_dir)
-    typer.echo(f"Report written to {md_path} and {html_path}")
+    typer.echo(f"Rapporten skrevs till {md_path} och {html_path}")

@@ -64,6 +64,7 @@ class EvalItem(BaseModel):
     route: Route | None = None
     kind: str | None = Field(default=None, min_length=1)
     tags: list[str] = Field(default_factory=list)
+    page: int | None = Field(default=None, ge=1)  # the page the needle's sentence is on: cited with it
     note: str | None = None
 
     @property
@@ -102,24 +103,26 @@ class EvalItem(BaseModel):
     def _facts_not_blank(cls, value: list[list[str]]) -> list[list[str]]:
         for index, group in enumerate(value):
             if not group:
-                raise ValueError(f"fact group {index} is empty")
+                raise ValueError(f"faktagrupp {index} är tom")
             if any(not alt.strip() for alt in group):
-                raise ValueError(f"fact group {index} contains a blank alternative")
+                raise ValueError(f"faktagrupp {index} har ett tomt alternativ")
         return value
 
     @field_validator("needle", "tags")
     @classmethod
     def _no_blank_strings(cls, value: list[str]) -> list[str]:
         if any(not text.strip() for text in value):
-            raise ValueError("blank strings are not allowed")
+            raise ValueError("tomma texter är inte tillåtna")
         return value
 
     @model_validator(mode="after")
     def _facts_match_answerability(self) -> EvalItem:
         if self.answerable and not self.facts:
-            raise ValueError("an answerable item needs at least one fact group")
+            raise ValueError("en fråga som ska besvaras behöver minst en faktagrupp")
         if not self.answerable and (self.facts or self.needle):
-            raise ValueError("an item that must be declined cannot have facts or a needle")
+            raise ValueError("en fråga som ska avböjas kan inte ha fakta eller needle")
+        if self.page is not None and not self.needle:
+            raise ValueError("page kräver en needle (meningen vars källhänvisning ska ha sidan)")
         return self
 
 
@@ -130,9 +133,9 @@ def readable_validation_error(error: ValidationError) -> str:
         location = ".".join(str(part) for part in detail["loc"])
         kind = detail["type"]
         if kind == "missing":
-            message = "missing required field"
+            message = "obligatoriskt fält saknas"
         elif kind == "extra_forbidden":
-            message = "unknown field"
+            message = "okänt fält"
         else:
             message = str(detail["msg"]).removeprefix("Value error, ")
         lines.append(f"{location}: {message}" if location else message)
@@ -141,8 +144,8 @@ def readable_validation_error(error: ValidationError) -> str:
 
 def _label(raw: Any, location: str) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str | int) and str(raw["id"]).strip():
-        return f"item '{raw['id']}' ({location})"
-    return f"item at {location}"
+        return f"fråga '{raw['id']}' ({location})"
+    return f"fråga vid {location}"
 
 
 def parse_items(raw_items: Sequence[Any], locations: Sequence[str], source: str) -> list[EvalItem]:
@@ -152,13 +155,13 @@ def parse_items(raw_items: Sequence[Any], locations: Sequence[str], source: str)
     for raw, location in zip(raw_items, locations, strict=True):
         label = _label(raw, location)
         if not isinstance(raw, dict):
-            raise DatasetError(f"{source}: {label}: expected a mapping, got {type(raw).__name__}")
+            raise DatasetError(f"{source}: {label}: väntade en mappning, fick {type(raw).__name__}")
         try:
             item = EvalItem.model_validate(raw)
         except ValidationError as exc:
             raise DatasetError(f"{source}: {label}: {readable_validation_error(exc)}") from None
         if item.id in first_seen:
-            raise DatasetError(f"{source}: {label}: duplicate id '{item.id}' (first at {first_seen[item.id]})")
+            raise DatasetError(f"{source}: {label}: id '{item.id}' finns redan (först vid {first_seen[item.id]})")
         first_seen[item.id] = location
         items.append(item)
     return items
@@ -173,9 +176,9 @@ def parse_yaml(path: Path, text: str) -> tuple[Any, Any]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        where = f" på rad {mark.line + 1}, kolumn {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DatasetError(f"{path}: invalid YAML{where}: {problem}") from None
+        raise DatasetError(f"{path}: ogiltig YAML{where}: {problem}") from None
     return data, root
 
 
@@ -186,7 +189,7 @@ def node_locations(node: Any, count: int) -> list[str]:
     nodes = node.value if isinstance(node, yaml.SequenceNode) else []
     if len(nodes) != count:
         return [f"index {i}" for i in range(count)]
-    return [f"index {i}, line {n.start_mark.line + 1}" for i, n in enumerate(nodes)]
+    return [f"index {i}, rad {n.start_mark.line + 1}" for i, n in enumerate(nodes)]
 
 
 def found_kind(data: Any) -> str:
@@ -196,7 +199,7 @@ def found_kind(data: Any) -> str:
 def _read_yaml(path: Path, text: str) -> tuple[list[Any], list[str]]:
     data, root = parse_yaml(path, text)
     if not isinstance(data, list):
-        raise DatasetError(f"{path}: the top level must be a list of items, found {found_kind(data)}")
+        raise DatasetError(f"{path}: översta nivån ska vara en lista med frågor, hittade {found_kind(data)}")
     return data, node_locations(root, len(data))
 
 
@@ -209,8 +212,8 @@ def _read_jsonl(path: Path, text: str) -> tuple[list[Any], list[str]]:
         try:
             data.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise DatasetError(f"{path}: line {number}: invalid JSON: {exc.msg}") from None
-        locations.append(f"line {number}")
+            raise DatasetError(f"{path}: rad {number}: ogiltig JSON: {exc.msg}") from None
+        locations.append(f"rad {number}")
     return data, locations
 
 
@@ -218,13 +221,13 @@ def read_dataset_text(path: Path) -> str:
     """The text of a dataset file; DatasetError for an unsupported type, a missing or unreadable file."""
     suffix = path.suffix.lower()
     if suffix not in _YAML_SUFFIXES + _JSONL_SUFFIXES:
-        raise DatasetError(f"{path}: unsupported dataset format '{suffix}' (use .yaml, .yml or .jsonl)")
+        raise DatasetError(f"{path}: datamängdsformatet '{suffix}' stöds inte (använd .yaml, .yml eller .jsonl)")
     if not path.is_file():
-        raise DatasetError(f"{path}: dataset file not found")
+        raise DatasetError(f"{path}: datamängdsfilen finns inte")
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"{path}: cannot read dataset: {exc}") from None
+        raise DatasetError(f"{path}: datamängden kan inte läsas: {exc}") from None
 
 
 def is_yaml(path: Path) -> bool:

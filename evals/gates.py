@@ -55,7 +55,7 @@ def metric_key(name: str) -> str:
         if wanted in (key, shown) and key in GATEABLE:
             return key
     allowed = ", ".join(LABELS[k] for k in GATEABLE)
-    raise ConfigError(f"unknown metric '{name}' in --fail-under; use one of: {allowed}")
+    raise ConfigError(f"okänt mått '{name}' i --fail-under; använd ett av: {allowed}")
 
 
 class GateFailure(MetodstodError):
@@ -104,15 +104,15 @@ def parse_gates(specs: Iterable[str]) -> list[Gate]:
         name, sep, value = spec.rpartition("=")
         if not sep or not name.strip() or not value.strip():
             raise ConfigError(
-                f"--fail-under expects metric=value or scope:metric=value "
-                f"(e.g. exact=0.7, kind:english:exact=0.5), got '{spec}'"
+                f"--fail-under väntar sig mått=värde eller avgränsning:mått=värde "
+                f"(t.ex. exact=0.7, kind:english:exact=0.5), inte '{spec}'"
             )
         try:
             threshold = float(value)
         except ValueError:
-            raise ConfigError(f"--fail-under {spec}: '{value}' is not a number") from None
+            raise ConfigError(f"--fail-under {spec}: '{value}' är inget tal") from None
         if not 0 <= threshold <= 1:
-            raise ConfigError(f"--fail-under {spec}: the threshold must be between 0 and 1")
+            raise ConfigError(f"--fail-under {spec}: gränsen ska ligga mellan 0 och 1")
         *scope, metric = name.split(":")
         gates.append(Gate(metric_key(metric), threshold, **_parse_scope(spec, scope)))
     return gates

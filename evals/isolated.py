@@ -129,7 +129,7 @@ def _describe(suite: Suite, settings: Settings) -> str:
 
 def build_index(suite: Suite, settings: Settings, root: Path, progress: bool, echo: Echo) -> dict[str, Any]:
     """Ingest the corpus and the suite's documents into `settings` (a data dir under `root`)."""
-    from ingest.pipeline import build_ingestor
+    from ingest.build import build_ingestor
 
     echo(f"Bygger ett tillfälligt index för '{suite.name}': {_describe(suite, settings)}")
     copies, documents = stage_documents(suite.documents, root / "documents")

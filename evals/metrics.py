@@ -39,6 +39,11 @@ def _relevance(source_texts: Sequence[str], needles: Sequence[str]) -> list[bool
     return [any(f in match_form(src) for f in forms) for src in source_texts]
 
 
+def contains_needle(text: str, needles: Sequence[str]) -> bool:
+    """Whether ``text`` holds any of the needles (matched as ``needle_rank`` matches them)."""
+    return _relevance([text], needles)[0]
+
+
 def needle_rank(source_texts: list[str], needles: list[str]) -> int | None:
     """1-based rank of the first source containing any needle; None if none does (or no needles)."""
     for index, relevant in enumerate(_relevance(source_texts, needles), start=1):

@@ -68,11 +68,11 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise RunDirError(f"{path}: cannot read: {exc}") from None
+        raise RunDirError(f"{path}: kan inte läsas: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise RunDirError(f"{path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        raise RunDirError(f"{path}: ogiltig JSON på rad {exc.lineno}: {exc.msg}") from None
     if not isinstance(data, dict) or not isinstance(data.get("overall"), dict):
-        raise RunDirError(f"{path}: not an eval metrics file (no 'overall' section)")
+        raise RunDirError(f"{path}: ingen måttfil från en utvärdering (avsnittet 'overall' saknas)")
     return data
 
 
@@ -81,16 +81,16 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise RunDirError(f"{path}: cannot read: {exc}") from None
+        raise RunDirError(f"{path}: kan inte läsas: {exc}") from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise RunDirError(f"{path}: line {number}: invalid JSON: {exc.msg}") from None
+            raise RunDirError(f"{path}: rad {number}: ogiltig JSON: {exc.msg}") from None
         if not isinstance(row, dict) or "id" not in row:
-            raise RunDirError(f"{path}: line {number}: expected an object with an 'id'")
+            raise RunDirError(f"{path}: rad {number}: väntade ett objekt med 'id'")
         rows.append(row)
     return rows
 
@@ -99,12 +99,12 @@ def load_run(path: Path) -> RunData:
     """A run directory (or a baseline's directory inside one); raises :class:`RunDirError`."""
     path = Path(path)
     if not path.is_dir():
-        raise RunDirError(f"{path}: no such run directory")
+        raise RunDirError(f"{path}: körningsmappen finns inte")
     metrics_path = path / METRICS_FILE
     results_path = path / RESULTS_FILE
     for needed in (metrics_path, results_path):
         if not needed.is_file():
-            raise RunDirError(f"{path}: not an eval run directory ({needed.name} is missing)")
+            raise RunDirError(f"{path}: ingen körningsmapp från en utvärdering ({needed.name} saknas)")
     return RunData(path, _read_json(metrics_path), _read_rows(results_path))
 
 

@@ -89,8 +89,8 @@ def select_items(
     if limit is not None:
         chosen = chosen[:limit]
     if not chosen and required:
-        detail = f" with tag(s) {', '.join(tags)}" if tags else ""
-        raise DatasetError(f"no items to evaluate{detail}")
+        detail = f" med taggen/taggarna {', '.join(tags)}" if tags else ""
+        raise DatasetError(f"inga frågor att utvärdera{detail}")
     return chosen
 
 

@@ -16,6 +16,7 @@ from evals.metrics import (
     EvalResult,
     citation_coverage,
     citation_precision,
+    contains_needle,
     exact_correct,
     fact_recall,
     hit_at,
@@ -63,6 +64,7 @@ def _item_fields(item: EvalItem) -> dict[str, Any]:
         "expected_route": item.route,
         "facts": [list(group) for group in item.facts],
         "needle": list(item.needle),
+        "expected_page": item.page,
     }
 
 
@@ -105,8 +107,16 @@ def answer_scores(item: EvalItem, text: str, citations: Mapping[int, str]) -> di
     }
 
 
+def page_ok(item: EvalItem, citations: Sequence[Citation]) -> bool | None:
+    """Whether the citation of the needle's sentence carries the item's page (None: no page to check)."""
+    if item.page is None:
+        return None
+    cited = [c for c in citations if contains_needle(c.text, item.needle)]
+    return bool(cited) and cited[0].page == item.page
+
+
 def failure_reasons(row: Mapping[str, Any]) -> list[str]:
-    """Why an item counts as failed: error, not exact, wrong route, wrong refusal (empty = passed)."""
+    """Why an item counts as failed: error, not exact, wrong route, wrong refusal, wrong page (empty = passed)."""
     reasons: list[str] = []
     if row.get("error"):
         reasons.append("error")
@@ -117,6 +127,8 @@ def failure_reasons(row: Mapping[str, Any]) -> list[str]:
         reasons.append("wrong route")
     if bool(row.get("refused")) == bool(row.get("answerable")):
         reasons.append("wrong refusal")
+    if row.get("page_ok") is False:
+        reasons.append("wrong page")
     return reasons
 
 
@@ -139,6 +151,7 @@ def score_answer(item: EvalItem, answer: Answer) -> dict[str, Any]:
     row.update(retrieval_scores(item, [s.text for s in answer.sources]))
     # A cited passage is judged with its heading path, as the reader sees it (and as it is indexed).
     row.update(answer_scores(item, answer.text, {c.n: f"{c.section}\n{c.text}" for c in answer.citations}))
+    row["page_ok"] = page_ok(item, answer.citations)
     row["failures"] = failure_reasons(row)
     return row
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby, takewhile
 
 from assistant.language.text import split_sentences
-from assistant.types import Chunk
+from assistant.types import Chunk, format_page_marks
 from ingest.loaders import Block, LoadedDocument
 
 Tagger = Callable[[str], tuple[list[str], list[str]]]
@@ -49,24 +49,54 @@ def _units(blocks: Iterable[Block]) -> list[_Unit]:
         if block.kind == "heading":
             continue
         if block.kind == "paragraph":
-            units.extend(_Unit(s, block.page, 0, "sentence", block=index) for s in split_sentences(block.text))
-            if block.last_page is not None and units:
-                units[-1].last_page = block.last_page  # approximate: the paragraph's last sentence
+            units.extend(_sentence_units(block, index))
         else:
             units.append(_Unit(block.text, block.page, block.group, block.kind, block.last_page, index))
     return units
 
 
-def _render(units: list[_Unit]) -> str:
-    """Sentences of one paragraph on one line; each paragraph, list item and table row on its own."""
+def _sentence_units(block: Block, index: int) -> list[_Unit]:
+    """The sentences of a paragraph, each on the page it starts on (a paragraph may cross pages)."""
+    units: list[_Unit] = []
+    pos = 0
+    for sentence in split_sentences(block.text):
+        found = block.text.find(sentence, pos)
+        start = found if found >= 0 else pos
+        end = start + len(sentence)
+        pos = end
+        first, last = _page_at(block, start), _page_at(block, max(start, end - 1))
+        units.append(_Unit(sentence, first, 0, "sentence", last if last != first else None, index))
+    if units and block.last_page is not None and not block.page_breaks:
+        units[-1].last_page = block.last_page  # no offsets known: the paragraph's last sentence ends there
+    return units
+
+
+def _page_at(block: Block, offset: int) -> int | None:
+    page = block.page
+    for start, number in block.page_breaks:
+        if start <= offset:
+            page = number
+    return page
+
+
+def _render(units: list[_Unit]) -> tuple[str, str]:
+    """Sentences of one paragraph on one line; each paragraph, list item and table row on its own.
+    Returns the text and its page marks (where in the text each page begins)."""
     lines: list[str] = []
+    marks: list[tuple[int, int]] = []
+    length = -1  # characters of "\n".join(lines), less the one separator before the first line
     for prev, unit in zip([None, *units[:-1]], units, strict=True):
         same_paragraph = prev is not None and prev.kind == unit.kind == "sentence" and prev.block == unit.block
+        piece = unit.text if same_paragraph and lines else unit.rendered()
+        offset = length + 1  # after a space (same paragraph) or a line break
         if same_paragraph and lines:
-            lines[-1] = f"{lines[-1]} {unit.text}"
+            lines[-1] = f"{lines[-1]} {piece}"
         else:
-            lines.append(unit.rendered())
-    return "\n".join(lines)
+            lines.append(piece)
+        length = offset + len(piece)
+        if unit.page is not None:
+            marks.append((max(offset, 0), unit.page))
+    return "\n".join(lines), format_page_marks(marks)
 
 
 def _split_section(units: list[_Unit], params: ChunkParams) -> list[list[_Unit]]:
@@ -132,7 +162,7 @@ def chunk_document(
     chunks: list[Chunk] = []
     for section, blocks in groupby(doc.blocks, key=lambda b: b.section):
         for piece in _split_section(_units(blocks), params):
-            text = _render(piece)
+            text, page_marks = _render(piece)
             pages = [p for u in piece for p in (u.page, u.last_page) if p is not None]
             kommuner, fokus = tagger(f"{section}\n{text}") if tagger else ([], [])
             position = len(chunks)
@@ -151,6 +181,7 @@ def chunk_document(
                     doc_hash=doc_hash,
                     kommuner=";".join(kommuner),
                     fokusomraden=";".join(fokus),
+                    page_marks=page_marks,
                 )
             )
     return chunks

@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli.common import app, settings_from
+from assistant.records.schema import record_title
 from assistant.wiring import build_registry, build_store
-from ingest.pipeline import build_ingestor
+from ingest.build import build_ingestor
+from ingest.pipeline import SUPPORTED, IngestReport
 
 PIPED_WIDTH = 160  # table width when the output is not a terminal (rich would assume 80)
 corpus_app = typer.Typer(help="Inspect and change the indexed corpus.", no_args_is_help=True)
@@ -33,21 +35,43 @@ def ingest(
         report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
     finally:
         bar.close()
-    console = Console(stderr=False)
     for failure in report.failed:
         typer.echo(f"Fel: {failure.path}: {failure.error}", err=True)
-    table = Table(title="Ingest")
-    for column in ("added", "updated", "unchanged", "removed", "failed", "chunks", "rows", "seconds"):
-        table.add_column(column, justify="right")
-    table.add_row(
-        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "removed", "failed")),
-        str(report.chunks),
-        str(report.rows),
-        f"{report.seconds:.1f}",
-    )
-    console.print(table)
-    if report.failed:
+    for skipped in report.skipped:
+        typer.echo(f"Hoppade över: {skipped.path}: {skipped.error}", err=True)
+    Console(width=None if sys.stdout.isatty() else PIPED_WIDTH).print(summary_table(report))
+    if report.nothing_ingested and not report.failed:  # a failed file has said why in its own line
+        typer.echo(f"Fel: {nothing_ingested(report, paths)}", err=True)
+    if report.failed or report.nothing_ingested:
         raise typer.Exit(1)
+
+
+# The summary's columns: (header, what it counts).
+SUMMARY = (
+    ("tillagda", "added"),
+    ("uppdaterade", "updated"),
+    ("oförändrade", "unchanged"),
+    ("borttagna", "removed"),
+    ("misslyckade", "failed"),
+    ("överhoppade", "skipped"),
+)
+
+
+def summary_table(report: IngestReport) -> Table:
+    table = Table(title="Inläsning")
+    for header in [h for h, _ in SUMMARY] + ["delar", "rader", "sekunder"]:
+        table.add_column(header, justify="right")
+    counts = [str(report.count(status)) for _, status in SUMMARY]  # type: ignore[arg-type]
+    table.add_row(*counts, str(report.chunks), str(report.rows), f"{report.seconds:.1f}")
+    return table
+
+
+def nothing_ingested(report: IngestReport, paths: list[Path]) -> str:
+    """Why a run read no file, in one line."""
+    where = ", ".join(str(p) for p in paths)
+    if not report.results:
+        return f"inget att läsa in i {where}: inga filer som kan läsas in ({SUPPORTED})."
+    return f"inget kunde läsas in från {where}: {len(report.skipped)} överhoppade (filtypen stöds inte)."
 
 
 @corpus_app.command("list")
@@ -56,11 +80,12 @@ def corpus_list() -> None:
     settings = settings_from()
     table = Table(title=f"Korpus ({build_store(settings).location})")
     table.add_column("id", no_wrap=True)  # never cut: `metodstod corpus remove ID` needs it whole
-    for column in ("title", "type", "pages", "chunks/rows", "ingested"):
+    for column in ("titel", "typ", "sidor", "delar/rader", "inläst"):
         table.add_column(column)
     for doc in build_registry(settings).all():
         when = doc.ingested_at.strftime("%Y-%m-%d %H:%M") if doc.ingested_at else ""
-        table.add_row(doc.doc_id, doc.title[:60], doc.doc_type, str(doc.pages or ""), str(doc.chunk_count), when)
+        title = doc.title if doc.kind == "document" else record_title(doc.doc_id.split(":", 1)[-1])
+        table.add_row(doc.doc_id, title[:60], doc.doc_type, str(doc.pages or ""), str(doc.chunk_count), when)
     Console(width=None if sys.stdout.isatty() else PIPED_WIDTH).print(table)
 
 

@@ -48,6 +48,7 @@ class Block:
     level: int = 0
     group: int = 0  # blocks of one list or table share a group number
     last_page: int | None = None  # set when the block runs over a page break
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) of each new page
 
 
 @dataclass
@@ -66,12 +67,13 @@ def file_hash(data: bytes) -> str:
 
 def read_text_file(path: Path, data: bytes) -> str:
     if not data.strip():
-        raise IngestError(path, "empty file: nothing to ingest")
+        raise IngestError(path, "tom fil: inget att läsa in")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise IngestError(
-            path, f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+            path,
+            f"inte UTF-8-text (ogiltig byte 0x{data[exc.start]:02x} vid position {exc.start}); spara den som UTF-8",
         ) from exc
 
 
@@ -181,17 +183,17 @@ def load_text(path: Path, data: bytes) -> LoadedDocument:
 def load_pdf(path: Path, data: bytes) -> LoadedDocument:
     """PDF page by page; short title-like lines become headings of the current section."""
     if not data.strip():
-        raise IngestError(path, "empty file: nothing to ingest")
+        raise IngestError(path, "tom fil: inget att läsa in")
     try:
         with _quiet_pypdf():
             texts, meta_title = _read_pdf(path, data)
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files
-        raise IngestError(path, f"corrupt or truncated PDF ({exc.__class__.__name__}: {_one_line(exc)})") from exc
+        raise IngestError(path, f"skadad eller avklippt PDF ({exc.__class__.__name__}: {_one_line(exc)})") from exc
     blocks = _pdf_blocks(texts)
     if not any(b.kind != "heading" and b.text.strip() for b in blocks):
-        raise IngestError(path, "PDF has no extractable text (scanned images?); run OCR first")
+        raise IngestError(path, "PDF-filen har ingen text att läsa ut (inskannade bilder?); kör OCR först")
     return LoadedDocument(path, meta_title.strip() or path.stem, blocks, file_hash(data), pages=len(texts))
 
 
@@ -205,9 +207,11 @@ def _read_pdf(path: Path, data: bytes) -> tuple[list[str], str]:
         try:
             opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
         except DependencyError as exc:
-            raise IngestError(path, f"encrypted PDF that needs an extra package to open: {_one_line(exc)}") from exc
+            raise IngestError(
+                path, f"krypterad PDF som behöver ett extra paket för att öppnas: {_one_line(exc)}"
+            ) from exc
         if not opened:
-            raise IngestError(path, "encrypted (password-protected) PDF; save an unprotected copy and ingest that")
+            raise IngestError(path, "krypterad (lösenordsskyddad) PDF; spara en oskyddad kopia och läs in den")
     texts = [page.extract_text() or "" for page in reader.pages]
     title = str(reader.metadata.title or "") if reader.metadata else ""
     return texts, title
@@ -237,13 +241,16 @@ def _pdf_blocks(page_texts: list[str]) -> list[Block]:
     blocks: list[Block] = []
     lines = [(number, line) for number, text in enumerate(page_texts, start=1) for line in _page_lines(text)]
     paragraph: list[str] = []
+    breaks: list[tuple[int, int]] = []  # where in the paragraph's text a new page begins
     start = 1
 
     def close(page: int) -> None:
         if paragraph:
             last = page if page != start else None
             blocks.append(Block("paragraph", " ".join(paragraph), tracker.path, start, last_page=last))
+            blocks[-1].page_breaks = list(breaks)
             paragraph.clear()
+            breaks.clear()
 
     for i, (page, line) in enumerate(lines):
         next_page, following = lines[i + 1] if i + 1 < len(lines) else (page + 1, "")
@@ -256,6 +263,8 @@ def _pdf_blocks(page_texts: list[str]) -> list[Block]:
         else:
             if not paragraph:
                 start = page
+            elif page != (breaks[-1][1] if breaks else start):
+                breaks.append((len(" ".join(paragraph)) + 1, page))
             _append_line(paragraph, line)
             if not goes_on and (line.endswith(_SENTENCE_END) or next_page != page):
                 close(page)
@@ -294,7 +303,7 @@ def _looks_like_heading(line: str) -> bool:
 
 def _require_text(path: Path, blocks: list[Block]) -> None:
     if not any(b.kind != "heading" and b.text.strip() for b in blocks):
-        raise IngestError(path, "no text found in the file")
+        raise IngestError(path, "ingen text hittades i filen")
 
 
 LOADERS = {"pdf": load_pdf, "markdown": load_markdown, "text": load_text}
@@ -305,7 +314,9 @@ def load_document(path: Path) -> LoadedDocument:
     kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         allowed = ", ".join(sorted({*DOCUMENT_SUFFIXES, *RECORDS_SUFFIXES}))
-        raise UnsupportedFileError(path, f"unsupported file type '{path.suffix or '(none)'}'; supported: {allowed}")
+        raise UnsupportedFileError(
+            path, f"filtypen '{path.suffix or '(ingen)'}' stöds inte; filtyper som stöds: {allowed}"
+        )
     if not path.exists():
-        raise IngestError(path, "no such file")
+        raise IngestError(path, "filen finns inte")
     return LOADERS[kind](path, path.read_bytes())

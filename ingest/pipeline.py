@@ -21,6 +21,7 @@ from assistant.index.lexical import LexicalIndex, embed_text
 from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
+from assistant.records.schema import record_title
 from assistant.settings import Settings
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
@@ -28,9 +29,10 @@ from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
 from ingest.sentences import embed_rows, sentence_rows
 
 RECORDS_PREFIX = "records:"
-CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
+CHUNKER_VERSION = "6"  # bump when chunking or what is embedded (lexical.embed_text) changes
 RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
+SUPPORTED = "PDF, Markdown, text och register-CSV"
 
 
 @dataclass
@@ -54,6 +56,15 @@ class IngestReport:
     @property
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+    @property
+    def nothing_ingested(self) -> bool:
+        """No file was read: every one failed or was skipped, or there was none."""
+        return not any(r.status in ("added", "updated", "unchanged", "removed") for r in self.results)
 
     @property
     def chunks(self) -> int:
@@ -82,17 +93,36 @@ class _Pending:
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to ingest (directories walked), plus failures for paths that do not exist."""
+    """Files to ingest (directories walked), plus failures for paths that do not exist and the
+    files a walk skips because their type cannot be read (with why)."""
     files: list[Path] = []
-    missing: list[FileResult] = []
+    other: list[FileResult] = []
     for path in paths:
         if path.is_dir():
-            files.extend(f for f in sorted(path.rglob("*")) if _wanted(f, path))
+            found = sorted(path.rglob("*"))
+            files.extend(f for f in found if _wanted(f, path))
+            other.extend(FileResult(str(f), "skipped", error=_why_skipped(f)) for f in found if _unsupported(f, path))
         elif path.exists():
             files.append(path)
         else:
-            missing.append(FileResult(str(path), "failed", error="no such file or directory"))
-    return _unique(files), missing
+            other.append(FileResult(str(path), "failed", error="filen eller mappen finns inte"))
+    return _unique(files), other
+
+
+def _unsupported(file: Path, root: Path) -> bool:
+    """A visible file outside `records/` that a walk leaves because its type cannot be read."""
+    parts = file.relative_to(root).parts
+    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
+        return False
+    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
+        return False  # the records folder's support files (vocabulary.yaml) are read by the records
+    suffix = file.suffix.lower()
+    return suffix not in DOCUMENT_SUFFIXES and suffix not in RECORDS_SUFFIXES
+
+
+def _why_skipped(file: Path) -> str:
+    kind = f"filtypen {file.suffix}" if file.suffix else "filer utan filändelse"
+    return f"{kind} kan inte läsas in (det går: {SUPPORTED}; spara till exempel en .docx som PDF)"
 
 
 def _wanted(file: Path, root: Path) -> bool:
@@ -183,7 +213,7 @@ class Ingestor:
             from assistant.errors import UnknownDocumentError
 
             known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
-            raise UnknownDocumentError(f"No document with id '{doc_id}'. Known ids: {known}")
+            raise UnknownDocumentError(f"Inget dokument har id '{doc_id}'. Kända id: {known}")
         self._drop(info)
         self.rebuild_lexical()
         return FileResult(info.source_path, "removed", doc_id=doc_id)
@@ -267,19 +297,18 @@ class Ingestor:
         return vectors
 
     def _index_sentences(self, chunks: list[Chunk]) -> None:
-        """The chunks' sentences in the sentence index (see `ingest.sentences`)."""
-        if not self.settings.embedding.sentences:
-            return
-        rows = sentence_rows(chunks)
-        vectors = embed_rows(rows, self.embedder, self.settings.embedding.batch_size)
-        self.store.add_sentences([r.id for r in rows], [r.text for r in rows], vectors, [r.metadata for r in rows])
+        """The chunks' sentences in the sentence index (see `ingest.sentences`), unless switched off."""
+        if self.settings.embedding.sentences:
+            rows = sentence_rows(chunks)
+            vectors = embed_rows(rows, self.embedder, self.settings.embedding.batch_size)
+            self.store.add_sentences([r.id for r in rows], [r.text for r in rows], vectors, [r.metadata for r in rows])
 
     # -- records ----------------------------------------------------------------------------
     @property
     def records(self):  # the records store (assistant.records.store), made on first use
         if self._records is None:
             if self._records_factory is None:
-                raise IngestError("records", "no records database configured")
+                raise IngestError("records", "ingen registerdatabas är inställd")
             self._records = self._records_factory()
         return self._records
 
@@ -288,7 +317,7 @@ class Ingestor:
 
         if path.stem not in RECORD_FILES:
             known = ", ".join(f"{k}.csv" for k in sorted(RECORD_FILES))
-            raise IngestError(path, f"unknown records file '{path.name}'; records files are: {known}")
+            raise IngestError(path, f"okänd registerfil '{path.name}'; registerfilerna är: {known}")
         doc_id = f"{RECORDS_PREFIX}{path.stem}"
         _claim(seen, doc_id, path)
         doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
@@ -301,7 +330,7 @@ class Ingestor:
         self.registry.put(
             DocumentInfo(
                 doc_id=doc_id,
-                title=f"Register: {path.stem}",
+                title=record_title(path.stem),
                 doc_type="aktivitetsregister",
                 kind="records",
                 source_path=str(path.resolve()),
@@ -347,26 +376,3 @@ def _reason(exc: MetodstodError) -> str:
     """The error as one line (the CLI prints one line per failed file)."""
     text = exc.reason if isinstance(exc, IngestError) else str(exc)
     return " ".join(text.split())
-
-
-def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | None = None) -> Ingestor:
-    from assistant.wiring import (
-        build_embedder,
-        build_records,
-        build_registry,
-        build_store,
-        build_tagger,
-        load_corpus_vocabulary,
-    )
-
-    vocabulary = load_corpus_vocabulary(settings)
-    return Ingestor(
-        settings,
-        build_embedder(settings),
-        build_store(settings),
-        build_registry(settings),
-        records_store_factory=lambda: build_records(settings),
-        tagger=build_tagger(vocabulary),
-        progress=progress,
-        kommuner=sorted(vocabulary.kommuner) if vocabulary is not None else None,
-    )

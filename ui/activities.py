@@ -35,7 +35,8 @@ COLUMNS: dict[str, str] = {
     "quote": "Citat",
 }
 TABLE_COLUMNS = [v for k, v in COLUMNS.items() if k != "quote"]
-TABLE_WIDTHS = ["8%", "8%", "25%", "9%", "9%", "9%", "5%", "8%", "14%", "5%"]
+# Wide enough for each column's longest word ("Fokusområde", "kunskapshöjande"): words never break.
+TABLE_WIDTHS = ["7%", "11%", "20%", "10%", "14%", "9%", "5%", "8%", "12%", "4%"]
 CHART_X, CHART_Y, CHART_COLOR = "Kommun", "Aktiviteter", "Fokusområde"
 
 
@@ -70,9 +71,18 @@ def _choices(values: Sequence[str], labels: dict[str, str] | None = None) -> lis
 
 
 class ActivityView:
-    def __init__(self, records: RecordsLike, focus_names: dict[int, str] | None = None) -> None:
+    """``focus_names``: a focus area's full name (the filter); ``short_names``: its short name
+    (table cells, chart legend: a long name would be cut)."""
+
+    def __init__(
+        self,
+        records: RecordsLike,
+        focus_names: dict[int, str] | None = None,
+        short_names: dict[int, str] | None = None,
+    ) -> None:
         self.records = records
         self.focus_names = dict(focus_names or {})
+        self.short_names = dict(short_names or focus_names or {})
 
     def choices(self) -> dict[str, list[tuple[str, str]]]:
         """Dropdown choices per filter, each starting with "Alla"."""
@@ -95,24 +105,25 @@ class ActivityView:
         out = []
         for row in found:
             values = {key: _cell(getattr(row, key, None)) for key in COLUMNS}
+            values["fokusomrade"] = focus_label(row.fokusomrade, self.short_names)  # by name, not a bare digit
             out.append({COLUMNS[k]: v for k, v in values.items()})
         return out
 
     def table(self, rows: Sequence[dict]) -> Any:
-        """The on-screen table (the CSV keeps every column, incl. the quote)."""
+        """The on-screen table: sections by their short path (the CSV keeps every column whole, incl. the quote)."""
         import pandas as pd
 
-        return pd.DataFrame(list(rows), columns=TABLE_COLUMNS)
+        from ui.render import short_section
+
+        shown = [{**r, COLUMNS["section"]: short_section(r[COLUMNS["section"]])} for r in rows]
+        return pd.DataFrame(shown, columns=TABLE_COLUMNS)
 
     def chart(self, rows: Sequence[dict]) -> Any:
         """Number of activity rows per municipality and focus area (long format for gr.BarPlot)."""
         import pandas as pd
 
-        counts = Counter((r[COLUMNS["kommun"]], int(r[COLUMNS["fokusomrade"]])) for r in rows)
-        data = [
-            {CHART_X: k, CHART_COLOR: focus_label(f, self.focus_names), CHART_Y: n}
-            for (k, f), n in sorted(counts.items())
-        ]
+        counts = Counter((r[COLUMNS["kommun"]], r[COLUMNS["fokusomrade"]]) for r in rows)
+        data = [{CHART_X: k, CHART_COLOR: f, CHART_Y: n} for (k, f), n in sorted(counts.items())]
         return pd.DataFrame(data, columns=[CHART_X, CHART_COLOR, CHART_Y])
 
 
@@ -127,14 +138,18 @@ def _prune_exports(now: float) -> None:
             continue
 
 
+CSV_DELIMITER = ";"  # Excel with Swedish settings splits columns on ";" (the decimal comma takes ",")
+
+
 def write_csv(rows: Sequence[dict], name: str = "aktiviteter.csv") -> Path:
-    """The rows as a UTF-8 CSV (with BOM, so Excel reads å/ä/ö) in a fresh temporary folder."""
+    """The rows as an Excel-friendly CSV (";"-separated, UTF-8 with BOM so Excel reads å/ä/ö) in a
+    fresh temporary folder."""
     _prune_exports(time.time())
     folder = EXPORT_DIR / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(COLUMNS.values()))
+        writer = csv.DictWriter(out, fieldnames=list(COLUMNS.values()), delimiter=CSV_DELIMITER)
         writer.writeheader()
         writer.writerows(rows)
     return path

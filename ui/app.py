@@ -14,6 +14,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.records.schema import record_title
 from ui import render
 from ui.activities import (
     ALL,
@@ -74,7 +75,8 @@ def document_rows(registry: Any) -> list[list[Any]]:
     for doc in sorted(registry.all(), key=lambda d: (d.kind != "document", d.title)):
         when = doc.ingested_at.strftime("%Y-%m-%d %H:%M") if doc.ingested_at else ""
         kind = doc.doc_type if doc.kind == "document" else f"{doc.doc_type} (poster)"
-        rows.append([doc.title, doc.doc_id, kind, doc.year or "", doc.pages or "", doc.chunk_count, when])
+        title = doc.title if doc.kind == "document" else record_title(doc.doc_id.split(":", 1)[-1])
+        rows.append([title, doc.doc_id, kind, doc.year or "", doc.pages or "", doc.chunk_count, when])
     return rows
 
 
@@ -134,11 +136,12 @@ def _chat_tab(services: Services) -> list[gr.Dropdown]:
         sanitize_html=True,
         allow_tags=False,
         latex_delimiters=[],
-        feedback_options=("Like", "Dislike"),
+        feedback_options=("Like", "Dislike"),  # the thumbs; their labels come from ui.theme.LABELS
         examples=[{"text": q, "display_text": q} for q in EXAMPLES],
         placeholder="**Exempel på frågor** — klicka på en för att fråga.",
         buttons=[],  # "copy" would copy our HTML markup, not the text
         layout="panel",
+        autoscroll=False,  # ui.styles.HEAD keeps the start of a new answer in view instead of its end
     )
     with gr.Row(equal_height=True):
         question = gr.Textbox(
@@ -146,6 +149,7 @@ def _chat_tab(services: Services) -> list[gr.Dropdown]:
         )
         ask = gr.Button("Fråga", variant="primary", scale=1, min_width=100, elem_id="ms-ask")
         new = gr.Button("Ny konversation", scale=1, min_width=190, elem_id="ms-new")
+    input_note = gr.HTML("", elem_id="ms-input-note")
     with gr.Accordion("Avgränsa sökningen (valfritt)", open=False, elem_id="ms-limits"), gr.Row():
         kommun_choices, fokus_choices = chat_choice_lists(services)
         kommun = gr.Dropdown(kommun_choices, value=ALL, label="Kommun", elem_id="ms-c-kommun")
@@ -161,10 +165,14 @@ def _chat_tab(services: Services) -> list[gr.Dropdown]:
     def respond(
         question_text: str, conversation: list[Turn], kommun_filter: str, fokus_filter: str, k_value: float | None
     ) -> Iterator[tuple]:
+        note = chat.check(question_text)
+        if note:  # an empty question: said under the box, no empty bubble in the chat
+            yield to_messages(conversation), conversation, question_text, "", render.render_notice(note, "input")
+            return
         k_int = int(k_value) if k_value and int(k_value) != services.top_k else None  # None: the default
         filters = chat_filters(kommun_filter, fokus_filter)
         for current in chat.respond(question_text, conversation, k=k_int, filters=filters):
-            yield to_messages(current), current, "", ""
+            yield to_messages(current), current, "", "", ""
 
     def from_example(
         conversation: list[Turn], kommun_filter: str, fokus_filter: str, k_value: float | None, evt: gr.SelectData
@@ -184,12 +192,12 @@ def _chat_tab(services: Services) -> list[gr.Dropdown]:
         return conv, render.render_notice(note, "input"), comment_text
 
     ins = [question, turns, kommun, fokus, k]
-    outs = [chatbot, turns, question, feedback_note]
+    outs = [chatbot, turns, question, feedback_note, input_note]
     pool = {"concurrency_limit": limit, "concurrency_id": "chat"}  # all chat events share one pool
     question.submit(respond, ins, outs, api_name="svara", **pool)
     ask.click(respond, ins, outs, api_name=False, **pool)
     chatbot.example_select(from_example, [turns, kommun, fokus, k], outs, api_name=False, **pool)
-    new.click(lambda: ([], [], "", ""), None, outs, api_name="ny_konversation")
+    new.click(lambda: ([], [], "", "", ""), None, outs, api_name="ny_konversation")
     chatbot.clear(lambda: ([], ""), None, [turns, feedback_note], api_name=False)
     chatbot.like(on_like, [turns], [turns, feedback_note], api_name=False)
     send.click(on_comment, [turns, comment], [turns, feedback_note, comment], api_name="kommentar")

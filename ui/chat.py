@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from assistant.errors import IndexMissingError, InputError, MetodstodError
-from assistant.language.text import validate_question
+from assistant.language.text import EMPTY_QUESTION, validate_question
 from assistant.types import Answer
 from ui import render
 
@@ -31,7 +31,7 @@ THANKS = "Tack för din återkoppling!"
 
 class AssistantLike(Protocol):
     def stream(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: Sequence[str | dict] = (), k: int | None = None, filters: dict | None = None
     ) -> Iterator[str | Answer]: ...
 
 
@@ -75,9 +75,15 @@ def to_messages(turns: Sequence[Turn]) -> list[Message]:
     return messages
 
 
-def history_of(turns: Sequence[Turn]) -> list[str]:
-    """Earlier questions that were answered (the assistant resolves follow-ups from them)."""
-    return [t["question"] for t in turns if t.get("answer") is not None]
+def history_of(turns: Sequence[Turn]) -> list[dict[str, str]]:
+    """The conversation so far as messages: every answered question and its answer's text (the
+    assistant resolves follow-ups from them, "vilka var det?" from the last answer)."""
+    messages: list[dict[str, str]] = []
+    for turn in turns:
+        if turn.get("answer") is not None:
+            messages.append({"role": "user", "content": turn["question"]})
+            messages.append({"role": "assistant", "content": turn["answer"].get("text", "")})
+    return messages
 
 
 class ChatController:
@@ -94,11 +100,19 @@ class ChatController:
         self.settings_info = dict(settings_info or {})
 
     # -- answering ----------------------------------------------------------------------------
+    def check(self, question: str | None) -> str | None:
+        """A notice for a question that cannot be asked at all (empty), before any turn is made."""
+        return EMPTY_QUESTION if not (question or "").strip() else None
+
     def respond(
         self, question: str, turns: list[Turn], k: int | None = None, filters: dict | None = None
     ) -> Iterator[list[Turn]]:
-        """Yield the conversation after each streamed piece; the last yield is final."""
+        """Yield the conversation after each streamed piece; the last yield is final. An empty question
+        adds no turn (`check` says why)."""
         question = question or ""
+        if self.check(question):
+            yield list(turns)
+            return
         turn: Turn = {
             "question": question,
             "html": render.render_partial(""),
@@ -128,7 +142,7 @@ class ChatController:
         yield [*earlier, turn]
 
     def _pieces(
-        self, question: str, history: list[str], k: int | None, filters: dict | None
+        self, question: str, history: list[dict[str, str]], k: int | None, filters: dict | None
     ) -> Iterator[tuple[str, Answer | None]]:
         question = validate_question(question, self.max_chars)
         text = ""

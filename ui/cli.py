@@ -34,6 +34,7 @@ def serve(
         return
     settings = settings_from(host=host, port=port)
     from ui.auth import load_users
+    from ui.server import PortBusyError
     from ui.server import serve as run
 
     users = load_users(settings.web.users_file)
@@ -45,5 +46,10 @@ def serve(
         )
     try:
         run(settings, settings.web.host, settings.web.port, users=users)
-    except OSError as exc:  # e.g. the port is taken
-        fail(f"could not start the web app on {settings.web.host}:{settings.web.port}: {exc}")
+    except PortBusyError as exc:
+        fail(str(exc))
+    except OSError as exc:  # gradio's own message names its environment variable: ours names --port
+        fail(
+            f"webbappen kunde inte starta på {settings.web.host}:{settings.web.port} ({exc.__class__.__name__}). "
+            "Välj en annan port med --port eller en annan adress med --host."
+        )

@@ -24,6 +24,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _SPACE = r"[\s\u00a0]+"
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_LIST_ITEM = re.compile(r"^\s*- ")
 
 
 def _has_table(text: str) -> bool:
@@ -79,40 +80,97 @@ def location(c: Citation) -> str:
     return f"{c.title} — {c.section or '(början)'}{page}"
 
 
-def short_location(c: Citation) -> str:
-    """'Last heading · s. 12 · Short title…' for a source's one-line summary."""
-    heading = c.section.split(" > ")[-1].strip() if c.section else "(början)"
+_NUMBERED_PART = re.compile(r"^((?:Bilaga|Kapitel|Appendix|Bilagor)\s+\d+)\b")
+
+
+def short_section(section: str) -> str:
+    """ "Bilaga 2 › Sigtuna › Välfärdsbrott" for a long heading path: an appendix or chapter by its
+    number, else the last two headings."""
+    parts = [p.strip() for p in section.split(" > ") if p.strip()]
+    if not parts:
+        return "(början)"
+    numbered = _NUMBERED_PART.match(parts[0])
+    if numbered:
+        return " › ".join([numbered.group(1), *parts[1:]])
+    return " › ".join(parts[-2:])
+
+
+def short_location(c: Citation, with_title: bool = True) -> str:
+    """'Bilaga 2 › Sigtuna · s. 12 · Short title…' for a source's one-line summary."""
+    heading = short_section(c.section)
     title = c.title if len(c.title) <= TITLE_CHARS else c.title[: TITLE_CHARS - 1].rstrip() + "…"
-    parts = [heading, f"s. {c.page}" if c.page else "", title]
+    parts = [heading, f"s. {c.page}" if c.page else "", title if with_title else ""]
     return " · ".join(p for p in parts if p)
 
 
-def render_passage(c: Citation, number: int | None = None, open_: bool = False) -> str:
-    """One source as a <details>: the summary names it, a click opens the passage."""
-    n = c.n if number is None else number
+def _item(c: Citation, n: int) -> str:
+    """One cited passage: where it is, and its text with the cited sentences highlighted."""
     meta = (
         f'<div class="ms-meta"><span><b>Dokument:</b> {esc(c.title)}</span>'
         f"<span><b>Avsnitt:</b> {esc(c.section or '(början)')}</span>"
         f"<span><b>Sida:</b> {esc(c.page) if c.page else '–'}</span></div>"
     )
     body = f'<blockquote class="ms-passage">{highlight(c.text, c.highlights)}</blockquote>'
+    return f'<div class="ms-src-item ms-n-{n}">{meta}{body}</div>'  # classes: the chat's sanitizer drops data-*
+
+
+def render_passage(c: Citation, number: int | None = None, open_: bool = False, with_title: bool = True) -> str:
+    """One source as a <details>: the summary names it, a click opens the passage."""
+    n = c.n if number is None else number
     attrs = ' open=""' if open_ else ""
     return (
         f'<details class="ms-source" data-n="{n}"{attrs}>'
-        f'<summary><span class="ms-n">[{n}]</span> {esc(short_location(c))}</summary>{meta}{body}</details>'
+        f'<summary><span class="ms-n">[{n}]</span> {esc(short_location(c, with_title))}</summary>'
+        f"{_item(c, n)}</details>"
+    )
+
+
+def _numbers(ns: Sequence[int]) -> str:
+    """ "[14–19]" for a run of numbers, else "[3, 5, 9]"."""
+    if len(ns) > 1 and list(ns) == list(range(ns[0], ns[-1] + 1)):
+        return f"[{ns[0]}–{ns[-1]}]"
+    return "[" + ", ".join(map(str, ns)) + "]"
+
+
+def render_group(citations: Sequence[Citation], numbers: Sequence[int]) -> str:
+    """Sources from one section and page as one row: "[14–19] Bilaga 2 › Trollhättan, s. 37 — 6 rader"."""
+    first = citations[0]
+    page = f", s. {first.page}" if first.page else ""
+    kind = "rader" if all(c.score is None for c in citations) else "stycken"
+    summary = f"{short_section(first.section)}{page} — {len(citations)} {kind}"
+    items = "".join(_item(c, n) for c, n in zip(citations, numbers, strict=True))
+    data = " ".join(map(str, numbers))
+    return (
+        f'<details class="ms-source ms-group" data-ns="{data}">'
+        f'<summary><span class="ms-n">{_numbers(numbers)}</span> {esc(summary)}</summary>{items}</details>'
     )
 
 
 def render_sources(citations: Sequence[Citation], heading: str, renumber: bool = False) -> str:
+    """The sources under an answer; those of one section and page collapse into one row. With one
+    document only, its title is said once in the heading instead of on every row."""
     if not citations:
         return ""
-    items = "".join(render_passage(c, i if renumber else None) for i, c in enumerate(citations, start=1))
-    return f'<div class="ms-sources"><div class="ms-sources-h">{esc(heading)}</div>{items}</div>'
+    numbered = [(c, i if renumber else c.n) for i, c in enumerate(citations, start=1)]
+    titles = {c.title for c in citations}
+    one_doc = len(titles) == 1 and len(citations) > 1
+    groups: dict[tuple[str, str, int | None], list[tuple[Citation, int]]] = {}
+    for c, n in numbered:
+        groups.setdefault((c.doc_id, c.section, c.page), []).append((c, n))
+    rows = []
+    for members in groups.values():
+        if len(members) == 1:
+            c, n = members[0]
+            rows.append(render_passage(c, n, with_title=not one_doc))
+        else:
+            rows.append(render_group([c for c, _ in members], [n for _, n in members]))
+    title = f'<span class="ms-sources-doc"> — {esc(next(iter(titles)))}</span>' if one_doc else ""
+    return f'<div class="ms-sources"><div class="ms-sources-h">{esc(heading)}{title}</div>{"".join(rows)}</div>'
 
 
 def refs(escaped: str) -> str:
-    """Citation markers in already escaped text styled as references."""
-    return _MARKER.sub(r'<sup class="ms-ref">[\1]</sup>', escaped)
+    """Citation markers in already escaped text as links that open the cited passage (ui.styles.HEAD)."""
+    return _MARKER.sub(r'<a class="ms-ref ms-ref-\1" href="#" title="Visa källa \1">[\1]</a>', escaped)
 
 
 def _cells(line: str) -> list[str]:
@@ -128,7 +186,8 @@ def _table_html(lines: list[str]) -> str:
 
 
 def answer_text(text: str) -> str:
-    """Escaped answer text; Markdown tables (lookup answers) become HTML tables; markers styled."""
+    """Escaped answer text; Markdown tables (lookup answers) become HTML tables, "- " lines a list;
+    markers are links."""
     lines = text.strip().splitlines()
     out: list[str] = []
     i = 0
@@ -138,6 +197,14 @@ def answer_text(text: str) -> str:
             j += 1
         if j - i >= 2 and _TABLE_RULE.match(lines[i + 1]):
             out.append(_table_html(lines[i:j]))
+            i = j
+            continue
+        j = i
+        while j < len(lines) and _LIST_ITEM.match(lines[j]):
+            j += 1
+        if j > i:
+            items = "".join(f"<li>{refs(esc(_LIST_ITEM.sub('', line)))}</li>" for line in lines[i:j])
+            out.append(f'<ul class="ms-list">{items}</ul>')
             i = j
             continue
         out.append(refs(esc(lines[i])) + "<br>")
@@ -154,11 +221,16 @@ def render_table(rows: Sequence[dict[str, str]], columns: Sequence[str] | None =
     return f'<table class="ms-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def render_folded_table(rows: Sequence[dict[str, str]]) -> str:
+    summary = f"Visa alla {len(rows)} rader som tabell"
+    return f'<details class="ms-table-box"><summary>{esc(summary)}</summary>{render_table(rows)}</details>'
+
+
 def render_answer(answer: Answer) -> str:
     """The whole assistant message: text, table, refusal note, numbered sources."""
     parts = [f'<div class="ms-text">{answer_text(answer.text)}</div>']
-    if answer.table and not _has_table(answer.text):
-        parts.append(render_table(answer.table))
+    if answer.table and not _has_table(answer.text):  # an overview's rows: offered folded
+        parts.append(render_folded_table(answer.table))
     if answer.refused:
         parts.append(f'<div class="ms-refused" role="note">{esc(REFUSED_NOTE)}</div>')
         parts.append(render_sources(answer.sources[:MAX_CLOSEST], CLOSEST_SOURCES, renumber=True))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +21,30 @@ if TYPE_CHECKING:
 log = logging.getLogger("metodstod.ui")
 
 AUTH_MESSAGE = "Logga in med ditt konto för Metodstöd-assistenten."
+STOPPED = "Metodstöd-assistenten har stoppats."
+
+
+class PortBusyError(OSError):
+    """The port to serve on is taken; the message says which and what to do."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            f"port {port} på {host} används redan (kanske av en annan metodstod serve). "
+            f"Välj en annan port med --port, till exempel --port {port + 1}."
+        )
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise `PortBusyError` unless ``host:port`` can be listened on now."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: a closed port is free
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortBusyError(host, port) from exc
+
+
 WARM_UP_QUESTION = "Vad är Crime proofing?"
 
 
@@ -37,15 +64,18 @@ def settings_info(settings: Settings) -> dict[str, Any]:
     }
 
 
-def focus_names(settings: Settings) -> dict[int, str]:
+def focus_names(settings: Settings, short: bool = False) -> dict[int, str]:
+    """Focus-area number -> name (``short``: the short name for table cells and chart legends)."""
     from assistant.wiring import load_corpus_vocabulary
 
     try:
         vocabulary = load_corpus_vocabulary(settings)
-        return {n: entry.namn for n, entry in vocabulary.fokusomraden.items()} if vocabulary else {}
     except MetodstodError as exc:
         log.warning("focus area names unavailable: %s", exc)
         return {}
+    if vocabulary is None:
+        return {}
+    return {n: entry.short if short else entry.namn for n, entry in vocabulary.fokusomraden.items()}
 
 
 def default_factory(settings: Settings) -> Callable[[], AssistantLike]:
@@ -73,7 +103,7 @@ def build_services(
     )
     return Services(
         chat=chat,
-        activities=ActivityView(build_records(settings), names),
+        activities=ActivityView(build_records(settings), names, focus_names(settings, short=True)),
         registry=build_registry(settings),
         max_question_chars=settings.max_question_chars,
         concurrency_limit=settings.web.concurrency_limit,
@@ -103,25 +133,56 @@ def launch(
 ) -> Any:
     """Queue with the configured concurrency and start serving (returns at once if not `block`)."""
     from ui.auth import make_auth
-    from ui.styles import CSS
+    from ui.styles import CSS, HEAD
+    from ui.theme import FONT_CSS, FONT_PATHS, SWEDISH_LABELS, THEME
 
     auth = make_auth(users or {})
     app.queue(default_concurrency_limit=settings.web.concurrency_limit)
-    print(f"Metodstöd-assistenten: http://{host}:{port}/" + (" (inloggning krävs)" if auth else ""), flush=True)
-    return app.launch(
+    result = app.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         auth_message=AUTH_MESSAGE if auth else None,
         show_error=False,
         ssr_mode=False,
-        css=CSS,
+        css=FONT_CSS + CSS,
+        theme=THEME,
+        head=HEAD,
+        i18n=SWEDISH_LABELS,
+        allowed_paths=FONT_PATHS,
         max_threads=max(40, 4 * settings.web.concurrency_limit),
         quiet=True,
         footer_links=[],
         run_history=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
     )
+    ready = f"Metodstöd-assistenten: http://{host}:{port}/" + (" (inloggning krävs)" if auth else "")
+    if block:
+        serve_until_stopped(app, ready)
+    else:
+        print(ready, flush=True)
+    return result
+
+
+def serve_until_stopped(app: Any, ready: str) -> None:
+    """Say where the app is, then serve until Ctrl-C or SIGTERM; close it quietly (one line, no traceback)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        print(ready, flush=True)
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal while closing is no traceback either
+        with contextlib.suppress(KeyboardInterrupt):
+            app.close()
+        signal.signal(signal.SIGTERM, previous)
+        print(STOPPED, flush=True)
 
 
 def serve(
@@ -136,6 +197,7 @@ def serve(
     The assistant (models, indexes) is built and warmed up in a thread while gradio is
     imported and the app is built, so start-up costs the longer of the two, not the sum.
     """
+    check_port(host, port)  # before models load: a busy port is said at once
     started = time.perf_counter()
     holder = AssistantHolder(factory or default_factory(settings))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up") as pool:

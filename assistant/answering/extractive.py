@@ -20,26 +20,35 @@ bridges the question's terms to the Swedish text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 from assistant.answering.citations import (
-    FOOTNOTE_MARKS,
     build_citations,
     build_sources,
     check_markers,
-    is_list_line,
-    passage_sentences,
+)
+from assistant.answering.quotes import (
+    ENGLISH_LEAD,
+    SECTION_SEP,
+    VOICE,
+    Ask,
+    Unit,
+    Weight,
+    coverage_of,
+    in_answer_order,
+    in_document_order,
+    lead_in,
+    part_of,
+    similar,
+    too_short,
+    units_of,
 )
 from assistant.answering.sentence_cues import (
     CONCLUDES_RE,
     CONTINUES_RE,
     DAY_ASKED_RE,
     ENUMERATION_RE,
-    FIRST_PERSON_RE,
     FULL_DATE_RE,
-    LABELLED_RE,
     REASON_RE,
     REFERS_BACK_RE,
     defines,
@@ -49,102 +58,19 @@ from assistant.answering.sentence_cues import (
     specificity,
 )
 from assistant.index.lexical import index_text
-from assistant.language.terms import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
+from assistant.language.terms import TermStats, answer_type, question_kinds, question_terms, text_stems
 from assistant.settings import ExtractiveSettings
-from assistant.types import Passage, sentence_key
+from assistant.types import Passage
 
 __all__ = ["ENGLISH_LEAD", "ExtractiveGenerator", "build_citations", "build_sources", "check_markers", "lead_in"]
 
-ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
-SWEDISH_HOWTO_LEAD = "Så här beskriver materialet det som gjordes och det man lärde sig:"
-VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
-MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
 CONTEXT_FACTOR = 0.85  # a sentence from a neighbouring chunk counts a little less than the passage's own
 SECTION_FACTOR = 0.5  # a question term found only in the sentence's section heading counts half
-SECTION_SEP = " > "
 NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
 INTRO_REACH = 2  # sentences after one that announces instances ("tre sätt") that name them
 CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
-_FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
-_LINK_RE = re.compile(r"<?https?://[^\s>]*>?")
-_BULLET_RE = re.compile(r"^\s*[-*•]\s+")
-Weight = Callable[[str], float]
-
-
-def lead_in(language: str, practical: bool = False) -> str:
-    """The line an answer starts with: English answers say the quotes are Swedish; a practical
-    question is told that what follows is the material's experience, not the assistant's advice."""
-    if language == "en":
-        return ENGLISH_LEAD
-    return SWEDISH_HOWTO_LEAD if practical else ""
-
-
-def voiced(sentence: str) -> bool:
-    """A sentence in the first person singular: in a report, someone's quoted words."""
-    return bool(FIRST_PERSON_RE.search(sentence))
-
-
-@dataclass(frozen=True)
-class _Ask:
-    """What the question asks: its terms, its kinds ("quantity", "who", ...) and the asked-for type."""
-
-    terms: list[Term]
-    kinds: set[str]
-    type: Term | None
-    day: bool = False  # a date to the day is asked for ("Vilket datum ...?")
-
-
-@dataclass
-class _Unit:
-    """A quotable piece of a passage: a sentence, or a list block (intro + items)."""
-
-    lines: list[str]
-    rank: int
-    order: int
-    own: bool
-    group: int | None = None
-    score: float = 0.0
-    stems: frozenset[str] = field(default_factory=frozenset)
-    heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
-    passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
-    footnote: bool = False  # the sentence is (part of) a footnote
-    similarity: float | None = None  # the question's cosine to this sentence (sentence index), when known
-    position: int = 0  # the position of the unit's passage in its document (document order across passages)
-    voice: bool = False  # in the first person singular: a respondent's words, quoted as such
-    section: tuple[str, str] = ("", "")  # the document and section of the unit's passage
-
-    @property
-    def text(self) -> str:
-        return " ".join(_BULLET_RE.sub("", line) for line in self.lines)
-
-    @property
-    def is_list(self) -> bool:
-        return len(self.lines) > 1 or is_list_line(self.lines[0])
-
-
-def _units(passage: Passage, rank: int) -> list[_Unit]:
-    """Sentences of a passage (with context) in order; list items share a group with their intro."""
-    own_text = passage.chunk.text
-    units: list[_Unit] = []
-    group: int | None = None
-    for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
-        footnote = sentence[0] in FOOTNOTE_MARKS  # "² X är ..." may define a term; links are dropped in scoring
-        if is_list_line(sentence):
-            if group is None:
-                group = i
-                if units and _introduces(units[-1].lines[0]):
-                    units[-1].group = group
-        else:
-            group = None
-        text = _FOOTNOTE_RE.sub("", sentence).strip()
-        similarity = passage.sentence_scores.get(sentence_key(sentence))
-        unit = _Unit([text], rank, i, sentence in own_text, group, footnote=footnote, similarity=similarity)
-        unit.position, unit.voice = passage.chunk.position, voiced(sentence)
-        unit.section = (passage.chunk.doc_id, passage.chunk.section)
-        units.append(unit)
-    return units
 
 
 class ExtractiveGenerator:
@@ -172,12 +98,12 @@ class ExtractiveGenerator:
             yield self._separator(chosen, i, bool(lead)) + self._render(unit, language)
 
     @staticmethod
-    def _separator(chosen: list[_Unit], i: int, after_lead: bool) -> str:
+    def _separator(chosen: list[Unit], i: int, after_lead: bool) -> str:
         if i == 0:
             return "\n" if after_lead else ""
         return "\n" if chosen[i].is_list or chosen[i - 1].is_list else " "
 
-    def _render(self, unit: _Unit, language: str = "sv") -> str:
+    def _render(self, unit: Unit, language: str = "sv") -> str:
         marker = f"[{unit.rank + 1}]"
         if unit.is_list:
             return "\n".join(unit.lines) + f" {marker}"
@@ -186,8 +112,8 @@ class ExtractiveGenerator:
         return f"{unit.lines[0]} {marker}"
 
     # -- selection --------------------------------------------------------------------------
-    def select(self, question: str, passages: Sequence[Passage]) -> list[_Unit]:
-        """The units to quote, in answer order (see `_in_answer_order`)."""
+    def select(self, question: str, passages: Sequence[Passage]) -> list[Unit]:
+        """The units to quote, in answer order (see `in_answer_order`)."""
         top = list(passages[: self.settings.passages])
         if not top:
             return []
@@ -195,31 +121,34 @@ class ExtractiveGenerator:
         weight = self._weights(units)
         kinds = question_kinds(question)
         day = "time" in kinds and bool(DAY_ASKED_RE.search(question))
-        ask = _Ask(question_terms(question, self._term_stats()), kinds, answer_type(question), day)
+        ask = Ask(question_terms(question, self._term_stats()), kinds, answer_type(question), day)
         for unit in units:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
             chosen = self._continued(self._digest(units), units)
-            return _in_document_order(chosen) if _coverage(ask.terms, chosen, weight) else []
+            return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._introduced(self._pick(units), units, ask)
         chosen = self._bridged(self._continued(chosen, units), units)
-        similar = max((self._similarity(u) for u in chosen), default=0.0)
-        if _coverage(ask.terms, chosen, weight) < self.settings.min_coverage and similar < self.settings.similar_alone:
+        related = max((self._similarity(u) for u in chosen), default=0.0)
+        if (
+            coverage_of(ask.terms, chosen, weight) < self.settings.min_coverage
+            and related < self.settings.similar_alone
+        ):
             return []  # the best sentences share (almost) nothing with the question: no answer
-        return _in_answer_order(chosen)
+        return in_answer_order(chosen)
 
     def _term_stats(self) -> TermStats | None:
         return self._stats() if callable(self._stats) else self._stats
 
-    def _candidates(self, passages: list[Passage]) -> list[_Unit]:
+    def _candidates(self, passages: list[Passage]) -> list[Unit]:
         """All units, each sentence once: kept where it is a passage's own text, else at the best rank."""
-        seen: dict[str, _Unit] = {}
+        seen: dict[str, Unit] = {}
         for rank, passage in enumerate(passages):
             heading = text_stems(passage.chunk.section.rpartition(SECTION_SEP)[2])
             whole = text_stems(index_text(passage.chunk))
-            for unit in _units(passage, rank):
+            for unit in units_of(passage, rank):
                 unit.stems, unit.heading, unit.passage = text_stems(unit.text), heading, whole
                 key = unit.text.strip()
                 kept = seen.get(key)
@@ -227,7 +156,7 @@ class ExtractiveGenerator:
                     seen[key] = unit
         return sorted(seen.values(), key=lambda u: (u.rank, u.order))
 
-    def _weights(self, units: list[_Unit]) -> Weight:
+    def _weights(self, units: list[Unit]) -> Weight:
         """Corpus IDF plus rarity among the candidate sentences: the question's topic words (in every
         retrieved passage) matter less for picking a sentence than the words that single one out."""
         local = TermStats(u.stems for u in units)  # rarity among the candidate sentences
@@ -236,7 +165,7 @@ class ExtractiveGenerator:
             return lambda term: stats.weight(term) + LOCAL_WEIGHT * local.weight(term)
         return local.weight
 
-    def _score(self, unit: _Unit, ask: _Ask, weight: Weight, n_passages: int) -> float:
+    def _score(self, unit: Unit, ask: Ask, weight: Weight, n_passages: int) -> float:
         total = sum(t.weight(weight) for t in ask.terms)
         if not total:
             return 0.0
@@ -244,17 +173,17 @@ class ExtractiveGenerator:
         heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
         overlap = (found + SECTION_FACTOR * heading) / total
         s = self.settings
-        similar = self._similarity(unit)
-        if (not overlap and similar < s.similar_alone) or (not unit.is_list and _too_short(unit.text)):
+        related = self._similarity(unit)
+        if (not overlap and related < s.similar_alone) or (not unit.is_list and too_short(unit.text)):
             return 0.0  # nothing in common, too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
         overlap = (1.0 - s.passage_weight) * overlap + s.passage_weight * about
         score = overlap + s.rank_weight * (1.0 - unit.rank / n_passages) + self._bonus(unit, ask)
-        score += s.similarity_weight * similar
+        score += s.similarity_weight * related
         score *= FOOTNOTE_FACTOR if unit.footnote else 1.0
         return score if unit.own else score * CONTEXT_FACTOR
 
-    def _similarity(self, unit: _Unit) -> float:
+    def _similarity(self, unit: Unit) -> float:
         """The sentence's cosine to the question, scaled to 0..1 over the range where e5 cosines
         separate related from unrelated sentences (`similarity_floor` .. + `similarity_span`)."""
         if unit.similarity is None:
@@ -262,7 +191,7 @@ class ExtractiveGenerator:
         s = self.settings
         return min(1.0, max(0.0, (unit.similarity - s.similarity_floor) / s.similarity_span))
 
-    def _bonus(self, unit: _Unit, ask: _Ask) -> float:
+    def _bonus(self, unit: Unit, ask: Ask) -> float:
         """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""
         s = self.settings
         bonus = 0.0
@@ -281,9 +210,9 @@ class ExtractiveGenerator:
             bonus += s.kind_bonus
         return bonus
 
-    def _join_lists(self, units: list[_Unit]) -> list[_Unit]:
+    def _join_lists(self, units: list[Unit]) -> list[Unit]:
         """Merge each list (intro + items) into one unit scored by its best member."""
-        out: list[_Unit] = []
+        out: list[Unit] = []
         for unit in units:
             head = out[-1] if out else None
             if head and unit.group is not None and head.group == unit.group and head.rank == unit.rank:
@@ -293,22 +222,22 @@ class ExtractiveGenerator:
                 head.score = max(head.score, unit.score)
                 head.stems = head.stems | unit.stems
                 continue
-            merged = _Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
+            merged = Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
             merged.footnote, merged.position, merged.voice = unit.footnote, unit.position, unit.voice
             merged.heading, merged.passage, merged.section = unit.heading, unit.passage, unit.section
             out.append(merged)
         return out
 
-    def _pick(self, units: list[_Unit]) -> list[_Unit]:
+    def _pick(self, units: list[Unit]) -> list[Unit]:
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return units[:1]
         floor = ranked[0].score * self.settings.min_relative
-        chosen: list[_Unit] = []
+        chosen: list[Unit] = []
         for unit in ranked:
             if unit.score < floor:
                 break
-            twin = next((c for c in chosen if _similar(unit, c, self.settings.dedup)), None)
+            twin = next((c for c in chosen if similar(unit, c, self.settings.dedup)), None)
             if twin is None and len(chosen) < self.settings.max_answer_sentences:
                 chosen.append(unit)
             elif twin is not None and specificity(unit.text) > specificity(twin.text):
@@ -316,24 +245,24 @@ class ExtractiveGenerator:
                 chosen[chosen.index(twin)] = unit
         return chosen
 
-    def _digest(self, units: list[_Unit]) -> list[_Unit]:
+    def _digest(self, units: list[Unit]) -> list[Unit]:
         """For a summary or a practical question: the best sentences of the section the best one is
         in (the material tells what was done and learnt in one place), in the document's order."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
         best = ranked[0]
-        part = _part(best.section)
-        section = [u for u in ranked if u.rank == best.rank or _part(u.section) == part]
-        chosen: list[_Unit] = []
+        part = part_of(best.section)
+        section = [u for u in ranked if u.rank == best.rank or part_of(u.section) == part]
+        chosen: list[Unit] = []
         for unit in section:
             if len(chosen) >= self.settings.digest_sentences:
                 break
-            if not any(_similar(unit, c, self.settings.dedup) for c in chosen):
+            if not any(similar(unit, c, self.settings.dedup) for c in chosen):
                 chosen.append(unit)
         return chosen
 
-    def _introduced(self, chosen: list[_Unit], units: list[_Unit], ask: _Ask) -> list[_Unit]:
+    def _introduced(self, chosen: list[Unit], units: list[Unit], ask: Ask) -> list[Unit]:
         """With a best sentence that announces what a "which ..." question asks for without
         naming it ("... stötte projektet på ytterligare några hinder", "... följts upp på tre
         sätt"), the sentences after it in its passage, which name them; they take the place
@@ -357,7 +286,7 @@ class ExtractiveGenerator:
                 break  # it names them ("Exempel på sådana är ...")
         return out
 
-    def _bridged(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
+    def _bridged(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         """The one sentence between two chosen sentences of a passage, so that the quote reads
         on ("... inte möjliggjorde en uppföljning. I Södertälje ... en liten arbetsgrupp ... .
         Eftersom CRM avser att mäta ..."), while the answer has room for it."""
@@ -372,7 +301,7 @@ class ExtractiveGenerator:
                 out.append(gap)
         return out
 
-    def _continued(self, chosen: list[_Unit], units: list[_Unit]) -> list[_Unit]:
+    def _continued(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         """Each chosen sentence with the next one of its passage when that one points back at it
         ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."), and with the one
         before it when it concludes from it ("... större behov av stöd ... . Därför har det varit
@@ -393,49 +322,3 @@ class ExtractiveGenerator:
                     return out
                 out.append(other)
         return out
-
-
-def _too_short(text: str) -> bool:
-    """A fragment too short to quote alone ("(Polismyndigheten 2021)."); a labelled line
-    ("Författare: Lisa Pedersen") is a statement however short."""
-    plain = _LINK_RE.sub("", text)
-    return len(plain.split()) < MIN_SENTENCE_WORDS and not LABELLED_RE.match(plain)
-
-
-def _coverage(terms: list[Term], chosen: list[_Unit], weight: Weight) -> float:
-    """The weighted share of the question's terms the chosen sentences (or their headings) contain."""
-    total = sum(t.weight(weight) for t in terms)
-    present = frozenset().union(*(u.stems | u.heading for u in chosen))
-    return sum(t.weight(weight) for t in terms if t.found_in(present)) / total if total else 1.0
-
-
-def _introduces(sentence: str) -> bool:
-    """A sentence right before a list introduces it when it ends in ":" or runs on into it."""
-    end = sentence.rstrip()
-    return end.endswith(":") or not end.endswith((".", "!", "?", ")"))
-
-
-def _part(section: tuple[str, str]) -> tuple[str, str]:
-    """The part of the document a section belongs to: its top heading (with the document)."""
-    doc_id, path = section
-    return doc_id, path.split(SECTION_SEP)[0]
-
-
-def _in_document_order(chosen: list[_Unit]) -> list[_Unit]:
-    """A digest reads as the document does: by the passage's place in it, then the sentence's."""
-    return sorted(chosen, key=lambda u: (u.position, u.rank, u.order))
-
-
-def _in_answer_order(chosen: list[_Unit]) -> list[_Unit]:
-    """Sources in order of their best sentence (the best answer leads), each source's sentences in text order."""
-    best: dict[int, float] = {}
-    for unit in chosen:
-        best[unit.rank] = max(best.get(unit.rank, 0.0), unit.score)
-    return sorted(chosen, key=lambda u: (-best[u.rank], u.rank, u.order))
-
-
-def _similar(a: _Unit, b: _Unit, threshold: float) -> bool:
-    if not a.stems or not b.stems:
-        return False
-    overlap = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
-    return overlap >= threshold

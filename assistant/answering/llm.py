@@ -139,7 +139,7 @@ class LangChainGenerator:
         except MetodstodError:
             raise
         except Exception as exc:
-            raise GenerationError(f"The language model ({self.name}) failed: {exc}") from exc
+            raise GenerationError(f"Språkmodellen ({self.name}) svarade inte: {exc}") from exc
 
     def rewriter(self) -> Callable[[str, Sequence[str]], str]:
         """A follow-up rewriter on the same model (loaded once, shared with answering)."""
@@ -156,16 +156,16 @@ def llamacpp_generator(settings: LLMSettings) -> LangChainGenerator:
     path = settings.llamacpp.model_path
     if path is None:
         raise ConfigError(
-            f"generator 'llamacpp' needs a GGUF model file: set {MODEL_PATH_ENV} (or llm_model_path in "
-            f"metodstod.toml). Fetch the default model with `{FETCH_HINT}`."
+            f"generatorn 'llamacpp' behöver en GGUF-modellfil: sätt {MODEL_PATH_ENV} (eller llm_model_path i "
+            f"metodstod.toml). Hämta standardmodellen med `{FETCH_HINT}`."
         )
     if not path.is_file():
         raise ConfigError(
-            f"{MODEL_PATH_ENV} points at {path}, which is not a file. Fetch the model with `{FETCH_HINT}` "
-            "and point the setting at the .gguf it prints."
+            f"{MODEL_PATH_ENV} pekar på {path}, som inte är en fil. Hämta modellen med `{FETCH_HINT}` "
+            "och låt inställningen peka på den .gguf-fil det skriver ut."
         )
-    _require("llama_cpp", "llama-cpp-python", LLAMACPP_INSTALL, "The llamacpp generator")
-    _require("langchain_community", "langchain-community", LLAMACPP_INSTALL, "The llamacpp generator")
+    _require("llama_cpp", "llama-cpp-python", LLAMACPP_INSTALL, "Generatorn llamacpp")
+    _require("langchain_community", "langchain-community", LLAMACPP_INSTALL, "Generatorn llamacpp")
     return LangChainGenerator("llamacpp", lambda: _chat_llamacpp(settings), settings, serialize=True)
 
 
@@ -190,12 +190,12 @@ def _chat_llamacpp(settings: LLMSettings) -> BaseChatModel:
             verbose=False,
         )
     except (ValueError, ImportError) as exc:
-        raise GenerationError(f"Could not load the local model {settings.llamacpp.model_path}: {exc}") from exc
+        raise GenerationError(f"Den lokala modellen {settings.llamacpp.model_path} kunde inte läsas in: {exc}") from exc
 
 
 def openai_generator(settings: LLMSettings) -> LangChainGenerator:
     """Any OpenAI-compatible chat server (vLLM, llama.cpp server, LM Studio, OpenAI)."""
-    _require("langchain_openai", "langchain-openai", OPENAI_INSTALL, "The openai generator")
+    _require("langchain_openai", "langchain-openai", OPENAI_INSTALL, "Generatorn openai")
     from langchain_openai import ChatOpenAI
 
     model = ChatOpenAI(
@@ -213,7 +213,7 @@ def openai_generator(settings: LLMSettings) -> LangChainGenerator:
 
 def ollama_generator(settings: LLMSettings) -> LangChainGenerator:
     """A model served by Ollama."""
-    _require("langchain_ollama", "langchain-ollama", OLLAMA_INSTALL, "The ollama generator")
+    _require("langchain_ollama", "langchain-ollama", OLLAMA_INSTALL, "Generatorn ollama")
     from langchain_ollama import ChatOllama
 
     model = ChatOllama(

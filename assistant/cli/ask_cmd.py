@@ -9,9 +9,10 @@ from typing import TextIO
 
 import typer
 
-from assistant.cli.common import app, fail, settings_from
+from assistant.cli.common import EXIT_USAGE, app, fail, settings_from
 from assistant.errors import InputError, MetodstodError
-from assistant.types import Answer
+from assistant.language.conversation import as_messages
+from assistant.types import Answer, Message
 
 
 def _filters(doc: str | None, doc_type: str | None, kommun: str | None, fokusomrade: int | None) -> dict:
@@ -25,6 +26,8 @@ def print_answer(answer: Answer, out: TextIO, streamed: str = "") -> None:
     if answer.text.strip() != streamed.strip():
         out.write(f"\n{answer.text}" if streamed.strip() else answer.text)
     out.write("\n")
+    if answer.table and "|" not in answer.text:  # an overview: every row follows its lines
+        out.write(f"\n{markdown_rows(answer.table)}\n")
     if answer.refused:
         out.write("\n(Svaret kunde inte beläggas i underlaget.)\n")
     listed = answer.citations or answer.sources[:5]
@@ -38,9 +41,17 @@ def print_answer(answer: Answer, out: TextIO, streamed: str = "") -> None:
             out.write(f"  ! {flag}\n")
 
 
+def markdown_rows(table: list[dict[str, str]]) -> str:
+    """``Answer.table`` (shown headers as keys) as a Markdown table."""
+    keys = list(table[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "|".join("---" for _ in keys) + "|"]
+    lines += ["| " + " | ".join(str(row.get(k, "")).replace("|", "\\|") for k in keys) + " |" for row in table]
+    return "\n".join(lines)
+
+
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: filen finns inte")
     items = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -48,14 +59,32 @@ def read_jsonl(path: Path) -> list[dict]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            raise InputError(f"{path}:{number}: ogiltig JSON ({exc.msg})") from exc
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise InputError(f"{path}:{number}: each line must be an object with a 'question' string")
+            raise InputError(f"{path}:{number}: varje rad ska vara ett objekt med en fråga som text i ”question”")
         history = item.get("history", [])
-        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            raise InputError(f"{path}:{number}: 'history' must be a list of earlier questions (strings)")
-        items.append({"id": item.get("id", str(number)), "question": item["question"], "history": history})
+        if not isinstance(history, list):
+            raise InputError(f"{path}:{number}: ”history” ska vara en lista (tidigare frågor eller meddelanden)")
+        try:
+            messages = as_messages(history)
+        except InputError as exc:
+            raise InputError(f"{path}:{number}: {exc}") from exc
+        items.append({"id": item.get("id", str(number)), "question": item["question"], "history": messages})
     return items
+
+
+def history_option(values: list[str]) -> list[Message]:
+    """``--history`` values: an earlier question, or a message as JSON ({"role": ..., "content": ...})."""
+    parsed: list[object] = []
+    for value in values:
+        if value.lstrip().startswith("{"):
+            try:
+                parsed.append(json.loads(value))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"--history: ogiltig JSON ({exc.msg}): {value[:60]}") from exc
+        else:
+            parsed.append(value)
+    return as_messages(parsed)
 
 
 @app.command("ask")
@@ -63,7 +92,11 @@ def ask(
     question: str | None = typer.Argument(None, help="The question, in Swedish or English."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
     jsonl: Path | None = typer.Option(None, "--jsonl", help="Answer every {id, question, history} line of FILE."),
-    history: list[str] = typer.Option([], "--history", help="An earlier question in the conversation (repeatable)."),
+    history: list[str] = typer.Option(
+        [],
+        "--history",
+        help='An earlier question, or a message as JSON {"role": "assistant", "content": …} (repeatable).',
+    ),
     generator: str | None = typer.Option(None, "--generator", "-g", help="extractive, llamacpp, openai, ollama."),
     k: int | None = typer.Option(None, "-k", min=1, max=50, help="How many passages to retrieve."),
     doc: str | None = typer.Option(None, "--doc", help="Only this document id."),
@@ -75,19 +108,19 @@ def ask(
     from assistant.wiring import build_assistant
 
     if (question is None) == (jsonl is None):
-        fail("give either a QUESTION or --jsonl FILE", code=2)
+        fail("ange antingen en FRÅGA eller --jsonl FIL", code=EXIT_USAGE)
+    if as_json and jsonl is None:
+        _answer_json(question, history, generator, k, _filters(doc, doc_type, kommun, fokusomrade))
+        return
     items = read_jsonl(jsonl) if jsonl is not None else None
+    messages = history_option(history)
     assistant = build_assistant(settings_from(generator=generator))
     filters = _filters(doc, doc_type, kommun, fokusomrade)
     if items is not None:
         _answer_many(assistant, items, k, filters)
         return
-    if as_json:
-        answer = assistant.ask(question, history, k=k, filters=filters)
-        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-        return
     final, shown = None, []
-    for piece in assistant.stream(question, history, k=k, filters=filters):
+    for piece in assistant.stream(question, messages, k=k, filters=filters):
         if isinstance(piece, Answer):
             final = piece
         else:
@@ -95,6 +128,24 @@ def ask(
             sys.stdout.write(piece)
             sys.stdout.flush()
     print_answer(final, sys.stdout, streamed="".join(shown))
+
+
+def _answer_json(question: str | None, history: list[str], generator: str | None, k: int | None, filters: dict) -> None:
+    """Exactly one JSON object on stdout: the answer, or {"question", "error"} (exit code 1 or 2)."""
+    from assistant.wiring import build_assistant
+
+    try:
+        if question is None:
+            raise InputError("--json svarar på en FRÅGA; använd --jsonl FIL för en fil med frågor")
+        messages = history_option(history)
+        answer = build_assistant(settings_from(generator=generator)).ask(question, messages, k=k, filters=filters)
+    except InputError as exc:
+        typer.echo(json.dumps({"question": question or "", "error": str(exc)}, ensure_ascii=False))
+        raise typer.Exit(EXIT_USAGE) from exc
+    except MetodstodError as exc:
+        typer.echo(json.dumps({"question": question or "", "error": str(exc)}, ensure_ascii=False))
+        raise typer.Exit(1) from exc
+    typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
 
 
 def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> None:
@@ -110,5 +161,5 @@ def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> 
             raise
         typer.echo(json.dumps(line, ensure_ascii=False))
     if failed:
-        typer.echo(f"Fel: {failed} question(s) could not be answered (see 'error' fields)", err=True)
+        typer.echo(f"Fel: {failed} fråga/frågor kunde inte besvaras (se fälten ”error”)", err=True)
         raise typer.Exit(1)

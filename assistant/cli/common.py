@@ -10,7 +10,7 @@ import click
 import typer
 from pydantic import ValidationError
 
-from assistant.errors import MetodstodError
+from assistant.errors import MetodstodError, UsageError
 from assistant.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -53,7 +53,7 @@ def run_cli(command: typer.Typer, args: list[str] | None = None) -> int:
         result = command(args=args, standalone_mode=False)
     except MetodstodError as exc:
         typer.echo(f"Fel: {exc}", err=True)
-        return EXIT_ERROR
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except (click.exceptions.Exit, typer.Exit) as exc:
         return exc.exit_code
     except (click.exceptions.Abort, typer.Abort):

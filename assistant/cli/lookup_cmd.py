@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from assistant.cli.common import app, settings_from
-from assistant.errors import IndexMissingError, InputError
+from assistant.errors import IndexMissingError, UsageError
 
 if TYPE_CHECKING:
     from assistant.records.schema import RecordRow
     from assistant.records.vocabulary import EntityKind, Vocabulary
 
-NO_RECORDS = "No records are loaded yet. Load them first: run `metodstod ingest corpus/`"
+NO_RECORDS = "Inga register är inlästa ännu. Läs in dem först: kör `metodstod ingest corpus/`"
 WHATS = ("activities", "methods", "areas", "outcomes", "municipalities")
 OUTPUTS = ("table", "csv", "json")
 # Which filters each --what accepts.
@@ -43,7 +43,12 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-class UnknownFilterValueError(InputError):
+# The table title of each --what.
+TITLES = {"activities": "aktiviteter", "methods": "metoder", "areas": "områden", "outcomes": "uppföljningar"}
+TITLES |= {"municipalities": "kommuner"}
+
+
+class UnknownFilterValueError(UsageError):
     """A filter value that is not in the vocabulary; the message lists the valid values."""
 
 
@@ -51,14 +56,14 @@ def _choice(option: str, value: str, valid: Sequence[str]) -> str:
     if value in valid:
         return value
     raise UnknownFilterValueError(
-        f"{option}: unknown value '{value}'{_did_you_mean(value, valid)}. Valid: {', '.join(valid)}"
+        f"{option}: okänt värde '{value}'{_did_you_mean(value, valid)}. Giltiga: {', '.join(valid)}"
     )
 
 
 def _did_you_mean(value: str, valid: Sequence[str]) -> str:
     lowered = {v.lower(): v for v in valid}
     close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
-    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+    return f" (menade du '{lowered[close[0]]}'?)" if close else ""
 
 
 def resolve(vocabulary: Vocabulary, kind: EntityKind, option: str, value: str, extra: str = "") -> str:
@@ -70,13 +75,13 @@ def resolve(vocabulary: Vocabulary, kind: EntityKind, option: str, value: str, e
     valid = [f"{k} ({vocabulary.fokusomraden[int(k)].namn})" for k in table] if kind == "fokusomrade" else list(table)
     aliases = {a: k for k, names in table.items() for a in names}
     close = difflib.get_close_matches(value.lower(), list(aliases), n=1, cutoff=0.6)
-    hint = f" (did you mean '{aliases[close[0]]}'?)" if close else ""
-    raise UnknownFilterValueError(f"{option}: unknown value '{value}'{hint}.{extra} Valid: {'; '.join(valid)}")
+    hint = f" (menade du '{aliases[close[0]]}'?)" if close else ""
+    raise UnknownFilterValueError(f"{option}: okänt värde '{value}'{hint}.{extra} Giltiga: {'; '.join(valid)}")
 
 
 def _resolve_kommun(vocabulary: Vocabulary, value: str, all_names: Sequence[str]) -> str:
     outside = vocabulary.unknown_municipalities(value, all_names)
-    extra = f" {outside[0]} is not one of the municipalities in the material." if outside else ""
+    extra = f" {outside[0]} är inte en av kommunerna i materialet." if outside else ""
     return resolve(vocabulary, "kommun", "--kommun", value, extra)
 
 
@@ -113,7 +118,7 @@ def lookup(
     wrong = [name for name, values in given.items() if values and name not in ACCEPTS[what]]
     if wrong:
         names = ", ".join("--format-typ" if w == "format" else f"--{w}" for w in wrong)
-        raise InputError(f"{names} does not apply to --what {what} (it takes: {', '.join(ACCEPTS[what])})")
+        raise UsageError(f"{names} gäller inte --what {what} (den tar: {', '.join(ACCEPTS[what])})")
     settings = settings_from()
     rows = _select(settings, what, given)
     _print(rows, what, output, settings)
@@ -180,7 +185,7 @@ def _print_table(rows: Sequence[RecordRow], what: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{what} ({len(rows)})")
+    table = Table(title=f"{TITLES[what]} ({len(rows)})")
     columns = TABLE_COLUMNS[what]
     for column in columns:
         table.add_column(column, overflow="fold")

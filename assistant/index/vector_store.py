@@ -52,7 +52,7 @@ class ChromaStore:
             if not self.exists():
                 if not create:
                     raise IndexMissingError(
-                        f"No index found at {self.location}. Build it with: metodstod ingest corpus/"
+                        f"Inget index finns i {self.location}. Bygg det med: metodstod ingest corpus/"
                     )
                 self._collection = self.client.create_collection(
                     name,
@@ -65,8 +65,8 @@ class ChromaStore:
         built_with = (self._collection.metadata or {}).get(EMBEDDER_KEY)
         if built_with != self.settings.embedder_id:
             raise EmbedderMismatchError(
-                f"The index was built with embedder '{built_with}' but '{self.settings.embedder_id}' is "
-                "configured. Use the same embedder, or rebuild: metodstod ingest --rebuild corpus/"
+                f"Indexet byggdes med inbäddaren '{built_with}' men '{self.settings.embedder_id}' är "
+                "inställd. Använd samma inbäddare, eller bygg om: metodstod ingest --rebuild corpus/"
             )
         return self._collection
 

@@ -6,18 +6,27 @@ back, "det/den/de/dem/där", "it/they/that"; very short; or no topic word of its
 the key terms of the most recent earlier question appended — content words, names and
 acronyms — so history ["Vad är SSPF?"] + "Vilka kommuner startade det?" searches for
 "Vilka kommuner startade det? SSPF".
+
+A conversation is a list of messages (``Message``: role "user" or "assistant"); earlier
+questions given as plain strings are user messages (``as_messages``). The records and the
+router read the earlier questions; retrieval also reads the lead of the last answer, so
+"Vad innebar den?" after "Crime proofing testades i fyra kommuner." is about Crime proofing.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from pydantic import ValidationError
+
+from assistant.errors import InputError
 from assistant.language.terms import QUESTION_FILLER, topic_words
-from assistant.language.text import SWEDISH_STOPWORDS, normalize, stem, words
+from assistant.language.text import SWEDISH_STOPWORDS, normalize, split_sentences, stem, words
 from assistant.protocols import Rewriter
 from assistant.settings import ConversationSettings
+from assistant.types import Message
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +61,67 @@ WEAK_ANAPHORA = frozenset(["det", "den", "de", "that", "this", "these"])
 CONTINUATIONS = frozenset(["och", "men", "samt", "and", "but"])
 SHORT_QUESTION_WORDS = 3  # "Och i Sigtuna?" / "Varför?" are follow-ups whatever they contain
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-:][^\W_]+)*")
+
+
+ANSWER_LEAD_WORDS = 40  # of the last answer, what retrieval reads back
+_MARKERS_RE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+
+
+def as_messages(history: Iterable[object] | None) -> list[Message]:
+    """The conversation as messages: a string is an earlier question, a mapping has "role"
+    ("user" or "assistant") and "content". Anything else is an `InputError` naming the entry."""
+    out: list[Message] = []
+    for number, item in enumerate(history or (), start=1):
+        if isinstance(item, Message):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Message(role="user", content=item))
+        elif isinstance(item, Mapping):
+            try:
+                out.append(Message.model_validate(dict(item)))
+            except ValidationError as exc:
+                raise InputError(_bad_message(number, exc)) from exc
+        else:
+            raise InputError(
+                f"historik, post {number}: en tidigare fråga (text) eller ett meddelande med "
+                f"”role” och ”content” väntades, inte {type(item).__name__}"
+            )
+    return [m for m in out if m.content.strip()]
+
+
+def _bad_message(number: int, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "meddelandet"
+    if err["type"] == "missing":
+        why = "saknas"
+    elif err["type"] == "extra_forbidden":
+        why = "är inget fält i ett meddelande (bara ”role” och ”content”)"
+    elif field == "role":
+        why = f"ska vara ”user” eller ”assistant”, inte {err.get('input')!r}"
+    else:
+        why = "ska vara text"
+    return f"historik, post {number}: ”{field}” {why}"
+
+
+def questions_of(messages: Sequence[Message]) -> list[str]:
+    """The earlier questions (what the router and the records read)."""
+    return [m.content for m in messages if m.role == "user"]
+
+
+def retrieval_history(messages: Sequence[Message]) -> list[str]:
+    """The earlier questions, then the lead of the last answer when the conversation ends with one."""
+    questions = questions_of(messages)
+    if not messages or messages[-1].role != "assistant":
+        return questions
+    lead = answer_lead(messages[-1].content)
+    return [*questions, lead] if lead else questions
+
+
+def answer_lead(text: str) -> str:
+    """The first sentence of an answer, without markers or table, at most ANSWER_LEAD_WORDS words."""
+    first_line = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("|")), "")
+    sentences = split_sentences(_MARKERS_RE.sub("", first_line))
+    return " ".join(" ".join(sentences[:1]).split()[:ANSWER_LEAD_WORDS])
 
 
 def _default(name: str) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from assistant.records import render
 from assistant.records.formatting import CitationBook, join_names, markdown_table, public_table
+from assistant.records.overview import is_overview, render_overview
 from assistant.records.query import LookupQuery, QuestionParser
 from assistant.records.selection import RecordSelector, Selection, topic_hits
 from assistant.records.store import SqlRecordStore
@@ -35,6 +36,8 @@ NOUNS: dict[str, tuple[str, str]] = {
 }
 
 
+DETAIL_ROWS = 3  # this few rows asked about: a question about their details
+BODY_TEXT = "brödtext"  # in a row's note: the body text says more about it (see schema.py)
 TOPIC_NOUN_MIN = 7  # topic stems this long name a thing ("arbetsgrupp"), shorter ones are often verbs ("gick")
 
 
@@ -67,12 +70,17 @@ class RecordLookup:
         return any(sel.rows or sel.groups for sel in self.selector.select(query))
 
     def covers_topic(self, query: LookupQuery) -> bool:
-        """Whether the rows for ``query`` mention its own topic words ("Vilka satt i arbetsgruppen
-        ...?": the activity rows say nothing of the working group; the router adds the prose)."""
+        """Whether the rows for ``query`` hold its answer. Not when they do not mention its own topic
+        words ("Vilka satt i arbetsgruppen ...?": the activity rows say nothing of the working group),
+        nor when a few rows are asked about and their notes say the body text tells more of them
+        ("Vilka skolor i Sigtuna ...?": the schools are named in the body text). The router then
+        adds the prose."""
+        rows = [row for sel in self.selector.select(query) for row in sel.rows]
+        if _asks_details(query, rows):
+            return False
         topic = [stem for stem in query.topic if len(stem) >= TOPIC_NOUN_MIN]
         if not topic or query.language != "sv":  # English words cannot be looked for in Swedish rows
             return True
-        rows = [row for sel in self.selector.select(query) for row in sel.rows]
         return not rows or any(topic_hits(row, topic) for row in rows)
 
     def answer_query(self, query: LookupQuery) -> Answer:
@@ -100,21 +108,24 @@ class RecordLookup:
         )
 
     def _render(self, sel: Selection, query: LookupQuery, book: CitationBook) -> tuple[str, list[dict[str, str]]]:
-        where = render.scope(query, self.vocabulary, sel.kind)
+        where = render.scope(query, self.vocabulary, sel.kind, skip=[*sel.dropped_terms, *sel.unmentioned])
         if not sel.rows and not sel.groups:
             return self._empty(sel, query, where, book), []
+        focus = self.vocabulary.focus_label
         if sel.kind == "municipalities":
-            text, rows = render.render_municipalities(sel, query, where, book)
+            text, rows = render.render_municipalities(sel, query, where, book, focus)
         elif query.list_kommuner:
             text, rows = render.render_groups(sel, query, where, book, self.vocabulary)
+        elif is_overview(sel, query):  # many rows: a few cited lines, the table goes with the answer
+            return render_overview(sel, query, where, book, self.vocabulary, focus)
         elif sel.kind == "activities":
-            text, rows = render.render_activities(sel, query, where, book)
+            text, rows = render.render_activities(sel, query, where, book, focus)
         elif sel.kind == "areas":
             text, rows = render.render_areas(sel, query, where, book)
         elif sel.kind == "outcomes":
             text, rows = render.render_outcomes(sel, query, where, book)
         else:
-            text, rows = render.render_methods(sel, query, where, book)
+            text, rows = render.render_methods(sel, query, where, book, focus)
         return f"{text}\n\n{markdown_table(rows, query.language)}", rows
 
     # -- answers without rows ---------------------------------------------------------------------
@@ -128,19 +139,23 @@ class RecordLookup:
         return f"{text} {why}".strip()
 
     def _why_nothing(self, query: LookupQuery, book: CitationBook) -> str:
-        """What the records say about the municipalities asked about (e.g. which focus areas they had)."""
+        """Which focus areas the municipalities asked about had, when the asked one is not among them,
+        with the record's own passage when it speaks of the municipality."""
         notes = []
         for row in self.store.municipalities():
-            if row.kommun in query.kommuner:
-                areas = ", ".join(map(str, row.fokusomraden))
-                note = f"{row.kommun}: fokusområden {areas}"
-                if row.kommentar:
-                    note += f" – {row.kommentar.rstrip('.')}"
-                notes.append(f"{note} {book.markers([row])}.")
-        if not notes:
-            return ""
-        lead = "According to the records, " if query.language == "en" else "Enligt registret: "
-        return lead + " ".join(notes)
+            missing = [f for f in query.fokus if f not in row.fokusomraden]
+            if row.kommun not in query.kommuner or not missing:
+                continue
+            areas = join_names([str(f) for f in row.fokusomraden], query.language)
+            if query.language == "en":
+                note = f"{row.kommun} worked in focus area{'s' if len(row.fokusomraden) > 1 else ''} {areas}"
+            else:
+                note = f"{row.kommun} arbetade inom fokusområde{'na' if len(row.fokusomraden) > 1 else ''} {areas}"
+            named = {m.canonical for m in self.vocabulary.find(row.quote) if m.kind == "kommun"}
+            if named == {row.kommun}:  # the passage is about this municipality alone
+                note += f": ”{row.quote.rstrip('.')}”"
+            notes.append(f"{note} {book.markers([row])}.")
+        return " ".join(notes)
 
     def _unknown(self, query: LookupQuery, book: CitationBook) -> Answer:
         return Answer(
@@ -176,6 +191,14 @@ class RecordLookup:
             if m.metod in query.metoder
         ]
         return " ".join(intros)
+
+
+def _asks_details(query: LookupQuery, rows: Sequence[object]) -> bool:
+    """A question of its own topic (not a count or a list of municipalities) about a few rows whose
+    notes say the body text tells more of them."""
+    if query.count or query.list_kommuner or not query.topic or not 0 < len(rows) <= DETAIL_ROWS:
+        return False
+    return any(BODY_TEXT in (getattr(r, "kommentar", None) or "") for r in rows)
 
 
 def document_titles(records_url: str, manifest: Path | None = None) -> Callable[[str], str]:

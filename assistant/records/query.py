@@ -34,6 +34,9 @@ class TextTerm:
     fields: tuple[str, ...] = ("aktivitet",)
     label: str = ""
     optional: bool = False  # dropped when no record at all contains it (e.g. English "conference")
+    # narrows rows only when some of them contain it: one half of a focus area's name
+    # ("otillåten påverkan"), which the rows of that area may not spell out
+    soft: bool = False
 
 
 @dataclass
@@ -169,7 +172,7 @@ class QuestionParser:
         _add(query.fokus, number)
         entry = self.vocabulary.fokusomraden.get(number)
         if entry is not None and _is_subtopic(fold(m.alias), fold(entry.namn)):
-            _add_term(query, TextTerm((fold(m.alias),), ("aktivitet",), m.alias))
+            _add_term(query, TextTerm((fold(m.alias),), ("aktivitet",), m.alias, soft=True))
 
     def _format(self, query: LookupQuery, m: EntityMatch) -> None:
         _add(query.formats, m.canonical)

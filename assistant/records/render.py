@@ -8,7 +8,7 @@ citation markers of the records it shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.records.formatting import UPPFOLJNING_LABELS, CitationBook, join_names, plural
 from assistant.records.query import LookupQuery
@@ -17,6 +17,7 @@ from assistant.records.store import ActivityRow, AreaRow, MethodRow, Municipalit
 from assistant.records.vocabulary import Vocabulary
 
 Rendered = tuple[str, list[dict[str, str]]]
+FocusNames = Callable[[int | None], str]  # focus-area number -> "4 – Välfärdsbrottslighet"
 _CLAUSE = re.compile(r"[^.;:()]+")
 # "cirka 60 representanter", "ett femtiotal deltagare", "ett hundratal deltagare"
 _PARTICIPANTS = re.compile(
@@ -42,8 +43,9 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def scope(query: LookupQuery, vocabulary: Vocabulary, kind: str = "activities") -> str:
-    """ "för Sigtuna inom fokusområde 4 (Välfärdsbrottslighet)" — the filters an answer applied."""
+def scope(query: LookupQuery, vocabulary: Vocabulary, kind: str = "activities", skip: Sequence[str] = ()) -> str:
+    """ "för Sigtuna inom fokusområde 4 (Välfärdsbrottslighet)" — the filters an answer applied
+    (text terms in ``skip`` were not applied: an English word, a subtopic no row spells out)."""
     lang, parts, used = query.language, [], SCOPES.get(kind, SCOPES["activities"])
     metoder = [m for m in query.metoder if kind != "outcomes" or m != "CRM"]
     if query.kommuner and "kommuner" in used:
@@ -59,7 +61,7 @@ def scope(query: LookupQuery, vocabulary: Vocabulary, kind: str = "activities") 
         parts.append(_t(lang, "tillsammans med ", "together with ") + join_names(query.partner, lang))
     if query.formats and not query.texts and "formats" in used:
         parts.append(_t(lang, "i formatet ", "in the format ") + join_names(query.formats, lang))
-    terms = [f"”{t.label}”" for t in query.texts]
+    terms = [f"”{t.label}”" for t in query.texts if t.label not in skip]
     if terms and "texts" in used:
         parts.append(_t(lang, "som nämner ", "mentioning ") + join_names(terms, lang))
     if query.klass and kind == "areas":
@@ -74,35 +76,55 @@ def _with_scope(text: str, where: str) -> str:
 
 
 # -- activities --------------------------------------------------------------------------------
-def activity_row(row: ActivityRow, book: CitationBook) -> dict[str, str]:
+def activity_row(row: ActivityRow, book: CitationBook, focus: FocusNames) -> dict[str, str]:
+    """A table row of an activity as users see it (curation notes stay in the data and in `lookup`)."""
     return {
         "kommun": row.kommun,
-        "fokus": str(row.fokusomrade),
+        "fokus": focus(row.fokusomrade),
         "aktivitet": row.aktivitet,
         "format": row.format,
         "partner": ", ".join(row.partner),
         "metod": ", ".join(row.metod),
         "antal": str(row.antal or ""),
         "tid": row.tid or "",
-        "kommentar": row.kommentar or "",
         "kalla": book.markers([row]),
     }
 
 
-def render_activities(sel: Selection, query: LookupQuery, where: str, book: CitationBook) -> Rendered:
+def render_activities(
+    sel: Selection, query: LookupQuery, where: str, book: CitationBook, focus: FocusNames
+) -> Rendered:
     rows: list[ActivityRow] = sel.rows
     lang, n = query.language, len(rows)
     many = plural(n, _t(lang, "aktivitet", "activity"), _t(lang, "aktiviteter", "activities"))
+    where = _with_scope(where, _narrowed(sel, lang))
     if query.count == "occasions":
         sentence = _occasions(rows, lang, where)
     elif query.count == "participants":
         sentence = _participants(rows, lang, where, book)
     elif query.count:
         sentence = _with_scope(_t(lang, f"Materialet nämner {many}", f"The material lists {many}"), where)
-        sentence += _t(lang, " (räknat som poster i aktivitetsregistret):", " (counted as records):")
+        sentence += _t(lang, " (räknat som poster i aktivitetsregistret)", " (counted as records)")
+        sentence += _unmentioned(sel, lang) + ":"
     else:
-        sentence = _with_scope(_t(lang, f"Materialet nämner {many}", f"The material lists {many}"), where) + ":"
-    return sentence, [activity_row(r, book) for r in rows]  # after the sentence: markers number in reading order
+        sentence = _with_scope(_t(lang, f"Materialet nämner {many}", f"The material lists {many}"), where)
+        sentence += _unmentioned(sel, lang) + ":"
+    return sentence, [activity_row(r, book, focus) for r in rows]  # after the sentence: markers in reading order
+
+
+def _narrowed(sel: Selection, lang: str) -> str:
+    """ "som rör ”skolor”" when the rows were narrowed to the question's own words."""
+    if not sel.narrowed_by:
+        return ""
+    words = join_names([f"”{w}”" for w in sel.narrowed_by], lang)
+    return _t(lang, f"som rör {words}", f"about {words}")
+
+
+def _unmentioned(sel: Selection, lang: str) -> str:
+    if not sel.unmentioned:
+        return ""
+    words = join_names([f"”{w}”" for w in sel.unmentioned], lang)
+    return _t(lang, f"; ingen av dem nämner {words} uttryckligen", f"; none of them mentions {words} explicitly")
 
 
 def _occasions(rows: Sequence[ActivityRow], lang: str, where: str) -> str:
@@ -255,24 +277,34 @@ def render_outcomes(sel: Selection, query: LookupQuery, where: str, book: Citati
     if len(rows) <= 3:
         said = " ".join(f"{r.resultat.rstrip('.')} {book.markers([r])}." for r in rows)
         return _t(lang, "Enligt materialet: ", "According to the material: ") + said, table
-    count = plural(
-        len(rows),
-        _t(lang, "uppföljningsresultat", "follow-up result"),
-        _t(lang, "uppföljningsresultat", "follow-up results"),
-    )
-    return _with_scope(_t(lang, f"Materialet redovisar {count}", f"The material reports {count}"), where) + ":", table
+    return _outcome_lead(rows, lang, where) + ":", table
 
 
-def render_methods(sel: Selection, query: LookupQuery, where: str, book: CitationBook) -> Rendered:
+def _lower_first(label: str) -> str:
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def _outcome_lead(rows: Sequence[OutcomeRow], lang: str, where: str) -> str:
+    """ "Materialet redovisar 6 uppgifter från uppföljande CRM-mätning om 5 kommuner": what was counted."""
+    kinds = join_names(list(dict.fromkeys(_lower_first(UPPFOLJNING_LABELS[r.uppfoljning][lang]) for r in rows)), lang)
+    kommuner = {r.kommun for r in rows if r.kommun}
+    count = plural(len(rows), _t(lang, "uppgift", "item"), _t(lang, "uppgifter", "items"))
+    about = ""
+    if len(kommuner) > 1:
+        about = _t(lang, f" om {len(kommuner)} kommuner", f" about {len(kommuner)} municipalities")
+    lead = _t(lang, f"Materialet redovisar {count} från {kinds}", f"The material reports {count} from {kinds}")
+    return _with_scope(lead + about, where)
+
+
+def render_methods(sel: Selection, query: LookupQuery, where: str, book: CitationBook, focus: FocusNames) -> Rendered:
     rows: list[MethodRow] = sel.rows
     lang = query.language
     table = [
         {
             "metod": r.metod,
             "beskrivning": r.beskrivning,
-            "fokus": str(r.fokusomrade or ""),
+            "fokus": focus(r.fokusomrade),
             "anvandare": ", ".join(r.anvandare),
-            "kommentar": r.kommentar or "",
             "kalla": book.markers([r]),
         }
         for r in rows
@@ -282,20 +314,21 @@ def render_methods(sel: Selection, query: LookupQuery, where: str, book: Citatio
     return f"{lead}: {join_names([r.metod for r in rows], lang)}.", table
 
 
-def render_municipalities(sel: Selection, query: LookupQuery, where: str, book: CitationBook) -> Rendered:
+def render_municipalities(
+    sel: Selection, query: LookupQuery, where: str, book: CitationBook, focus: FocusNames
+) -> Rendered:
     rows: list[MunicipalityRow] = sel.rows
     lang = query.language
     table = [
         {
             "kommun": r.kommun,
-            "fokusomraden": ", ".join(map(str, r.fokusomraden)),
-            "kommentar": r.kommentar or "",
+            "fokusomraden": "; ".join(focus(f) for f in r.fokusomraden),
             "kalla": book.markers([r]),
         }
         for r in rows
     ]
     if query.kommuner and not query.list_kommuner:
-        said = "; ".join(f"{r.kommun}: {join_names([str(f) for f in r.fokusomraden], lang)}" for r in rows)
+        said = "; ".join(f"{r.kommun}: {join_names([focus(f) for f in r.fokusomraden], lang)}" for r in rows)
         return _t(
             lang, "Fokusområden enligt materialet: ", "Focus areas according to the material: "
         ) + said + ".", table

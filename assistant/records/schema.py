@@ -23,6 +23,10 @@ Extraction conventions of activities.csv (the rows are read by hand from the PM)
   names one event in the singular; empty for courses, processes and "ett flertal".
 * ``partner``: organisations that delivered or co-led the activity, as named in the
   item or tied to it by the body text; participants are left to ``kommentar``.
+* ``kommentar``: the maintainers' note on the row (why it was read so, where it comes
+  from). It stays in the data and in ``metodstod lookup --output csv|json`` but is never
+  shown in an answer; "brödtext" in it says the body text tells more about the row, so a
+  specific question about such rows gets the prose too (``RecordLookup.covers_topic``).
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ KNOWN_KOMMUNER = "kommuner"  # validation-context key: the municipalities rows m
 def _known_kommun(value: str, info: ValidationInfo) -> str:
     known = (info.context or {}).get(KNOWN_KOMMUNER)
     if known is not None and value not in known:
-        raise ValueError(f"unknown municipality {value!r} (vocabulary.yaml lists: {', '.join(sorted(known))})")
+        raise ValueError(f"okänd kommun {value!r} (vocabulary.yaml har: {', '.join(sorted(known))})")
     return value
 
 
@@ -129,7 +133,7 @@ class RecordRow(BaseModel):
     @classmethod
     def _section_path(cls, value: str) -> str:
         if any(not part.strip() for part in value.split(" > ")):
-            raise ValueError("section path has an empty heading")
+            raise ValueError("avsnittsvägen har en tom rubrik")
         return value
 
 
@@ -164,7 +168,7 @@ class ActivityRow(RecordRow):
     def _id_matches_row(self) -> ActivityRow:
         focus = self.id.split("-")[1]
         if focus != str(self.fokusomrade):
-            raise ValueError(f"id {self.id!r} does not match fokusomrade (expected xxx-{self.fokusomrade}-NN)")
+            raise ValueError(f"id {self.id!r} stämmer inte med fokusomrade (väntat xxx-{self.fokusomrade}-NN)")
         return self
 
     @property
@@ -203,6 +207,18 @@ RECORD_FILES: dict[str, type[RecordRow]] = {
     "methods": MethodRow,
     "outcomes": OutcomeRow,
 }
+# How each records file is named to users (the Källor tab, `corpus list`).
+RECORD_TITLES: dict[str, str] = {
+    "activities": "Register: aktiviteter",
+    "areas": "Register: områden",
+    "methods": "Register: metoder",
+    "outcomes": "Register: uppföljningar",
+    "municipalities": "Register: kommuner",
+}
+
+
+def record_title(stem: str) -> str:
+    return RECORD_TITLES.get(stem, f"Register: {stem}")
 
 
 def model_for(path: Path) -> type[RecordRow]:
@@ -211,28 +227,28 @@ def model_for(path: Path) -> type[RecordRow]:
         return RECORD_FILES[path.stem]
     except KeyError:
         known = ", ".join(sorted(RECORD_FILES))
-        raise RecordsFileError(path, 1, f"unknown records file '{path.stem}' (known: {known})") from None
+        raise RecordsFileError(path, 1, f"okänd registerfil '{path.stem}' (kända: {known})") from None
 
 
 def _describe(error: ValidationError) -> str:
     parts = []
     for err in error.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "row"
+        where = ".".join(str(p) for p in err["loc"]) or "raden"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)
 
 
 def _check_header(path: Path, header: list[str] | None, model: type[RecordRow]) -> None:
     if not header:
-        raise RecordsFileError(path, 1, "file is empty (no header row)")
+        raise RecordsFileError(path, 1, "filen är tom (ingen rubrikrad)")
     fields = set(model.model_fields)
     unknown = [h for h in header if h not in fields]
     if unknown:
-        raise RecordsFileError(path, 1, f"unknown column(s): {', '.join(unknown)}")
+        raise RecordsFileError(path, 1, f"okända kolumner: {', '.join(unknown)}")
     required = [name for name, f in model.model_fields.items() if f.is_required()]
     missing = [name for name in required if name not in header]
     if missing:
-        raise RecordsFileError(path, 1, f"missing column(s): {', '.join(missing)}")
+        raise RecordsFileError(path, 1, f"kolumner saknas: {', '.join(missing)}")
 
 
 def read_records_file(path: Path, kommuner: Collection[str] | None = None) -> list[RecordRow]:
@@ -247,11 +263,11 @@ def read_records_file(path: Path, kommuner: Collection[str] | None = None) -> li
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows, errors = _read_rows(path, csv.DictReader(handle), model, context)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise RecordsFileError(path, 1, f"cannot read file: {exc}") from exc
+        raise RecordsFileError(path, 1, f"filen kan inte läsas: {exc}") from exc
     if errors:
         first_line = errors[0][0]
-        detail = " | ".join(f"line {line}: {msg}" for line, msg in errors)
-        raise RecordsFileError(path, first_line, f"{len(errors)} bad row(s): {detail}")
+        detail = " | ".join(f"rad {line}: {msg}" for line, msg in errors)
+        raise RecordsFileError(path, first_line, f"{len(errors)} felaktiga rader: {detail}")
     return rows
 
 

@@ -43,6 +43,8 @@ class Selection:
     groups: dict[str, list[Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     dropped_terms: list[str] = field(default_factory=list)
+    unmentioned: list[str] = field(default_factory=list)  # soft terms none of the rows contains
+    narrowed_by: list[str] = field(default_factory=list)  # the question's words the rows were narrowed to
 
 
 class RecordSelector:
@@ -80,13 +82,22 @@ class RecordSelector:
                 rows.setdefault(row.id, row)
         selection = Selection("activities", _in_file_order(rows.values(), self._order()))
         terms, selection.dropped_terms = self._usable_terms(query.texts)
-        selection.rows = [r for r in selection.rows if all(_term_matches(t, r) for t in terms)]
+        selection.rows = [r for r in selection.rows if all(_term_matches(t, r) for t in terms if not t.soft)]
+        for term in (t for t in terms if t.soft):
+            matching = [r for r in selection.rows if _term_matches(term, r)]
+            if matching or not selection.rows:
+                selection.rows = matching
+            else:  # "parallella samhällsstrukturer" for Linköping: its area's rows speak of "otillåten påverkan"
+                selection.unmentioned.append(term.label)
         if query.omraden:
             selection.rows = _soft(selection.rows, lambda r: _mentions(r, query.omraden))
         only_place = not (query.fokus or query.metoder or query.partner or query.formats or query.texts)
         if only_place and query.language == "sv":  # English topic words do not match the Swedish rows
             # "På vilka skolor i Sigtuna ...?": a municipality's activities, narrowed to the topic
-            selection.rows = _narrow_by_topic(selection.rows, query.topic)
+            narrowed = _narrow_by_topic(selection.rows, query.topic)
+            if len(narrowed) < len(selection.rows):
+                selection.narrowed_by = topic_words(query.question, _stems_hit(narrowed, query.topic))
+            selection.rows = narrowed
         return selection
 
     def _order(self) -> dict[str, int]:
@@ -115,7 +126,15 @@ class RecordSelector:
                 groups.setdefault(kommun, []).append(row)
         order = {k: i for i, k in enumerate(self.vocabulary.kommuner)}
         ordered = dict(sorted(groups.items(), key=lambda kv: order.get(kv[0], 99)))
-        return Selection(selection.kind, selection.rows, ordered, selection.notes, selection.dropped_terms)
+        return Selection(
+            selection.kind,
+            selection.rows,
+            ordered,
+            selection.notes,
+            selection.dropped_terms,
+            selection.unmentioned,
+            selection.narrowed_by,
+        )
 
     def _row_kommuner(self, row: RecordRow) -> list[str]:
         own = getattr(row, "kommun", None)
@@ -180,8 +199,11 @@ class RecordSelector:
         rows = _soft(rows, lambda r: _mentions(r, subjects, self.vocabulary)) if subjects else rows
         if query.fokus:
             rows = _soft(rows, lambda r: _names_focus(r, query.fokus, self.vocabulary))
-        rows = _narrow_by_topic(rows, query.topic)
-        return Selection("outcomes", rows)
+        narrowed = _narrow_by_topic(rows, query.topic)
+        selection = Selection("outcomes", narrowed)
+        if len(narrowed) < len(rows):
+            selection.narrowed_by = topic_words(query.question, _stems_hit(narrowed, query.topic))
+        return selection
 
 
 # -- row tests ------------------------------------------------------------------------------
@@ -224,6 +246,21 @@ def topic_hits(row: RecordRow, topic: Sequence[str]) -> int:
     """How many of the topic stems (of four letters or more) begin a word of the row's text."""
     words = {w for w in _WORDS.findall(fold(_row_text(row)))}
     return sum(any(w.startswith(s) for w in words) for s in topic if len(s) >= 4)
+
+
+def _stems_hit(rows: Sequence[RecordRow], topic: Sequence[str]) -> list[str]:
+    """The topic stems that begin a word of every one of ``rows``."""
+    words = [set(_WORDS.findall(fold(_row_text(r)))) for r in rows]
+    return [s for s in topic if len(s) >= 4 and all(any(w.startswith(s) for w in ws) for ws in words)]
+
+
+def topic_words(question: str, stems: Sequence[str]) -> list[str]:
+    """The words of ``question`` that the topic ``stems`` came from ("skolor" for "skol")."""
+    out: list[str] = []
+    for word in _WORDS.findall(question):
+        if any(fold(word).startswith(s) for s in stems) and word.lower() not in out:
+            out.append(word.lower())
+    return out
 
 
 def _narrow_by_topic(rows: list[Any], topic: Sequence[str]) -> list:

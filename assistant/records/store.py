@@ -132,7 +132,7 @@ class SqlRecordStore:
         model = self._model(stem)
         bad = [type(r).__name__ for r in rows if not isinstance(r, model)]
         if bad:
-            raise InputError(f"{stem}: expected {model.__name__} rows, got {bad[0]}")
+            raise InputError(f"{stem}: väntade rader av typen {model.__name__}, fick {bad[0]}")
         table, kinds = self.tables[stem], field_kinds(model)
         with self.engine.begin() as conn:
             old = select(table.c.pk).where(table.c.source_file == source_file)
@@ -164,7 +164,7 @@ class SqlRecordStore:
     # -- reading ----------------------------------------------------------------------------
     def _model(self, stem: str) -> type[RecordRow]:
         if stem not in RECORD_FILES:
-            raise InputError(f"unknown records file '{stem}' (known: {', '.join(RECORD_FILES)})")
+            raise InputError(f"okänd registerfil '{stem}' (kända: {', '.join(RECORD_FILES)})")
         return RECORD_FILES[stem]
 
     def _has_value(self, stem: str, field: str, value: str) -> ColumnElement[bool]:
@@ -268,5 +268,5 @@ class SqlRecordStore:
                     query = select(column).where(column.is_not(None)).distinct()
                 values.update(str(v) for v in conn.execute(query).scalars())
         if not found:
-            raise InputError(f"unknown records field '{field}'")
+            raise InputError(f"okänt registerfält '{field}'")
         return sorted(values, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))

@@ -6,7 +6,9 @@ the entities a question mentions: matching is lower-case and word-boundary aware
 longest alias wins ("göteborg sydväst" over "göteborg"), and Swedish genitive and
 common inflection endings are accepted ("Sigtunas", "SSPF:s", "workshopen",
 "välfärdsbrottsligheten"). Canonical names are identical to those in the record CSVs;
-for focus areas the canonical value is the number as a string ("4").
+for focus areas the canonical value is the number as a string ("4"). A focus area is
+also named by its number after the word for it ("fokusområde 5", "fokusområdena 2 och 3",
+"focus area 4"); a bare number never is.
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)({body})(?:{endings})?(?!\w)")
 
 
+# "fokusområde 5", "fokusområdet 4", "fokusområdena 2, 3 och 5", "focus areas 1 and 6" (folded or not)
+_FOCUS_NUMBERS = re.compile(
+    r"(?<!\w)(?:fokusomr[aå]de(?:t|n|na)?|focus\s+areas?)[\s\u00a0]+(?:nr\.?\s*|nummer\s+|number\s+)?"
+    r"(\d+)((?:\s*(?:,|och|and|&|eller|or|samt)\s*\d+)*)(?!\w)"
+)
+_LISTED_NUMBER = re.compile(r"\d+")
+
 _KIND_NOUNS: dict[EntityKind, str] = {"kommun": "kommun", "omrade": "område"}  # the kinds with a list of names
 
 
@@ -71,7 +80,12 @@ class FocusEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     namn: str
+    kortnamn: str | None = None  # for tables and chart legends ("Barn och unga")
     aliases: list[str] = Field(default_factory=list)
+
+    @property
+    def short(self) -> str:
+        return self.kortnamn or self.namn
 
 
 class Vocabulary(BaseModel):
@@ -94,17 +108,17 @@ class Vocabulary(BaseModel):
     def _check(self) -> Vocabulary:
         for area, entry in self.omraden.items():
             if entry.kommun not in self.kommuner:
-                raise ValueError(f"area {area!r} belongs to unknown kommun {entry.kommun!r}")
+                raise ValueError(f"området {area!r} hör till en okänd kommun {entry.kommun!r}")
         for key in self.fokusomraden:
             if not 1 <= key <= 6:
-                raise ValueError(f"fokusomrade {key} is not 1-6")
+                raise ValueError(f"fokusomrade {key} är inte 1–6")
         for kind, table in self.entries().items():
             seen: dict[str, str] = {}
             for canonical, aliases in table.items():
                 for alias in aliases:
                     other = seen.setdefault(alias, canonical)
                     if other != canonical:
-                        raise ValueError(f"{kind} alias {alias!r} names both {other!r} and {canonical!r}")
+                        raise ValueError(f"{kind}-aliaset {alias!r} namnger både {other!r} och {canonical!r}")
         return self
 
     # -- tables -----------------------------------------------------------------------------
@@ -146,7 +160,19 @@ class Vocabulary(BaseModel):
             for kind, canonical, alias, pattern in self._patterns
             for m in pattern.finditer(folded)
         ]
-        return _select_longest(candidates)
+        return _select_longest(candidates + self._focus_numbers(folded))
+
+    def _focus_numbers(self, folded: str) -> list[EntityMatch]:
+        """Focus areas named by number: the first spans "fokusområde 5", each listed one its digits."""
+        out: list[EntityMatch] = []
+        for m in _FOCUS_NUMBERS.finditer(folded):
+            if int(m.group(1)) in self.fokusomraden:
+                out.append(EntityMatch("fokusomrade", m.group(1), folded[m.start() : m.end(1)], m.start(), m.end(1)))
+            for n in _LISTED_NUMBER.finditer(m.group(2)):
+                start = m.start(2) + n.start()
+                if int(n.group(0)) in self.fokusomraden:
+                    out.append(EntityMatch("fokusomrade", n.group(0), n.group(0), start, start + len(n.group(0))))
+        return out
 
     def resolve(self, kind: EntityKind, value: str) -> str | None:
         """The canonical name when the whole of ``value`` is a name or alias of ``kind``."""
@@ -161,6 +187,15 @@ class Vocabulary(BaseModel):
         "område": [...]}, every alias included (see `assistant.answering.demands.vague_answer`)."""
         tables = self.entries()
         return {noun: [a for aliases in tables[kind].values() for a in aliases] for kind, noun in _KIND_NOUNS.items()}
+
+    def focus_label(self, number: int | None, short: bool = True) -> str:
+        """ "4 – Välfärdsbrottslighet": how users see a focus area (the bare number when unknown)."""
+        if number is None:
+            return ""
+        entry = self.fokusomraden.get(int(number))
+        if entry is None:
+            return str(number)
+        return f"{number} – {entry.short if short else entry.namn}"
 
     def area_kommun(self, area: str) -> str | None:
         entry = self.omraden.get(area)
@@ -240,7 +275,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Vocabulary.model_validate(data)
     except (OSError, yaml.YAMLError, ValueError) as exc:
-        raise ConfigError(f"{path}: invalid vocabulary: {exc}") from exc
+        raise ConfigError(f"{path}: ogiltig vokabulär: {exc}") from exc
 
 
 def load_municipality_list(path: Path) -> list[str]:

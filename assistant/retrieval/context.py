@@ -6,18 +6,21 @@ from collections.abc import Sequence
 
 from assistant.index.lexical import LexicalIndex
 from assistant.language.text import split_sentences
-from assistant.types import Chunk, Passage
+from assistant.types import Chunk, Passage, format_page_marks, page_at, parse_page_marks
 
 
 def merge_texts(texts: Sequence[str]) -> str:
     """Join neighbouring chunk texts, dropping the sentences a chunk repeats from its predecessor."""
-    merged: list[str] = []
+    return "\n".join(piece for piece in _pieces(texts) if piece)
+
+
+def _pieces(texts: Sequence[str]) -> list[str]:
+    """Each text less the sentences it repeats from the one before ("" when nothing is left)."""
+    pieces: list[str] = []
     for text in texts:
-        if merged:
-            text = _drop_overlap(merged[-1], text)
-        if text:
-            merged.append(text)
-    return "\n".join(merged)
+        kept = [p for p in pieces if p]
+        pieces.append(_drop_overlap(kept[-1], text) if kept else text)
+    return pieces
 
 
 def _drop_overlap(previous: str, text: str) -> str:
@@ -40,13 +43,37 @@ def with_context(
     (neighbours of an inactive document version are never joined)."""
     if index is None or window < 1:
         return list(passages)
-    return [p.model_copy(update={"context": _context(index, active, p.chunk, window, skip)}) for p in passages]
+    out = []
+    for p in passages:
+        context, marks = _context(index, active, p.chunk, window, skip)
+        out.append(p.model_copy(update={"context": context, "context_page_marks": marks}))
+    return out
 
 
-def _context(index: LexicalIndex, active: frozenset[str], chunk: Chunk, window: int, skip: frozenset[str]) -> str:
+def _context(
+    index: LexicalIndex, active: frozenset[str], chunk: Chunk, window: int, skip: frozenset[str]
+) -> tuple[str, str]:
     before = _walk(index, active, chunk, -1, window, skip)
     after = _walk(index, active, chunk, 1, window, skip)
-    return merge_texts([c.text for c in [*reversed(before), chunk, *after]])
+    chunks = [*reversed(before), chunk, *after]
+    text = merge_texts([c.text for c in chunks])
+    return text, _context_marks(chunks)
+
+
+def _context_marks(chunks: Sequence[Chunk]) -> str:
+    """Page marks of the merged context: each chunk's marks, moved to where its text lies in it."""
+    marks: list[tuple[int, int]] = []
+    pos = 0
+    for chunk, piece in zip(chunks, _pieces([c.text for c in chunks]), strict=True):
+        if not piece:
+            continue
+        skip = len(chunk.text) - len(piece) if chunk.text.endswith(piece) else 0
+        first = page_at(chunk.page_marks, skip, chunk.page_start)
+        if first is not None:
+            marks.append((pos, first))
+        marks.extend((pos + off - skip, page) for off, page in parse_page_marks(chunk.page_marks) if off > skip)
+        pos += len(piece) + 1
+    return format_page_marks(marks)
 
 
 def _walk(

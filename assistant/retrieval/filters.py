@@ -42,5 +42,5 @@ def parse_filters(filters: dict[str, object] | None) -> tuple[dict, list[Predica
             predicates.append(_tag_predicate(TAG_FILTERS[key], values))
         else:
             known = ", ".join([*STORE_FILTERS, *TAG_FILTERS])
-            raise InputError(f"Unknown filter '{key}'. Known filters: {known}")
+            raise InputError(f"Okänt filter '{key}'. Kända filter: {known}")
     return where, predicates

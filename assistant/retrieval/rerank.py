@@ -33,7 +33,7 @@ class CrossEncoderReranker:
                 from sentence_transformers import CrossEncoder
             except ImportError as exc:
                 raise MissingDependencyError(
-                    "sentence-transformers", "pip install torch==2.13.0 sentence-transformers", "The reranker"
+                    "sentence-transformers", "pip install torch==2.13.0 sentence-transformers", "Omrankaren (reranker)"
                 ) from exc
             self.scorer = CrossEncoder(self.model, device="cpu")
         return self.scorer

@@ -99,7 +99,7 @@ def test_areas_outcomes_and_municipalities(cli_env: dict[str, str]) -> None:
 def test_table_output(cli_env: dict[str, str]) -> None:
     done = run(cli_env, "--kommun", "Södertälje")
     assert done.returncode == 0, done.stderr
-    assert "sod-1-03" in done.stdout and "activities (6)" in done.stdout
+    assert "sod-1-03" in done.stdout and "aktiviteter (6)" in done.stdout
 
 
 def test_no_match_is_an_empty_result(cli_env: dict[str, str]) -> None:
@@ -109,18 +109,18 @@ def test_no_match_is_an_empty_result(cli_env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--kommun", "Sigtnua"], "did you mean 'Sigtuna'?"),
-        (["--kommun", "Malmö"], "Malmö is not one of the municipalities in the material"),
-        (["--metod", "crime proffing"], "did you mean 'Crime proofing'?"),
-        (["--fokusomrade", "9"], "Valid: 1 (Kunskapsbaserat"),
-        (["--what", "area"], "did you mean 'areas'?"),
-        (["--output", "xml"], "Valid: table, csv, json"),
-        (["--what", "areas", "--partner", "CVE"], "--partner does not apply to --what areas"),
+        (["--kommun", "Sigtnua"], "menade du 'Sigtuna'?"),
+        (["--kommun", "Malmö"], "Malmö är inte en av kommunerna i materialet"),
+        (["--metod", "crime proffing"], "menade du 'Crime proofing'?"),
+        (["--fokusomrade", "9"], "Giltiga: 1 (Kunskapsbaserat"),
+        (["--what", "area"], "menade du 'areas'?"),
+        (["--output", "xml"], "Giltiga: table, csv, json"),
+        (["--what", "areas", "--partner", "CVE"], "--partner gäller inte --what areas"),
     ],
 )
 def test_bad_values_fail_cleanly(cli_env: dict[str, str], args: list[str], expected: str) -> None:
     done = run(cli_env, *args)
-    assert done.returncode == 1
+    assert done.returncode == 2  # a usage error, as click's own
     assert expected in done.stderr and done.stderr.startswith("Fel: ")
     assert "Traceback" not in done.stderr and done.stdout == ""
 
@@ -129,3 +129,10 @@ def test_before_any_ingest_it_says_to_ingest(tmp_path: Path) -> None:
     done = run(_env(tmp_path, None), "--kommun", "Sigtuna")
     assert done.returncode == 1 and done.stdout == ""
     assert "metodstod ingest corpus/" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_csv_keeps_the_maintainers_notes(cli_env: dict[str, str]) -> None:
+    done = run(cli_env, "--kommun", "Trollhättan", "--fokusomrade", "1", "--output", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert any("förd till fokusområde 1" in (r["kommentar"] or "") for r in rows)  # answers never show these

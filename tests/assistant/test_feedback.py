@@ -99,4 +99,4 @@ def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(app, ["feedback", "export", "--format", "jsonl", "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["rating"] == "up"
     assert run_cli(app, ["feedback", "export", "--format", "xml", "--out", str(out)]) == 1
-    assert "format must be one of" in capsys.readouterr().err
+    assert "formatet ska vara ett av" in capsys.readouterr().err

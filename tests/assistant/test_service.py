@@ -138,3 +138,27 @@ def test_a_note_on_what_the_material_does_not_cover_comes_first() -> None:
     final = pieces[-1]
     assert isinstance(final, Answer) and final.text.startswith("Materialet tar inte upp Borås.\nProsa. [1]")
     assert "".join(p for p in pieces if isinstance(p, str)) == final.text
+
+
+def test_history_may_be_the_conversation_as_messages() -> None:
+    assistant, rag = _assistant("rag")
+    history = [
+        {"role": "user", "content": "Vilken metod testades i fyra kommuner?"},
+        {"role": "assistant", "content": "Crime proofing testades i fyra kommuner [1].\n\n| Kommun |"},
+    ]
+    assistant.ask("Vad innebar den?", history)
+    # retrieval reads the earlier question and the lead of the last answer (markers and table left out)
+    assert rag.calls[-1] == (
+        "Vad innebar den?",
+        ["Vilken metod testades i fyra kommuner?", "Crime proofing testades i fyra kommuner."],
+    )
+    assistant.ask("Och sedan?", ["Vad är SSPF?"])  # plain strings are earlier questions, as before
+    assert rag.calls[-1] == ("Och sedan?", ["Vad är SSPF?"])
+
+
+def test_a_bad_history_entry_is_an_input_error_naming_it() -> None:
+    assistant, _ = _assistant("rag")
+    with pytest.raises(InputError, match="post 2: ”role” ska vara ”user” eller ”assistant”"):
+        assistant.ask("Vad är SSPF?", ["Hej", {"role": "bot", "content": "x"}])
+    with pytest.raises(InputError, match="post 1"):
+        assistant.ask("Vad är SSPF?", [42])

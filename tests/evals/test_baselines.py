@@ -108,5 +108,5 @@ def test_build_baselines_uses_the_corpus_dir_and_the_configured_embedder(corpus:
 
 
 def test_missing_manifest_is_a_clean_error(tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="corpus manifest not found"):
+    with pytest.raises(IngestError, match="korpusens manifest finns inte"):
         load_corpus_pages(tmp_path)

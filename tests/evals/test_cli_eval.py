@@ -34,11 +34,15 @@ def _write(path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("missing.yaml", None, "dataset file not found"),
-        ("broken.yaml", "- id: a1\n  question: [unclosed\n", "invalid YAML at line"),
-        ("noquestion.yaml", "- id: a1\n  facts: [[x]]\n", "item 'a1' (index 0, line 1): question: missing required"),
-        ("decline.yaml", '- id: d1\n  question: "Q?"\n  answerable: false\n  facts: [[x]]\n', "cannot have facts"),
-        ("notes.txt", "hello", "unsupported dataset format '.txt'"),
+        ("missing.yaml", None, "datamängdsfilen finns inte"),
+        ("broken.yaml", "- id: a1\n  question: [unclosed\n", "ogiltig YAML på rad"),
+        (
+            "noquestion.yaml",
+            "- id: a1\n  facts: [[x]]\n",
+            "fråga 'a1' (index 0, rad 1): question: obligatoriskt",
+        ),
+        ("decline.yaml", '- id: d1\n  question: "Q?"\n  answerable: false\n  facts: [[x]]\n', "kan inte ha fakta"),
+        ("notes.txt", "hello", "datamängdsformatet '.txt' stöds inte"),
     ],
 )
 def test_bad_dataset_is_a_clean_error(tmp_path: Path, name: str, content: str | None, message: str) -> None:
@@ -61,7 +65,7 @@ def test_unknown_fail_under_metric_fails_before_running(tmp_path: Path) -> None:
     dataset = _write(tmp_path / "gold.yaml", GOOD_ITEM)
     done = _cli("run", "--dataset", str(dataset), "--fail-under", "accuracy=0.5", cwd=tmp_path)
     assert done.returncode == 1
-    assert "unknown metric 'accuracy'" in done.stderr and "hit@5" in done.stderr
+    assert "okänt mått 'accuracy'" in done.stderr and "hit@5" in done.stderr
     assert not (tmp_path / "runs").exists()
 
 
@@ -72,7 +76,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_report_of_a_folder_that_is_no_run(tmp_path: Path) -> None:
     done = _cli("report", str(tmp_path), cwd=tmp_path)
-    assert done.returncode == 1 and "not an eval run directory" in done.stderr
+    assert done.returncode == 1 and "ingen körningsmapp från en utvärdering" in done.stderr
 
 
 # --------------------------------------------------------------------------- a real run on a tiny corpus

@@ -137,9 +137,9 @@ def test_fail_under_passes_and_fails_on_b(runs: tuple[Path, Path]) -> None:
 
 def test_fail_under_with_unknown_metric_or_bad_value_is_a_clean_error(runs: tuple[Path, Path]) -> None:
     for spec, message in (
-        ("recall@5=0.5", "unknown metric 'recall@5'"),
-        ("exact", "expects metric=value"),
-        ("exact=high", "'high' is not a number"),
+        ("recall@5=0.5", "okänt mått 'recall@5'"),
+        ("exact", "väntar sig mått=värde"),
+        ("exact=high", "'high' är inget tal"),
     ):
         done = _cli("compare", str(runs[0]), str(runs[1]), "--fail-under", spec)
         assert done.returncode == 1, spec
@@ -148,10 +148,10 @@ def test_fail_under_with_unknown_metric_or_bad_value_is_a_clean_error(runs: tupl
 
 def test_missing_or_broken_run_dir_is_a_clean_error(runs: tuple[Path, Path], tmp_path: Path) -> None:
     missing = _cli("compare", str(tmp_path / "nope"), str(runs[1]))
-    assert missing.returncode == 1 and "no such run directory" in missing.stderr
+    assert missing.returncode == 1 and "körningsmappen finns inte" in missing.stderr
     (runs[1] / METRICS_FILE).write_text("{not json", encoding="utf-8")
     broken = _cli("compare", str(runs[0]), str(runs[1]))
-    assert broken.returncode == 1 and "invalid JSON" in broken.stderr
+    assert broken.returncode == 1 and "ogiltig JSON" in broken.stderr
     assert "Traceback" not in missing.stderr + broken.stderr
 
 

@@ -77,7 +77,7 @@ def test_error_is_a_metodstod_error() -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     message = _error(tmp_path / "nope.yaml")
-    assert "nope.yaml" in message and "not found" in message
+    assert "nope.yaml" in message and "finns inte" in message
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 def test_bad_yaml_names_line(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad.yaml", '- id: a\n  question: "oavslutad\n  facts: [["x"]\n')
     message = _error(path)
-    assert "bad.yaml" in message and "invalid YAML" in message and "line" in message
+    assert "bad.yaml" in message and "ogiltig YAML" in message and "rad" in message
 
 
 def test_top_level_must_be_a_list(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_top_level_must_be_a_list(tmp_path: Path) -> None:
 def test_bad_json_line(tmp_path: Path) -> None:
     good = json.dumps({"id": "a", "question": "q", "facts": [["x"]]})
     message = _error(_write(tmp_path, "set.jsonl", good + "\n{not json\n"))
-    assert "set.jsonl" in message and "line 2" in message and "invalid JSON" in message
+    assert "set.jsonl" in message and "rad 2" in message and "ogiltig JSON" in message
 
 
 # --------------------------------------------------------------------------- item errors
@@ -118,45 +118,45 @@ def test_missing_and_unknown_fields_are_readable(tmp_path: Path) -> None:
     text = '- id: x-1\n  facts: [["x"]]\n  colour: blue\n'
     message = _error(_write(tmp_path, "set.yaml", text))
     assert "'x-1'" in message
-    assert "question: missing required field" in message
-    assert "colour: unknown field" in message
+    assert "question: obligatoriskt fält saknas" in message
+    assert "colour: okänt fält" in message
 
 
 def test_item_without_id_is_named_by_index_and_line(tmp_path: Path) -> None:
     text = GOOD_YAML + '- question: "utan id"\n  facts: [["x"]]\n'
     message = _error(_write(tmp_path, "set.yaml", text))
-    assert "index 2, line 11" in message  # GOOD_YAML has 10 lines
-    assert "id: missing required field" in message
+    assert "index 2, rad 11" in message  # GOOD_YAML has 10 lines
+    assert "id: obligatoriskt fält saknas" in message
 
 
 def test_jsonl_item_error_names_line(tmp_path: Path) -> None:
     text = json.dumps({"question": "q", "facts": [["x"]]}) + "\n"
-    assert "line 1" in _error(_write(tmp_path, "set.jsonl", text))
+    assert "rad 1" in _error(_write(tmp_path, "set.jsonl", text))
 
 
 def test_answerable_item_needs_facts(tmp_path: Path) -> None:
     message = _error(_write(tmp_path, "set.yaml", '- id: a-1\n  question: "q"\n  facts: []\n'))
-    assert "'a-1'" in message and "needs at least one fact group" in message
+    assert "'a-1'" in message and "behöver minst en faktagrupp" in message
 
 
 def test_declined_item_cannot_have_facts(tmp_path: Path) -> None:
     text = '- id: d-1\n  question: "q"\n  answerable: false\n  facts: [["x"]]\n'
-    assert "cannot have facts" in _error(_write(tmp_path, "set.yaml", text))
+    assert "kan inte ha fakta" in _error(_write(tmp_path, "set.yaml", text))
 
 
 def test_empty_fact_group_rejected(tmp_path: Path) -> None:
     text = '- id: e-1\n  question: "q"\n  facts: [["x"], []]\n'
-    assert "fact group 1 is empty" in _error(_write(tmp_path, "set.yaml", text))
+    assert "faktagrupp 1 är tom" in _error(_write(tmp_path, "set.yaml", text))
 
 
 def test_duplicate_id(tmp_path: Path) -> None:
     text = GOOD_YAML + '- id: sam-01\n  question: "igen"\n  facts: [["x"]]\n'
     message = _error(_write(tmp_path, "set.yaml", text))
-    assert "duplicate id 'sam-01'" in message and "first at index 0" in message
+    assert "id 'sam-01' finns redan" in message and "först vid index 0" in message
 
 
 def test_item_must_be_a_mapping(tmp_path: Path) -> None:
-    assert "expected a mapping" in _error(_write(tmp_path, "set.yaml", "- just a string\n"))
+    assert "väntade en mappning" in _error(_write(tmp_path, "set.yaml", "- just a string\n"))
 
 
 # --------------------------------------------------------------------------- what evaluators write
@@ -203,8 +203,8 @@ def test_history_as_strings_or_messages_kind_needles_and_note(tmp_path: Path) ->
     ("turn", "message"),
     [
         ('{role: system, content: "x"}', "history.0.role: Input should be 'user' or 'assistant'"),
-        ('{role: user, content: "x", when: today}', "history.0.when: unknown field"),
-        ("{role: user}", "history.0.content: missing required field"),
+        ('{role: user, content: "x", when: today}', "history.0.when: okänt fält"),
+        ("{role: user}", "history.0.content: obligatoriskt fält saknas"),
         ('"   "', "history.0.content: String should have at least 1 character"),
     ],
 )
@@ -216,7 +216,7 @@ def test_bad_history_turns_are_named(tmp_path: Path, turn: str, message: str) ->
 def test_unknown_fields_are_still_errors_named_by_field(tmp_path: Path) -> None:
     text = '- id: k-1\n  question: "q"\n  facts: [["x"]]\n  kind: direct\n  knid: direct\n  notes: "x"\n'
     message = _error(_write(tmp_path, "set.yaml", text))
-    assert "'k-1'" in message and "knid: unknown field" in message and "notes: unknown field" in message
+    assert "'k-1'" in message and "knid: okänt fält" in message and "notes: okänt fält" in message
     assert "kind: String should have at least 1" in _error(
         _write(tmp_path, "blank.yaml", '- id: k-2\n  question: "q"\n  facts: [["x"]]\n  kind: ""\n')
     )
@@ -243,7 +243,7 @@ def users_words(gold_all: list[EvalItem]) -> list[EvalItem]:
 
 def test_gold_coverage_counts(gold: list[EvalItem]) -> None:
     tags = Counter(tag for item in gold for tag in item.tags)
-    assert len(gold) == 198 and all(item.kind is None for item in gold)
+    assert len(gold) == 236 and all(item.kind is None for item in gold)  # 198 written + 38 records shapes
     assert sum(item.route in ("lookup", "both") for item in gold) >= 28
     assert tags["english"] >= 10
     assert sum(bool(item.history) for item in gold) >= 6 and tags["followup"] >= 6
@@ -289,6 +289,8 @@ def test_gold_needles_and_facts_occur_in_the_pm(gold_all: list[EvalItem]) -> Non
     for item in gold_all:
         for needle in item.needle:
             assert match_form(needle) in pm, (item.id, needle)
+        if "records-shapes" in item.tags:
+            continue  # counts of records: checked against the records below
         for group in item.facts:
             assert any(match_form(alt) in pm for alt in group), (item.id, group)
 
@@ -318,3 +320,26 @@ def test_users_words_items_are_consistent(users_words: list[EvalItem]) -> None:
 def test_users_words_do_not_repeat_the_original_questions(gold: list[EvalItem], users_words: list[EvalItem]) -> None:
     original = {match_form(item.question) for item in gold}
     assert not [item.id for item in users_words if match_form(item.question) in original]
+
+
+def test_gold_record_counts_are_what_the_records_hold(gold: list[EvalItem], tmp_path: Path) -> None:
+    """The generated items (tools/gold_records_shapes.py) still count what the shipped records hold."""
+    import re
+
+    from assistant.records.store import SqlRecordStore
+    from tests.assistant.records.records_helpers import count_activities, load_records
+
+    store = SqlRecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    store.create_schema()
+    load_records(store, REPO / "corpus" / "records")
+    asked = re.compile(r"genomförde (.+) inom fokusområde (\d)\?$")
+    checked = 0
+    for item in gold:
+        match = asked.search(item.question)
+        if "records-shapes" not in item.tags or not match:
+            continue
+        count = count_activities(store, kommun=match.group(1), fokusomrade=int(match.group(2)))
+        said = f"nämner {count} aktivitet{'' if count == 1 else 'er'}" if count else "inga aktiviteter"
+        assert item.facts[0] == [said], item.id
+        checked += 1
+    assert checked == 30  # every municipality × focus area

@@ -50,8 +50,8 @@ def test_scopes_are_parsed_in_any_combination() -> None:
         ("genre:english:exact=0.5", "unknown scope 'genre'; use dataset, kind, tag"),
         ("kind:english:kind:typo:exact=0.5", "scope 'kind' needs one non-empty value"),
         ("kind::exact=0.5", "scope 'kind' needs one non-empty value"),
-        ("kind:english:accuracy=0.5", "unknown metric 'accuracy'"),
-        ("kind:english:exact", "expects metric=value or scope:metric=value"),
+        ("kind:english:accuracy=0.5", "okänt mått 'accuracy'"),
+        ("kind:english:exact", "väntar sig mått=värde eller avgränsning:mått=värde"),
     ],
 )
 def test_bad_scopes_are_clean_errors(spec: str, message: str) -> None:

@@ -13,7 +13,7 @@ from assistant.index.documents import DocumentRegistry
 from assistant.settings import Settings
 from evals.isolated import environment_for, generation, isolated_index, isolated_settings, production_index
 from evals.suite import load_suite
-from ingest.pipeline import build_ingestor
+from ingest.build import build_ingestor
 
 GUIDE = """# Lokal lägesbild – en guide
 

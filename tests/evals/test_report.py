@@ -294,3 +294,14 @@ def test_worst_items_and_old_histories_in_html(users_run: RunData) -> None:
     failed = md.split("## Failed items")[1]
     assert "| old | wrong route | user: En tidigare fråga? / Fråga old? |" in failed
     assert "user: Vad är en lägesbild? / assistant: En beskrivning av läget. / Fråga d-oos?" in failed
+
+
+def test_latency_chart_names_p50_and_p95_in_a_legend_not_on_each_other(monkeypatch, tmp_path: Path) -> None:
+    from evals import charts
+
+    figures = []
+    monkeypatch.setattr(charts, "_save", lambda fig, path: figures.append(fig) or path)
+    charts.latency_histogram(tmp_path / "l.png", [40.0, 45.0, 50.0, 66.0, 1000.0], 46.0, 66.0)
+    (ax,) = figures[0].axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["p50 46 ms", "p95 66 ms"]
+    assert not ax.texts  # no labels written next to the lines, where close values overlap

@@ -205,7 +205,7 @@ def test_tag_and_limit_select_items(dataset: Path, fake: FakeAssistant, fake_set
 
 
 def test_select_items_without_a_match_is_a_dataset_error(dataset: Path) -> None:
-    with pytest.raises(DatasetError, match="no items to evaluate with tag"):
+    with pytest.raises(DatasetError, match="inga frågor att utvärdera med taggen"):
         select_items(load_dataset(dataset), ["nope"])
 
 

@@ -77,15 +77,15 @@ def test_a_folder_with_a_dataset_yaml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (f"colour: blue\nitems:\n{ITEMS_INLINE}", "colour: unknown field"),
-        ("documents: [x.md]\n", "items: missing required field"),
+        (f"colour: blue\nitems:\n{ITEMS_INLINE}", "colour: okänt fält"),
+        ("documents: [x.md]\n", "items: obligatoriskt fält saknas"),
         (f"documents: [missing.md]\nitems:\n{ITEMS_INLINE}", "documents: document not found: "),
-        (f"documents: [{{path: d.md, pages: 3}}]\nitems:\n{ITEMS_INLINE}", "documents.0.pages: unknown field"),
+        (f"documents: [{{path: d.md, pages: 3}}]\nitems:\n{ITEMS_INLINE}", "documents.0.pages: okänt fält"),
         (f"documents: [{{path: d.md, type: roman}}]\nitems:\n{ITEMS_INLINE}", "documents.0.type: Input should be"),
         (f"include_corpus: false\nitems:\n{ITEMS_INLINE}", "include_corpus is false, so the dataset must bring"),
         (f"name: 'two words'\nitems:\n{ITEMS_INLINE}", "name: String should match pattern"),
         ("items: []\n", "the dataset has no items"),
-        ("items: nowhere.yaml\n", "nowhere.yaml: dataset file not found"),
+        ("items: nowhere.yaml\n", "nowhere.yaml: datamängdsfilen finns inte"),
         ("items: 3\n", "items"),
         ("just text\n", "found a single value"),
     ],
@@ -100,7 +100,7 @@ def test_mistakes_name_the_file_and_the_field(tmp_path: Path, text: str, message
 def test_an_item_error_in_a_mapping_names_item_and_line(tmp_path: Path) -> None:
     text = f'items:\n{ITEMS_INLINE}  - id: a2\n    question: "q"\n    facts: [["x"]]\n    colour: red\n'
     error = _error(_write(tmp_path / "set.yaml", text))
-    assert "item 'a2' (index 1, line 5)" in error and "colour: unknown field" in error
+    assert "fråga 'a2' (index 1, rad 5)" in error and "colour: okänt fält" in error
 
 
 def test_documents_from_the_command_line_and_unique_names(tmp_path: Path) -> None:

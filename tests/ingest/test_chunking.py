@@ -262,3 +262,21 @@ def test_content_hash_depends_on_section_and_text() -> None:
     c = _chunks([Block("paragraph", _sentence(1), "A", 7)])[0]
     assert a.content_hash != b.content_hash
     assert a.content_hash == c.content_hash
+
+
+def test_each_sentence_keeps_its_page_when_a_chunk_crosses_a_page_break() -> None:
+    blocks = [
+        Block("paragraph", f"{_sentence(1)} {_sentence(2)}", "S", 15),
+        Block("paragraph", f"{_sentence(3)} {_sentence(4)}", "S", 16),  # after "<!-- page: 16 -->"
+    ]
+    (chunk,) = _chunks(blocks, target=100, maximum=200)
+    assert (chunk.page_start, chunk.page_end) == (15, 16)
+    assert chunk.page_of(_sentence(2)) == 15 and chunk.page_of(_sentence(3)) == 16
+    assert chunk.page_of("not in the chunk") == 15
+
+
+def test_a_paragraph_over_a_page_break_gives_its_later_sentences_the_later_page() -> None:
+    text = f"{_sentence(1)} {_sentence(2)}"
+    block = Block("paragraph", text, "S", 1, last_page=2, page_breaks=[(len(_sentence(1)) + 1, 2)])
+    (chunk,) = _chunks([block], target=100, maximum=200)
+    assert chunk.page_of(_sentence(1)) == 1 and chunk.page_of(_sentence(2)) == 2

@@ -46,11 +46,22 @@ def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> 
     )
 
 
+# The Swedish column headers of the summary, by what they count.
+COLUMNS = {"tillagda": "added", "uppdaterade": "updated", "oförändrade": "unchanged", "borttagna": "removed"}
+COLUMNS |= {
+    "misslyckade": "failed",
+    "överhoppade": "skipped",
+    "delar": "chunks",
+    "rader": "rows",
+    "sekunder": "seconds",
+}
+
+
 def summary(stdout: str) -> dict[str, str]:
-    """The ingest summary table as {column: value}."""
+    """The ingest summary table as {what it counts: value} (the headers are Swedish)."""
     lines = stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if "added" in line and "unchanged" in line)
-    names = [c.strip() for c in lines[header].strip("┃ ").split("┃")]
+    header = next(i for i, line in enumerate(lines) if "tillagda" in line and "oförändrade" in line)
+    names = [COLUMNS[c.strip()] for c in lines[header].strip("┃ ").split("┃")]
     row = next(line for line in lines[header + 1 :] if line.startswith("│"))
     values = [c.strip() for c in row.strip("│ ").split("│")]
     return dict(zip(names, values, strict=True))
@@ -118,13 +129,13 @@ def ingested(baseline: Path, data_dir: Path, tmp_path: Path) -> Path:
 
 # -- bad input --------------------------------------------------------------------------------
 BAD_INPUTS = {
-    "truncated-pdf": ("trasig.pdf", lambda: truncated(multi_page_pdf()), "corrupt or truncated PDF"),
-    "encrypted-pdf": ("skyddad.pdf", lambda: encrypted_pdf(multi_page_pdf()), "encrypted (password-protected) PDF"),
-    "no-text-pdf": ("skannad.pdf", blank_pdf, "PDF has no extractable text"),
-    "empty-file": ("tom.md", lambda: b"", "empty file"),
-    "not-utf8": ("latin1.txt", lambda: "Brottsförebyggande åtgärder i Södertälje.".encode("latin-1"), "not UTF-8"),
-    "missing-path": ("finns-inte.md", None, "no such file or directory"),
-    "unsupported-docx": ("rapport.docx", lambda: b"PK\x03\x04 word document", "unsupported file type '.docx'"),
+    "truncated-pdf": ("trasig.pdf", lambda: truncated(multi_page_pdf()), "skadad eller avklippt PDF"),
+    "encrypted-pdf": ("skyddad.pdf", lambda: encrypted_pdf(multi_page_pdf()), "krypterad (lösenordsskyddad) PDF"),
+    "no-text-pdf": ("skannad.pdf", blank_pdf, "PDF-filen har ingen text att läsa ut"),
+    "empty-file": ("tom.md", lambda: b"", "tom fil"),
+    "not-utf8": ("latin1.txt", lambda: "Brottsförebyggande åtgärder i Södertälje.".encode("latin-1"), "inte UTF-8"),
+    "missing-path": ("finns-inte.md", None, "filen eller mappen finns inte"),
+    "unsupported-docx": ("rapport.docx", lambda: b"PK\x03\x04 word document", "filtypen '.docx' stöds inte"),
 }
 
 
@@ -152,7 +163,7 @@ def test_a_corrupt_new_version_leaves_the_old_version_in_place(ingested: Path, d
     pdf = ingested / "rapport.pdf"
     pdf.write_bytes(truncated(pdf.read_bytes()))
     result = cli("ingest", "-q", "--prune", str(ingested))
-    assert_clean_failure(result, "corrupt or truncated PDF")
+    assert_clean_failure(result, "skadad eller avklippt PDF")
     assert summary(result.stdout)["unchanged"] == "1"
     assert snapshot(data_dir) == before
 
@@ -180,7 +191,7 @@ def test_ingest_twice_same_chunks_second_run_unchanged(data_dir: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Bäddar in" in first.stderr  # the progress bar
     table = summary(first.stdout)
-    assert set(table) == {"added", "updated", "unchanged", "removed", "failed", "chunks", "rows", "seconds"}
+    assert set(table) == {"added", "updated", "unchanged", "removed", "failed", "skipped", "chunks", "rows", "seconds"}
     assert table["added"] == "1"
     chunks = int(table["chunks"])
     ids_first, rows_first = snapshot(data_dir)
@@ -224,7 +235,7 @@ def test_prune_and_corpus_remove(ingested: Path, data_dir: Path) -> None:
     assert snapshot(data_dir) == ([], [])
 
     unknown = cli("corpus", "remove", "riktlinjer")
-    assert_clean_failure(unknown, "No document with id 'riktlinjer'")
+    assert_clean_failure(unknown, "Inget dokument har id 'riktlinjer'")
 
 
 # -- embedder mismatch ------------------------------------------------------------------------
@@ -373,3 +384,19 @@ def test_corpus_list_never_cuts_an_id(data_dir: Path) -> None:
     assert cli("ingest", "-q", str(records)).returncode == 0
     listing = cli("corpus", "list")
     assert any("│ records:municipalities " in line for line in listing.stdout.splitlines())  # whole, on one line
+
+
+@pytest.mark.parametrize("files", [[], ["rapport.docx", "bild.png"]], ids=["empty", "unsupported"])
+def test_nothing_to_ingest_says_what_was_skipped_and_fails(tmp_path: Path, files: list[str]) -> None:
+    folder = tmp_path / "underlag"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_bytes(b"PK\x03\x04")
+    result = cli("ingest", "-q", str(folder))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    if files:
+        assert "Hoppade över: " in result.stderr and "filtypen .docx kan inte läsas in" in result.stderr
+        assert "Fel: inget kunde läsas in från" in result.stderr and "2 överhoppade" in result.stderr
+        assert summary(result.stdout)["skipped"] == "2"
+    else:
+        assert "Fel: inget att läsa in i" in result.stderr and "PDF, Markdown, text och register-CSV" in result.stderr

@@ -121,11 +121,11 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("tom.md", b"", "empty file"),
-        ("blank.txt", b"  \n\n ", "empty file"),
-        ("tom.pdf", b"", "empty file"),
-        ("latin1.md", "Brottsförebyggande åtgärder.".encode("latin-1"), "not UTF-8"),
-        ("bara-rubrik.md", b"# Titel\n\n## Kapitel\n", "no text found"),
+        ("tom.md", b"", "tom fil"),
+        ("blank.txt", b"  \n\n ", "tom fil"),
+        ("tom.pdf", b"", "tom fil"),
+        ("latin1.md", "Brottsförebyggande åtgärder.".encode("latin-1"), "inte UTF-8"),
+        ("bara-rubrik.md", b"# Titel\n\n## Kapitel\n", "ingen text hittades"),
     ],
 )
 def test_bad_text_input_raises_a_clear_error(tmp_path: Path, name: str, data: bytes, expected: str) -> None:
@@ -142,12 +142,12 @@ def test_unsupported_type_is_named(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedFileError) as info:
         load_document(path)
     message = str(info.value)
-    assert "unsupported file type '.docx'" in message
+    assert "filtypen '.docx' stöds inte" in message
     assert ".pdf" in message and ".md" in message and ".csv" in message
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="no such file"):
+    with pytest.raises(IngestError, match="filen finns inte"):
         load_document(tmp_path / "finns-inte.md")
 
 
@@ -196,19 +196,19 @@ def test_truncated_pdf_is_reported_as_corrupt_without_log_noise(
     path = write(tmp_path / "trasig.pdf", truncated(multi_page_pdf()))
     with caplog.at_level(logging.WARNING), pytest.raises(IngestError) as info:
         load_document(path)
-    assert "corrupt or truncated PDF" in str(info.value)
+    assert "skadad eller avklippt PDF" in str(info.value)
     assert "\n" not in str(info.value)
     assert not [r for r in caplog.records if r.name.startswith("pypdf")]
 
 
 def test_garbage_with_pdf_suffix_is_corrupt(tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="corrupt or truncated PDF"):
+    with pytest.raises(IngestError, match="skadad eller avklippt PDF"):
         load_document(write(tmp_path / "fel.pdf", b"this is not a PDF at all"))
 
 
 def test_password_protected_pdf_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path / "skyddad.pdf", encrypted_pdf(multi_page_pdf()))
-    with pytest.raises(IngestError, match=r"encrypted \(password-protected\) PDF"):
+    with pytest.raises(IngestError, match=r"krypterad \(lösenordsskyddad\) PDF"):
         load_document(path)
 
 
@@ -222,7 +222,7 @@ def test_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
 
 def test_pdf_without_text_asks_for_ocr(tmp_path: Path) -> None:
     path = write(tmp_path / "skannad.pdf", blank_pdf())
-    with pytest.raises(IngestError, match="no extractable text"):
+    with pytest.raises(IngestError, match="ingen text att läsa ut"):
         load_document(path)
 
 
@@ -244,5 +244,15 @@ def test_pdf_needing_an_extra_package_to_decrypt_says_so(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(PdfReader, "decrypt", decrypt)
     path = write(tmp_path / "aes.pdf", encrypted_pdf(multi_page_pdf(), user_password=""))
-    with pytest.raises(IngestError, match="needs an extra package to open: cryptography"):
+    with pytest.raises(IngestError, match="behöver ett extra paket för att öppnas: cryptography"):
         load_document(path)
+
+
+def test_pdf_sentences_after_a_page_break_carry_the_page_they_are_on(tmp_path: Path) -> None:
+    from ingest.chunking import ChunkParams, chunk_document
+
+    doc = load_document(write(tmp_path / "brott.pdf", page_spanning_pdf()))
+    chunks = chunk_document(doc, "brott", "pdf", "a" * 32, ChunkParams(400, 600, 0))
+    (chunk,) = [c for c in chunks if "ny mening om uppföljning" in c.text]
+    assert chunk.page_of("Därefter följer en helt ny mening om uppföljning.") == 2
+    assert chunk.page_of("Denna mening börjar på sidan ett och fortsätter överst på sidan två.") == 1

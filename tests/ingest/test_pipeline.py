@@ -173,7 +173,7 @@ def test_a_failed_file_changes_nothing_and_the_old_version_stays(fake_settings: 
     (corpus / "riktlinjer.md").write_bytes("Trasig fil med å och ä.".encode("latin-1"))
     report = make_ingestor(fake_settings).run([corpus], prune=True)
     assert statuses(report) == {"riktlinjer.md": "failed"}
-    assert "not UTF-8" in report.failed[0].error
+    assert "inte UTF-8" in report.failed[0].error
     assert snapshot(fake_settings) == before
 
 
@@ -196,7 +196,7 @@ def test_embedding_failure_leaves_no_partial_chunks(fake_settings: Settings, cor
 def test_missing_path_fails_and_others_continue(fake_settings: Settings, corpus: Path) -> None:
     report = make_ingestor(fake_settings).run([corpus / "borta.md", corpus])
     assert statuses(report) == {"borta.md": "failed", "riktlinjer.md": "added"}
-    assert report.failed[0].error == "no such file or directory"
+    assert report.failed[0].error == "filen eller mappen finns inte"
 
 
 def test_two_files_with_one_id_fail_clearly(fake_settings: Settings, corpus: Path) -> None:
@@ -251,7 +251,7 @@ def test_remove_by_id(fake_settings: Settings, corpus: Path) -> None:
     assert (result.doc_id, result.status) == ("riktlinjer", "removed")
     assert ChromaStore(fake_settings).count() == 0
     assert DocumentRegistry(fake_settings.records_url).all() == []
-    with pytest.raises(UnknownDocumentError, match="No document with id 'riktlinjer'"):
+    with pytest.raises(UnknownDocumentError, match="Inget dokument har id 'riktlinjer'"):
         ingestor.remove("riktlinjer")
 
 
@@ -349,15 +349,16 @@ def test_folder_walk_skips_hidden_manifest_unknown_and_records_support_files(tmp
         "records/notes.md",
     ):
         write(root / name, b"x")
-    files, missing = expand_paths([root])
-    assert missing == []
+    files, other = expand_paths([root])
+    assert [(Path(r.path).name, r.status) for r in other] == [("bild.png", "skipped")]
+    assert "filtypen .png kan inte läsas in" in other[0].error
     assert sorted(f.relative_to(root).as_posix() for f in files) == ["a.md", "b.txt", "c.pdf", "records/activities.csv"]
     named, _ = expand_paths([root / "records" / "kommuner.txt"])
     assert named == [root / "records" / "kommuner.txt"]  # a file named explicitly is ingested
 
 
 def test_real_wiring_tags_chunks_when_a_vocabulary_exists(fake_settings: Settings, tmp_path: Path) -> None:
-    from ingest.pipeline import build_ingestor
+    from ingest.build import build_ingestor
 
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus" / "documents", corpus / "documents")
@@ -374,7 +375,7 @@ def test_real_wiring_tags_chunks_when_a_vocabulary_exists(fake_settings: Setting
 def test_records_may_name_only_the_municipalities_of_the_vocabulary(fake_settings: Settings, tmp_path: Path) -> None:
     import yaml
 
-    from ingest.pipeline import build_ingestor
+    from ingest.build import build_ingestor
 
     vocabulary = yaml.safe_load((REPO / "corpus" / "records" / "vocabulary.yaml").read_text(encoding="utf-8"))
     corpus = tmp_path / "corpus"
@@ -385,7 +386,7 @@ def test_records_may_name_only_the_municipalities_of_the_vocabulary(fake_setting
     settings = fake_settings.model_copy(update={"corpus_dir": corpus})
     report = build_ingestor(settings).run([corpus / "records"])
     assert statuses(report) == {"activities.csv": "failed"}
-    assert "line 2" in report.failed[0].error and "unknown municipality 'Malmö'" in report.failed[0].error
+    assert "rad 2" in report.failed[0].error and "okänd kommun 'Malmö'" in report.failed[0].error
 
     vocabulary["kommuner"]["Malmö"] = ["malmö", "malmös"]  # a guide about Malmö: data, not code
     write(corpus / "records" / "vocabulary.yaml", yaml.safe_dump(vocabulary, allow_unicode=True).encode())
@@ -440,7 +441,7 @@ def test_a_lost_vector_index_is_filled_again(fake_settings: Settings, corpus: Pa
 # -- the embedding cache ------------------------------------------------------------------------
 def test_with_the_embedding_cache_a_fresh_index_reuses_the_vectors(fake_settings: Settings, tmp_path: Path) -> None:
     from assistant.index.embedding_cache import CachedEmbedder
-    from ingest.pipeline import build_ingestor
+    from ingest.build import build_ingestor
 
     cache = {"embedding": {"cache": True, "cache_dir": tmp_path / "cache"}}
     first_settings = fake_settings.model_copy(update=cache)

@@ -97,7 +97,7 @@ def test_chat_citation_activities_feedback(live_server: LiveServer, page: Page) 
     download = info.value
     assert download.suggested_filename == "aktiviteter-sigtuna.csv"
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
-        exported = list(csv.DictReader(handle))
+        exported = list(csv.DictReader(handle, delimiter=";"))  # Excel-friendly: semicolons, BOM
     assert len(exported) == filtered and {r["Kommun"] for r in exported} == {"Sigtuna"}
 
     page.get_by_role("tab", name="Källor").click()

@@ -18,7 +18,7 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> act.ActivityView:
     store = SqlRecordStore(f"sqlite:///{tmp_path_factory.mktemp('rec') / 'r.db'}")
     store.create_schema()
     load_records(store, REPO / "corpus" / "records")
-    return act.ActivityView(store, {4: "Välfärdsbrottslighet"})
+    return act.ActivityView(store, {4: "Välfärdsbrottslighet", 2: "Barn och unga som rekryteras"}, {2: "Barn och unga"})
 
 
 def test_choices_start_with_all(view: act.ActivityView) -> None:
@@ -36,7 +36,8 @@ def test_filters_narrow_rows(view: act.ActivityView) -> None:
     welfare = view.rows(kommun="Sigtuna", fokusomrade="4")
     assert 0 < len(welfare) < len(sigtuna) < len(everything)
     assert {r["Kommun"] for r in sigtuna} == {"Sigtuna"}
-    assert {r["Fokusområde"] for r in welfare} == {"4"}
+    assert {r["Fokusområde"] for r in welfare} == {"Fokusområde 4"}  # no short name given for 4
+    assert {r["Fokusområde"] for r in view.rows(kommun="Sigtuna", fokusomrade="2")} == {"2 – Barn och unga"}
     assert list(everything[0]) == list(act.COLUMNS.values())
 
 
@@ -51,7 +52,7 @@ def test_chart_counts_per_kommun_and_focus(view: act.ActivityView) -> None:
     chart = view.chart(rows)
     assert list(chart.columns) == [act.CHART_X, act.CHART_COLOR, act.CHART_Y]
     assert int(chart[act.CHART_Y].sum()) == len(rows)
-    assert "4 – Välfärdsbrottslighet" in set(chart[act.CHART_COLOR])
+    assert "2 – Barn och unga" in set(chart[act.CHART_COLOR])  # the short name: a legend entry is not cut
 
 
 def test_table_hides_quote_but_csv_keeps_it(view: act.ActivityView) -> None:
@@ -59,8 +60,10 @@ def test_table_hides_quote_but_csv_keeps_it(view: act.ActivityView) -> None:
     assert "Citat" not in view.table(rows).columns
     path = act.write_csv(rows, act.export_name("Sigtuna", "4", "", ""))
     assert path.name == "aktiviteter-sigtuna-fokus4.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.split(b"\r\n")[0].count(b";") == len(act.COLUMNS) - 1
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        read = list(csv.DictReader(handle))
+        read = list(csv.DictReader(handle, delimiter=";"))  # Excel with Swedish settings splits on ";"
     assert len(read) == len(rows) and read[0]["Citat"] == rows[0]["Citat"]
 
 

@@ -59,13 +59,17 @@ def texts(messages: list[dict]) -> list[str]:
 def test_conversation_over_api(live: tuple) -> None:
     url, fake, _ = live
     c = client(url)
-    messages, box, _note = c.predict("Vad är Crime proofing?", "", "", 6, api_name="/svara")
+    messages, box, _note, _input_note = c.predict("Vad är Crime proofing?", "", "", 6, api_name="/svara")
     assert box == "" and len(messages) == 2
     assert "ms-sources" in texts(messages)[1] and "[1]" in texts(messages)[1]
     messages, *_ = c.predict("Och i Sigtuna?", "Sigtuna", "4", 6, api_name="/svara")
     assert len(messages) == 4
     call = next(x for x in reversed(fake.calls) if x["question"] == "Och i Sigtuna?")
-    assert call["history"] == ["Vad är Crime proofing?"] and call["filters"] == {"kommun": "Sigtuna", "fokusomrade": 4}
+    assert [m["role"] for m in call["history"]] == ["user", "assistant"]  # the whole conversation
+    assert call["history"][0]["content"] == "Vad är Crime proofing?"
+    assert call["filters"] == {"kommun": "Sigtuna", "fokusomrade": 4}
+    messages, box, _note, input_note = c.predict("   ", "", "", 6, api_name="/svara")
+    assert len(messages) == 4 and "Skriv en fråga först" in input_note  # no empty bubble
     note, _ = c.predict("Bra svar", api_name="/kommentar")
     assert "Tack" in note
     messages, *_ = c.predict(api_name="/ny_konversation")

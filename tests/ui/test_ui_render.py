@@ -61,8 +61,9 @@ def test_passage_without_page_or_section() -> None:
 def test_answer_lists_numbered_sources() -> None:
     answer = Answer(question="q", text="Svar [1] och [2].", citations=[citation(1), citation(2, page=3)])
     html = render.render_answer(answer)
-    assert '<sup class="ms-ref">[1]</sup>' in html
+    assert '<a class="ms-ref ms-ref-1" href="#" title="Visa källa 1">[1]</a>' in html  # opens source 1
     assert html.count('class="ms-source"') == 2 and "Källor" in html
+    assert html.count('class="ms-src-item ms-n-1"') == 1 and html.count('ms-n-2"') == 1
     assert render.REFUSED_NOTE not in html
     assert "\n" not in html
 
@@ -71,7 +72,7 @@ def test_refused_answer_shows_note_and_closest_sources() -> None:
     answer = Answer(question="q", text="Inget stöd.", refused=True, sources=[citation(n) for n in range(1, 9)])
     html = render.render_answer(answer)
     assert render.REFUSED_NOTE in html and render.CLOSEST_SOURCES in html
-    assert html.count('class="ms-source"') == render.MAX_CLOSEST
+    assert html.count('class="ms-src-item ') == render.MAX_CLOSEST
 
 
 def test_answer_text_and_table_and_flags_are_escaped() -> None:
@@ -97,14 +98,14 @@ def test_partial_and_notice() -> None:
 def test_only_our_tags_remain() -> None:
     answer = Answer(question=XSS, text=XSS, citations=[citation(1, text=XSS, title=XSS, section=XSS)])
     tags = set(re.findall(r"<([a-z]+)", render.render_answer(answer)))
-    assert tags <= {"div", "sup", "details", "summary", "span", "b", "blockquote", "mark", "br"}
+    assert tags <= {"div", "a", "details", "summary", "span", "b", "blockquote", "mark", "br"}
 
 
 def test_short_location_for_the_summary() -> None:
     c = citation(2, title="T" * 80, section="Genomförande > Fokusområde 4 > Modellen Crimeproofing", page=17)
     short = render.short_location(c)
-    assert short.startswith("Modellen Crimeproofing · s. 17 · TTT") and short.endswith("…")
-    assert len(short) < 100
+    assert short.startswith("Fokusområde 4 › Modellen Crimeproofing · s. 17 · TTT") and short.endswith("…")
+    assert len(short) < 120
     assert render.short_location(citation(1, section="", page=None, title="PM")) == "(början) · PM"
 
 
@@ -137,11 +138,38 @@ def test_markdown_table_in_lookup_answer_becomes_escaped_html_table() -> None:
     html = render.render_answer(Answer(question="q", text=LOOKUP_TEXT, route="lookup", table=table))
     assert html.count("<table") == 1  # the text's table, not a second copy from Answer.table
     assert "<th>Aktivitet</th>" in html and "<td>Konferens om &lt;välfärd&gt; a | b</td>" in html
-    assert '<td><sup class="ms-ref">[2]</sup></td>' in html
+    assert '<td><a class="ms-ref ms-ref-2" href="#" title="Visa källa 2">[2]</a></td>' in html
     assert "|---|" not in html and "Mer text efteråt." in html
-    assert '[1]</sup><sup class="ms-ref">[2]</sup>:' in html
+    assert '[1]</a><a class="ms-ref ms-ref-2" href="#" title="Visa källa 2">[2]</a>:' in html
 
 
 def test_answer_table_is_rendered_when_text_has_none() -> None:
     html = render.render_answer(Answer(question="q", text="Svar.", table=[{"A": "<b>1</b>"}]))
     assert html.count("<table") == 1 and "&lt;b&gt;1&lt;/b&gt;" in html
+
+
+def test_sources_of_one_section_and_page_collapse_into_one_row() -> None:
+    section = "Bilaga 2 Sammanfattning av projektets fokusområden och aktiviteter per kommun > Sigtuna"
+    rows = [citation(n, section=section, page=38, score=None) for n in range(1, 7)]
+    other = citation(7, section="Projektets genomförande > Fokusområde 4 > Modellen Crimeproofing", page=18)
+    html = render.render_sources([*rows, other], render.SOURCES)
+    assert html.count('<details class="ms-source') == 2
+    assert '<span class="ms-n">[1–6]</span> Bilaga 2 › Sigtuna, s. 38 — 6 rader</summary>' in html
+    assert html.count('class="ms-src-item ') == 7  # every cited passage is still there to open
+    assert "Slutrapport</span></div>" in html and "Fokusområde 4 · s. 18" not in html  # the title once, above
+
+
+def test_short_section_names_an_appendix_by_its_number() -> None:
+    assert render.short_section("Bilaga 2 Sammanfattning av projektets > Sigtuna > Välfärdsbrott") == (
+        "Bilaga 2 › Sigtuna › Välfärdsbrott"
+    )
+    assert render.short_section("Projektets genomförande > Fokusområde 4 > Modellen Crimeproofing") == (
+        "Fokusområde 4 › Modellen Crimeproofing"
+    )
+
+
+def test_an_overview_table_is_folded_and_its_lines_are_a_list() -> None:
+    text = "Materialet nämner 15 aktiviteter, inom 2 fokusområden:\n- Fokusområde 1: 5 aktiviteter [1].\n- Två [2]."
+    html = render.render_answer(Answer(question="q", text=text, table=[{"Kommun": "Sigtuna", "Källa": "[3]"}]))
+    assert '<ul class="ms-list"><li>Fokusområde 1: 5 aktiviteter <a class="ms-ref ms-ref-1"' in html
+    assert '<details class="ms-table-box"><summary>Visa alla 1 rader som tabell</summary><table' in html

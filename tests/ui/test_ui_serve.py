@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,3 +114,42 @@ def test_prepare_assistant_warns_or_refuses() -> None:
     assert "does not answer" in server.prepare_assistant(AssistantHolder(llm_down))
     with pytest.raises(ConfigError):
         server.prepare_assistant(AssistantHolder(misconfigured))
+
+
+def _serve(tmp_path: Path, port: int) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METODSTOD_")}
+    env |= {"METODSTOD_DATA_DIR": str(tmp_path / "data"), "METODSTOD_CONFIG": str(tmp_path / "none.toml")}
+    env |= {"METODSTOD_EMBEDDER": "fake", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+def test_a_busy_port_is_named_with_what_to_do(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve(tmp_path, port)
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.strip() == (
+        f"Fel: port {port} på 127.0.0.1 används redan (kanske av en annan metodstod serve). "
+        f"Välj en annan port med --port, till exempel --port {port + 1}."
+    )
+    assert "http://" not in out and "GRADIO_SERVER_PORT" not in out + err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_stops_quietly(tmp_path: Path, stop: signal.Signals) -> None:
+    port = free_port()
+    proc = _serve(tmp_path, port)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "http://" not in (line := proc.stdout.readline()):
+        assert line or proc.poll() is None, proc.stderr.read()
+    os.killpg(proc.pid, stop)  # Ctrl-C reaches the whole foreground group
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Metodstöd-assistenten har stoppats." in out
+    assert "Traceback" not in err and "Keyboard interruption" not in out + err

@@ -21,6 +21,7 @@ def citation(
     section: str = "Metoder > Crime proofing",
     page: int | None = 12,
     highlights: list[str] | None = None,
+    score: float | None = 0.9,
 ) -> Citation:
     marked = highlights if highlights is not None else [text.split(". ")[0] + "."]
     return Citation(
@@ -30,7 +31,7 @@ def citation(
         section=section,
         page=page,
         text=text,
-        score=0.9,
+        score=score,
         chunk_id=f"c{n}",
         highlights=marked,
     )
@@ -49,7 +50,7 @@ class FakeAssistant:
         self.calls: list[dict] = []
 
     def ask(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: Sequence[str | dict] = (), k: int | None = None, filters: dict | None = None
     ) -> Answer:
         final = None
         for piece in self.stream(question, history, k, filters):
@@ -59,7 +60,7 @@ class FakeAssistant:
         return final
 
     def stream(
-        self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
+        self, question: str, history: Sequence[str | dict] = (), k: int | None = None, filters: dict | None = None
     ) -> Iterator[str | Answer]:
         self.calls.append({"question": question, "history": list(history), "k": k, "filters": filters})
         if not question.strip() or len(question) > self.max_chars:

@@ -97,3 +97,18 @@ def test_a_failing_or_empty_rewriter_falls_back_to_the_rule(result: object) -> N
         return result  # type: ignore[return-value]
 
     assert "SSPF" in resolve("Vilka kommuner startade det?", ["Vad är SSPF?"], rewriter)
+
+
+def test_messages_from_strings_mappings_and_messages() -> None:
+    from assistant.language.conversation import as_messages, questions_of, retrieval_history
+    from assistant.types import Message
+
+    messages = as_messages(["Vad är SSPF?", {"role": "assistant", "content": "SSPF är en samverkansform [1]. Mer."}])
+    assert messages == [
+        Message(role="user", content="Vad är SSPF?"),
+        Message(role="assistant", content=messages[1].content),
+    ]
+    assert questions_of(messages) == ["Vad är SSPF?"]
+    assert retrieval_history(messages) == ["Vad är SSPF?", "SSPF är en samverkansform."]
+    assert retrieval_history(messages[:1]) == ["Vad är SSPF?"]
+    assert as_messages(["  ", {"role": "user", "content": ""}]) == []  # blank turns say nothing

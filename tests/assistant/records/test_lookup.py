@@ -49,7 +49,8 @@ def assert_well_cited(answer: Answer) -> None:
     """Every table row ends with markers; markers are the citations, numbered 1..n in reading order."""
     for line in table_lines(answer):
         assert re.search(r"\| (\[\d+\])+ \|$", line), line
-    first_use = list(dict.fromkeys(int(n) for n in MARKER.findall(answer.text)))
+    shown = answer.text if "|" in answer.text else answer.text + str(answer.table or "")  # a folded table reads last
+    first_use = list(dict.fromkeys(int(n) for n in MARKER.findall(shown)))
     assert first_use == list(range(1, len(answer.citations) + 1))
     assert [c.n for c in answer.citations] == first_use
     for c in answer.citations:
@@ -62,7 +63,8 @@ def test_sigtuna_welfare_crime_activities(lookup: RecordLookup) -> None:
     answer = lookup.answer("Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?")
     assert answer.route == "lookup" and not answer.refused
     assert "3 aktiviteter för Sigtuna inom fokusområde 4" in answer.text
-    assert set(column(answer, "Kommun")) == {"Sigtuna"} and set(column(answer, "Fokusområde")) == {"4"}
+    assert set(column(answer, "Kommun")) == {"Sigtuna"}
+    assert set(column(answer, "Fokusområde")) == {"4 – Välfärdsbrottslighet"}
     assert "En halvdagskonferens med Skatteverket" in answer.text
     assert len(table_lines(answer)) == 3
     assert_well_cited(answer)
@@ -71,8 +73,9 @@ def test_sigtuna_welfare_crime_activities(lookup: RecordLookup) -> None:
 def test_a_municipalitys_activities_narrow_to_the_topic_asked(lookup: RecordLookup) -> None:
     answer = lookup.answer("På vilka skolor i Sigtuna försökte man göra det säkrare för elever?")
     assert len(table_lines(answer)) == 1 and "Tryggare skola" in answer.text
+    assert "1 aktivitet för Sigtuna som rör ”skolor”" in answer.text  # says what was counted
     everything = lookup.answer("Vilka aktiviteter genomförde Sigtuna?")
-    assert len(table_lines(everything)) > 10  # no topic: every activity of the municipality
+    assert len(everything.table or []) == 15  # no topic: every activity of the municipality
     assert_well_cited(answer)
 
 
@@ -178,7 +181,8 @@ def test_methods_of_a_municipality(lookup: RecordLookup) -> None:
 
 def test_focus_areas_of_a_municipality(lookup: RecordLookup) -> None:
     answer = lookup.answer("Inom vilka fokusområden arbetade Sigtuna?")
-    assert "Sigtuna: 1, 2, 3, 4 och 5" in answer.text
+    assert "Sigtuna: 1 – Kunskapsbaserat arbete, 2 – Barn och unga" in answer.text
+    assert "5 – Situationellt och platsbaserat." in answer.text
 
 
 # -- language, conversation, declining -------------------------------------------------------------
@@ -192,7 +196,8 @@ def test_english_question_gets_english_sentence_and_swedish_rows(lookup: RecordL
 
 def test_followup_uses_the_earlier_municipality(lookup: RecordLookup) -> None:
     answer = lookup.answer("Och inom välfärdsbrott?", ["Vilka aktiviteter genomförde Sigtuna?"])
-    assert set(column(answer, "Kommun")) == {"Sigtuna"} and set(column(answer, "Fokusområde")) == {"4"}
+    assert set(column(answer, "Kommun")) == {"Sigtuna"}
+    assert set(column(answer, "Fokusområde")) == {"4 – Välfärdsbrottslighet"}
 
 
 def test_municipality_outside_the_material_is_declined(lookup: RecordLookup) -> None:
@@ -208,8 +213,11 @@ def test_valid_filters_without_rows_give_an_honest_empty_answer(lookup: RecordLo
     answer = lookup.answer("Vilka aktiviteter genomförde Södertälje inom välfärdsbrott?")
     assert not answer.refused and answer.table is None
     assert answer.text.startswith("Materialet nämner inga aktiviteter för Södertälje inom fokusområde 4")
-    assert "endast fokusområde 1" in answer.text
+    assert "Södertälje arbetade inom fokusområde 1" in answer.text
+    assert "enbart fokuserade på att bedriva utvecklingsarbete" in answer.text  # the passage, not a curation note
     assert_well_cited(answer)
+    sigtuna = lookup.answer("Vilka aktiviteter genomförde Sigtuna inom fokusområde 6?")
+    assert "Sigtuna arbetade inom fokusområdena 1, 2, 3, 4 och 5 [1]." in sigtuna.text
 
 
 def test_known_and_unknown_municipality_together(lookup: RecordLookup) -> None:
@@ -256,3 +264,72 @@ def test_covers_topic_looks_for_the_question_s_own_nouns_in_the_rows(lookup: Rec
     spoken = router.route("Vilka handledningstillfällen hade Sigtuna med Crime proofing?").query
     assert not lookup.covers_topic(silent)
     assert lookup.covers_topic(spoken)
+
+
+# -- focus areas by number, subtopics, what users see (issue 14) -----------------------------------
+def test_focus_area_given_as_a_number_filters(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många aktiviteter genomförde Trollhättan inom fokusområde 5?")
+    assert "Materialet nämner 6 aktiviteter för Trollhättan inom fokusområde 5" in answer.text
+    assert set(column(answer, "Fokusområde")) == {"5 – Situationellt och platsbaserat"}
+    kommuner = lookup.answer("Vilka kommuner arbetade inom fokusområde 2?")
+    assert column(kommuner, "Kommun") == ["Linköping", "Göteborg Sydväst", "Trollhättan", "Sigtuna"]
+    two = lookup.answer("Vilka aktiviteter genomförde Trollhättan inom fokusområdena 3 och 4?")
+    assert {row["Fokusområde"][0] for row in two.table or []} == {"3", "4"}
+
+
+def test_one_half_of_a_focus_area_name_keeps_the_area_when_no_row_spells_it_out(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vad gjorde Linköping inom parallella samhällsstrukturer?")
+    assert "2 aktiviteter för Linköping inom fokusområde 3" in answer.text
+    assert "ingen av dem nämner ”parallella samhällsstrukturer” uttryckligen" in answer.text
+    assert [r["Aktivitet"][:20] for r in answer.table or []] == ["Ett tiotal enskilda ", "Tre stycken halvdags"]
+    narrowed = lookup.answer("Vilka kommuner genomförde aktiviteter mot otillåten påverkan?")
+    assert "Trollhättan" not in column(narrowed, "Kommun")  # rows that spell it out narrow the answer
+
+
+def test_tables_show_focus_area_names_and_no_curation_notes(lookup: RecordLookup) -> None:
+    for question in ("Vilka aktiviteter genomförde Trollhättan?", "Vilka kommuner medverkade i projektet?"):
+        answer = lookup.answer(question)
+        shown = answer.text + str(answer.table)
+        for note in ("Kommentar", "brödtext", "förd till fokusområde", "Finns inte i bilaga 2"):
+            assert note not in shown, (question, note)
+    rows = lookup.answer("Vilka aktiviteter genomförde Trollhättan inom välfärdsbrott?").table or []
+    assert rows and all(r["Fokusområde"] == "4 – Välfärdsbrottslighet" for r in rows)
+
+
+def test_an_overview_is_a_few_cited_lines_per_focus_area(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vilka aktiviteter genomförde Trollhättan?")
+    lines = answer.text.splitlines()
+    assert lines[0] == "Materialet nämner 21 aktiviteter för Trollhättan, inom 6 fokusområden:"
+    assert len(lines) == 7 and all(line.startswith("- Fokusområde ") for line in lines[1:])
+    assert lines[5].startswith("- Fokusområde 5 – Situationellt och platsbaserat brottsförebyggande arbete: 6 ")
+    assert all(MARKER.search(line) for line in lines[1:])
+    assert "|" not in answer.text and len(answer.table or []) == 21  # the full table goes with the answer
+    assert_well_cited(answer)
+    by_kommun = lookup.answer("Vilka aktiviteter genomfördes inom fokusområde 1?")
+    assert by_kommun.text.splitlines()[1].startswith("- Linköping: ")
+
+
+def test_details_the_notes_place_in_the_body_text_bring_the_prose(lookup: RecordLookup) -> None:
+    from assistant.router import Router
+
+    router = Router(load_vocabulary(RECORDS / "vocabulary.yaml"), probe=None, covers=lookup.covers_topic)
+    schools = router.route("Vilka skolor i Sigtuna deltog i arbetet med Tryggare skola?")
+    assert schools.route == "both"  # "Eddaskolan och Sagaskolan" is in a note, so the answer needs the prose
+    assert "Eddaskolan" not in lookup.answer("Vilka skolor i Sigtuna deltog i arbetet med Tryggare skola?").text
+    listing = router.route("Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?")
+    assert listing.route == "lookup"  # a plain list: the rows are the answer
+
+
+def test_outcome_counts_say_what_they_count(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Vad visade den uppföljande CRM-mätningen?")
+    assert answer.text.startswith("Materialet redovisar 6 uppgifter från uppföljande CRM-mätning om 5 kommuner:")
+
+
+def test_a_follow_up_the_rows_do_not_answer_is_not_answered_from_the_records(lookup: RecordLookup) -> None:
+    from assistant.router import Router
+
+    router = Router(load_vocabulary(RECORDS / "vocabulary.yaml"), probe=None, covers=lookup.covers_topic)
+    decision = router.route("Har områdets status förändrats?", ["Vilka aktiviteter genomförde Södertälje?"])
+    assert decision.route == "rag"  # not "6 aktiviteter för Södertälje", which reads as an answer
+    kept = router.route("Och inom välfärdsbrott?", ["Vilka aktiviteter genomförde Sigtuna?"])
+    assert kept.route == "lookup"

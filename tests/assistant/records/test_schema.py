@@ -143,13 +143,13 @@ def test_every_bad_row_is_reported_and_nothing_is_returned(tmp_path: Path) -> No
     with pytest.raises(RecordsFileError) as info:
         read_records_file(_write(tmp_path, body), PM_KOMMUNER)
     assert info.value.line == 3
-    assert "line 3" in str(info.value) and "line 5" in str(info.value)
+    assert "rad 3" in str(info.value) and "rad 5" in str(info.value)
 
 
 def test_municipalities_come_from_the_vocabulary_not_the_code(tmp_path: Path) -> None:
     row = "mal-1-01,Malmö,1,Trygghetsvandring,workshop,,,,,bilaga2,A > B,3,Citat.\n"
     path = _write(tmp_path, GOOD + row)
-    with pytest.raises(RecordsFileError, match="unknown municipality 'Malmö'"):
+    with pytest.raises(RecordsFileError, match="okänd kommun 'Malmö'"):
         read_records_file(path, PM_KOMMUNER)
     rows = read_records_file(path, {*PM_KOMMUNER, "Malmö"})  # a guide about Malmö: vocabulary.yaml names it
     assert [r.kommun for r in rows] == ["Linköping", "Malmö"]
@@ -173,7 +173,7 @@ def test_header_problems_are_reported_on_line_1(tmp_path: Path) -> None:
 
 
 def test_unknown_records_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RecordsFileError, match="unknown records file"):
+    with pytest.raises(RecordsFileError, match="okänd registerfil"):
         read_records_file(_write(tmp_path, GOOD, name="other.csv"))
 
 

@@ -126,3 +126,25 @@ def test_invalid_vocabulary_is_a_config_error(tmp_path: Path) -> None:
     path.write_text("kommuner: [", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_vocabulary(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("Hur många aktiviteter genomförde Trollhättan inom fokusområde 5?", ["5"]),
+        ("Vilka kommuner arbetade inom fokusområdet 2?", ["2"]),
+        ("aktiviteter inom fokusområdena 2, 3 och 5", ["2", "3", "5"]),
+        ("fokusomrade 6 utan prickar", ["6"]),
+        ("activities in focus area 4", ["4"]),
+        ("fokusområde 9 finns inte", []),
+        ("5 aktiviteter 2023", []),  # a bare number is no focus area
+    ],
+)
+def test_focus_areas_by_number(vocab: Vocabulary, text: str, numbers: list[str]) -> None:
+    assert [m.canonical for m in vocab.find(text) if m.kind == "fokusomrade"] == numbers
+
+
+def test_focus_labels_use_the_short_name(vocab: Vocabulary) -> None:
+    assert vocab.focus_label(2) == "2 – Barn och unga"
+    assert vocab.focus_label(2, short=False) == "2 – Barn och unga som rekryteras till kriminalitet"
+    assert vocab.focus_label(None) == ""

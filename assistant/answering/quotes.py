@@ -1,0 +1,145 @@
+"""The quotable units of passages (sentences, list blocks) and the helpers that choose and order them.
+
+Used by the extractive generator (`assistant.answering.extractive`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.answering.citations import FOOTNOTE_MARKS, is_list_line, passage_sentences
+from assistant.answering.sentence_cues import FIRST_PERSON_RE, LABELLED_RE
+from assistant.language.terms import Term
+from assistant.types import Passage, sentence_key
+
+ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
+SWEDISH_HOWTO_LEAD = "Så här beskriver materialet det som gjordes och det man lärde sig:"
+VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
+MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
+SECTION_SEP = " > "
+_FOOTNOTE_RE = re.compile(rf"[{FOOTNOTE_MARKS}]+")
+_LINK_RE = re.compile(r"<?https?://[^\s>]*>?")
+_BULLET_RE = re.compile(r"^\s*[-*•]\s+")
+Weight = Callable[[str], float]
+
+
+def lead_in(language: str, practical: bool = False) -> str:
+    """The line an answer starts with: English answers say the quotes are Swedish; a practical
+    question is told that what follows is the material's experience, not the assistant's advice."""
+    if language == "en":
+        return ENGLISH_LEAD
+    return SWEDISH_HOWTO_LEAD if practical else ""
+
+
+def voiced(sentence: str) -> bool:
+    """A sentence in the first person singular: in a report, someone's quoted words."""
+    return bool(FIRST_PERSON_RE.search(sentence))
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What the question asks: its terms, its kinds ("quantity", "who", ...) and the asked-for type."""
+
+    terms: list[Term]
+    kinds: set[str]
+    type: Term | None
+    day: bool = False  # a date to the day is asked for ("Vilket datum ...?")
+
+
+@dataclass
+class Unit:
+    """A quotable piece of a passage: a sentence, or a list block (intro + items)."""
+
+    lines: list[str]
+    rank: int
+    order: int
+    own: bool
+    group: int | None = None
+    score: float = 0.0
+    stems: frozenset[str] = field(default_factory=frozenset)
+    heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
+    passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
+    footnote: bool = False  # the sentence is (part of) a footnote
+    similarity: float | None = None  # the question's cosine to this sentence (sentence index), when known
+    position: int = 0  # the position of the unit's passage in its document (document order across passages)
+    voice: bool = False  # in the first person singular: a respondent's words, quoted as such
+    section: tuple[str, str] = ("", "")  # the document and section of the unit's passage
+
+    @property
+    def text(self) -> str:
+        return " ".join(_BULLET_RE.sub("", line) for line in self.lines)
+
+    @property
+    def is_list(self) -> bool:
+        return len(self.lines) > 1 or is_list_line(self.lines[0])
+
+
+def units_of(passage: Passage, rank: int) -> list[Unit]:
+    """Sentences of a passage (with context) in order; list items share a group with their intro."""
+    own_text = passage.chunk.text
+    units: list[Unit] = []
+    group: int | None = None
+    for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
+        footnote = sentence[0] in FOOTNOTE_MARKS  # "² X är ..." may define a term; links are dropped in scoring
+        if is_list_line(sentence):
+            if group is None:
+                group = i
+                if units and introduces(units[-1].lines[0]):
+                    units[-1].group = group
+        else:
+            group = None
+        text = _FOOTNOTE_RE.sub("", sentence).strip()
+        similarity = passage.sentence_scores.get(sentence_key(sentence))
+        unit = Unit([text], rank, i, sentence in own_text, group, footnote=footnote, similarity=similarity)
+        unit.position, unit.voice = passage.chunk.position, voiced(sentence)
+        unit.section = (passage.chunk.doc_id, passage.chunk.section)
+        units.append(unit)
+    return units
+
+
+def too_short(text: str) -> bool:
+    """A fragment too short to quote alone ("(Polismyndigheten 2021)."); a labelled line
+    ("Författare: Lisa Pedersen") is a statement however short."""
+    plain = _LINK_RE.sub("", text)
+    return len(plain.split()) < MIN_SENTENCE_WORDS and not LABELLED_RE.match(plain)
+
+
+def coverage_of(terms: list[Term], chosen: list[Unit], weight: Weight) -> float:
+    """The weighted share of the question's terms the chosen sentences (or their headings) contain."""
+    total = sum(t.weight(weight) for t in terms)
+    present = frozenset().union(*(u.stems | u.heading for u in chosen))
+    return sum(t.weight(weight) for t in terms if t.found_in(present)) / total if total else 1.0
+
+
+def introduces(sentence: str) -> bool:
+    """A sentence right before a list introduces it when it ends in ":" or runs on into it."""
+    end = sentence.rstrip()
+    return end.endswith(":") or not end.endswith((".", "!", "?", ")"))
+
+
+def part_of(section: tuple[str, str]) -> tuple[str, str]:
+    """The part of the document a section belongs to: its top heading (with the document)."""
+    doc_id, path = section
+    return doc_id, path.split(SECTION_SEP)[0]
+
+
+def in_document_order(chosen: list[Unit]) -> list[Unit]:
+    """A digest reads as the document does: by the passage's place in it, then the sentence's."""
+    return sorted(chosen, key=lambda u: (u.position, u.rank, u.order))
+
+
+def in_answer_order(chosen: list[Unit]) -> list[Unit]:
+    """Sources in order of their best sentence (the best answer leads), each source's sentences in text order."""
+    best: dict[int, float] = {}
+    for unit in chosen:
+        best[unit.rank] = max(best.get(unit.rank, 0.0), unit.score)
+    return sorted(chosen, key=lambda u: (-best[u.rank], u.rank, u.order))
+
+
+def similar(a: Unit, b: Unit, threshold: float) -> bool:
+    if not a.stems or not b.stems:
+        return False
+    overlap = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
+    return overlap >= threshold
