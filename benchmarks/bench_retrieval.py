@@ -49,12 +49,13 @@ def measure_real(settings) -> dict[str, list[float]]:
     from assistant.wiring import build_assistant
 
     assistant = build_assistant(settings)
-    retriever = assistant.answering.pipeline.retriever
+    retriever = assistant.rag.retriever
     assistant.ask("Vad är Crime proofing?")  # warm-up: models loaded, indexes read
     out: dict[str, list[float]] = {"retrieve": [], "end_to_end": []}
     for q in questions():
-        out["retrieve"].append(timed(retriever.retrieve, q, settings.retrieval.top_k))
-        out["end_to_end"].append(timed(assistant.ask, q))
+        out["end_to_end"].append(timed(assistant.ask, q))  # first: the question is embedded here, not cached
+        # a trailing space: another text for the query cache, so retrieval embeds the question itself
+        out["retrieve"].append(timed(retriever.retrieve, q + " ", settings.retrieval.top_k))
     return out
 
 
