@@ -53,7 +53,7 @@ def _item(id_: str, question: str, facts: list[list[str]], needle: str, tags: li
     facts_yaml = "[" + ", ".join("[" + ", ".join(_q(a) for a in group) + "]" for group in facts) + "]"
     return (
         f"- id: {id_}\n  question: {_q(question)}\n  facts: {facts_yaml}\n  needle: {_q(needle)}\n"
-        f"  route: lookup\n  tags: [{', '.join(['records-shapes', 'lookup', *tags])}]\n"
+        f"  route: lookup\n  kind: records\n  tags: [{', '.join(['records-shapes', 'lookup', *tags])}]\n"
     )
 
 
