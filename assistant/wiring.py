@@ -122,10 +122,12 @@ def build_generator(settings: Settings, retriever: Retriever | None = None) -> G
 
 
 # -- stores -------------------------------------------------------------------------------------
-def build_store(settings: Settings) -> ChromaStore:
+def build_store(settings: Settings, timeout: float | None = None) -> ChromaStore:
+    """The vector store; every call to a Chroma server gives up after `timeout` s (default:
+    `store.chroma_timeout_seconds`, what a question may wait)."""
     from assistant.index.vector_store import ChromaStore
 
-    return ChromaStore(settings)
+    return ChromaStore(settings, timeout=timeout)
 
 
 def build_registry(settings: Settings) -> DocumentRegistry:
@@ -150,13 +152,14 @@ def compose_retriever(
     settings: Settings, store: ChromaStore, embedder: Embedder, registry: DocumentRegistry
 ) -> HybridRetriever:
     """The hybrid retriever from its parts: what may be seen, dense search, optional reranker."""
+    from assistant.index.lexical import LexicalCache
     from assistant.retrieval.corpus_view import CorpusView
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.rerank import CrossEncoderReranker
     from assistant.retrieval.search import DenseSearch
 
     r = settings.retrieval
-    view = CorpusView(registry, settings.lexical_path, r.index_check_seconds)
+    view = CorpusView(registry, store, LexicalCache(settings.lexical_path), r.index_check_seconds)
     reranker = CrossEncoderReranker(r.reranker_model) if r.reranker_model else None
     return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker)
 

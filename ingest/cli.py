@@ -30,7 +30,7 @@ def ingest(
     settings = settings_from(embedder=embedder)
     bar = _ProgressBar(quiet)
     try:
-        report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
+        report = build_ingestor(settings, progress=bar.update, notify=_say).run(paths, prune=prune, rebuild=rebuild)
     finally:
         bar.close()
     console = Console(stderr=False)
@@ -67,8 +67,12 @@ def corpus_list() -> None:
 @corpus_app.command("remove")
 def corpus_remove(doc_id: str = typer.Argument(..., help="Document id, see `metodstod corpus list`.")) -> None:
     """Remove one document (its chunks, or its records) from the index."""
-    result = build_ingestor(settings_from()).remove(doc_id)
+    result = build_ingestor(settings_from(), notify=_say).remove(doc_id)
     typer.echo(f"Borttaget: {result.doc_id}")
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 class _ProgressBar:

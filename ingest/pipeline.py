@@ -1,9 +1,11 @@
 """The ingest run: incremental, idempotent, one bad file never damages the store.
 
-For each file: hash it; skip it when the registered version is the same; otherwise load,
-chunk and embed it, write the new chunks beside the old ones, switch the registry row (the
-one step readers see), then delete the old chunks. Records files are validated whole and
-replaced in one transaction. Finally the lexical index is rebuilt if anything changed.
+One writer at a time (`ingest.lock`). For each file: hash it; skip it when the registered
+version is the same; otherwise load, chunk and embed it and write the new chunks beside the old
+ones. Records files are validated whole. Then every registry row and records file is written
+in one transaction that moves the corpus generation (the one step readers see), the chunks no
+registered version owns are deleted, and this host's lexical cache is built for the new corpus
+(`ingest.transaction`). A run killed at any point leaves a state the next run repairs.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from assistant.crashpoints import checkpoint
 from assistant.errors import IngestError, MetodstodError
 from assistant.index.documents import DocumentInfo, DocumentRegistry
-from assistant.index.lexical import LexicalIndex, embed_text
+from assistant.index.lexical import LexicalCache, embed_text
 from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
@@ -25,6 +28,8 @@ from assistant.settings import Settings
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
+from ingest.lock import writer_lock
+from ingest.transaction import CorpusChanges, RecordsRows, sweep
 
 RECORDS_PREFIX = "records:"
 CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
@@ -128,6 +133,7 @@ class Ingestor:
         tagger: Tagger | None = None,
         progress: Callable[[int, int], object] | None = None,
         kommuner: Collection[str] | None = None,
+        notify: Callable[[str], object] | None = None,
     ) -> None:
         self.settings = settings
         self.kommuner = kommuner  # municipalities records may name (the vocabulary's); None: any
@@ -138,6 +144,9 @@ class Ingestor:
         self._records = None
         self.tagger = tagger
         self.progress = progress
+        self.notify = notify  # told when the run waits for another writer
+        self.changes = CorpusChanges(registry, lambda: self.records)
+        self._registered: dict[str, DocumentInfo] = {}  # the registry as this run found it
         self.params = ChunkParams(
             settings.chunking.target_words, settings.chunking.max_words, settings.chunking.overlap_sentences
         )
@@ -145,11 +154,23 @@ class Ingestor:
     # -- public -----------------------------------------------------------------------------
     def run(self, paths: Sequence[Path], prune: bool = False, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
+        with self._writer():
+            results = self._run(paths, prune, rebuild)
+        return IngestReport(results, time.perf_counter() - started)
+
+    def _writer(self):
+        s = self.settings
+        return writer_lock(s.records_url, s.store.ingest_lock_wait_seconds, self.notify)
+
+    def _run(self, paths: Sequence[Path], prune: bool, rebuild: bool) -> list[FileResult]:
+        self.changes = CorpusChanges(self.registry, lambda: self.records)
+        self._registered = {d.doc_id: d for d in self.registry.all()}
         if rebuild:
             self.store.reset()
-            for info in self.registry.all():  # records are not in the vector index: they stay
+            for info in list(self._registered.values()):  # records are not in the vector index: they stay
                 if info.kind == "document":
-                    self.registry.remove(info.doc_id)
+                    self.changes.remove(info)
+                    del self._registered[info.doc_id]
         else:
             self.store.collection(create=True)  # fails early on an embedder mismatch
         files, results = expand_paths(paths)
@@ -171,25 +192,31 @@ class Ingestor:
         if prune:
             failed = {str(Path(r.path).resolve()) for r in results if r.status == "failed"}
             results.extend(self._prune(paths, set(seen), failed))
-        changed = any(r.status in ("added", "updated", "removed") for r in results)
-        if changed or rebuild or LexicalIndex.load(self.settings.lexical_path) is None:
-            self.rebuild_lexical()
-        return IngestReport(results, time.perf_counter() - started)
+        self._finish()
+        return results
+
+    def _finish(self) -> None:
+        """Commit the run's changes, delete the chunks nobody sees, build this host's lexical cache."""
+        self.changes.commit()
+        sweep(self.store, self.registry)
+        self.rebuild_lexical()
 
     def remove(self, doc_id: str) -> FileResult:
-        info = self.registry.get(doc_id)
-        if info is None:
-            from assistant.errors import UnknownDocumentError
+        with self._writer():
+            info = self.registry.get(doc_id)
+            if info is None:
+                from assistant.errors import UnknownDocumentError
 
-            known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
-            raise UnknownDocumentError(f"No document with id '{doc_id}'. Known ids: {known}")
-        self._drop(info)
-        self.rebuild_lexical()
+                known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
+                raise UnknownDocumentError(f"No document with id '{doc_id}'. Known ids: {known}")
+            self.changes = CorpusChanges(self.registry, lambda: self.records)
+            self._drop(info)
+            self._finish()
         return FileResult(info.source_path, "removed", doc_id=doc_id)
 
     def rebuild_lexical(self) -> None:
-        chunks = self.store.chunks(self.registry.active_hashes())
-        LexicalIndex(chunks, self.registry.stamp()).save(self.settings.lexical_path)
+        """This host's lexical index of the current corpus, built unless its cache has it."""
+        LexicalCache(self.settings.lexical_path).ensure(self.registry.active_versions(), self.store.chunks)
 
     # -- documents --------------------------------------------------------------------------
     def _doc_hash(self, raw_hash: str, meta: DocumentMeta) -> str:
@@ -204,8 +231,8 @@ class Ingestor:
         _claim(seen, meta.id, path)
         raw = path.read_bytes()
         doc_hash = self._doc_hash(hashlib.sha256(raw).hexdigest(), meta)
-        existing = self.registry.get(meta.id)
-        if existing and existing.doc_hash == doc_hash and self.store.count(meta.id) == existing.chunk_count:
+        existing = self._registered.get(meta.id)
+        if existing and existing.doc_hash == doc_hash and self.store.count(meta.id, doc_hash) == existing.chunk_count:
             self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", meta.id, existing.chunk_count, existing.pages)
         doc = load_document(path)
@@ -230,7 +257,7 @@ class Ingestor:
         """An unchanged file found at a new place: remember where it is (for --prune)."""
         source = str(path.resolve())
         if info.source_path != source:
-            self.registry.put(info.model_copy(update={"source_path": source}))
+            self.changes.put(info.model_copy(update={"source_path": source}))
 
     def _write_documents(self, pending: list[_Pending]) -> list[FileResult]:
         results = []
@@ -239,18 +266,18 @@ class Ingestor:
             try:
                 vectors = self._embed(item.chunks, total)
                 self.store.add(item.chunks, vectors)
+                checkpoint("document-written")
             except Exception as exc:  # any failure must leave the store as it was
                 self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
                 reason = "could not index: " + " ".join(str(exc).split())
                 results.append(FileResult(str(item.path), "failed", item.info.doc_id, error=reason))
                 continue
-            self.registry.put(item.info)  # the switch readers see
-            self.store.delete_stale(item.info.doc_id, keep_hash=item.info.doc_hash)
+            self.changes.put(item.info)  # readers see it when the run commits
             results.append(FileResult(str(item.path), item.status, item.info.doc_id, len(item.chunks), item.info.pages))
         return results
 
     def _active_hash(self, doc_id: str) -> str | None:
-        info = self.registry.get(doc_id)
+        info = self._registered.get(doc_id)
         return info.doc_hash if info else None
 
     def _embed(self, chunks: list[Chunk], total: int) -> list[list[float]]:
@@ -282,13 +309,12 @@ class Ingestor:
         doc_id = f"{RECORDS_PREFIX}{path.stem}"
         _claim(seen, doc_id, path)
         doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
-        existing = self.registry.get(doc_id)
+        existing = self._registered.get(doc_id)
         if existing and existing.doc_hash == doc_hash:
             self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", doc_id, existing.chunk_count)
         rows = read_records_file(path, self.kommuner)  # validates every row before anything is written
-        self.records.replace_file(path.stem, rows, str(path.name))
-        self.registry.put(
+        self.changes.put(
             DocumentInfo(
                 doc_id=doc_id,
                 title=f"Register: {path.stem}",
@@ -298,7 +324,8 @@ class Ingestor:
                 doc_hash=doc_hash,
                 chunk_count=len(rows),
                 embedder="",
-            )
+            ),
+            records=RecordsRows(path.stem, rows, str(path.name)),
         )
         return FileResult(str(path), "updated" if existing else "added", doc_id, len(rows))
 
@@ -317,10 +344,11 @@ class Ingestor:
         return removed
 
     def _drop(self, info: DocumentInfo) -> None:
+        """Remove a document at commit (its chunks go in the sweep after it)."""
+        records = None
         if info.kind == "records":
-            self.records.replace_file(info.doc_id.removeprefix(RECORDS_PREFIX), [], Path(info.source_path).name)
-        self.registry.remove(info.doc_id)
-        self.store.delete_stale(info.doc_id, keep_hash=None)
+            records = RecordsRows(info.doc_id.removeprefix(RECORDS_PREFIX), [], Path(info.source_path).name)
+        self.changes.remove(info, records=records)
 
 
 def _claim(seen: dict[str, Path], doc_id: str, path: Path) -> None:
@@ -339,7 +367,11 @@ def _reason(exc: MetodstodError) -> str:
     return " ".join(text.split())
 
 
-def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | None = None) -> Ingestor:
+def build_ingestor(
+    settings: Settings,
+    progress: Callable[[int, int], object] | None = None,
+    notify: Callable[[str], object] | None = None,
+) -> Ingestor:
     from assistant.wiring import (
         build_embedder,
         build_records,
@@ -353,10 +385,11 @@ def build_ingestor(settings: Settings, progress: Callable[[int, int], object] | 
     return Ingestor(
         settings,
         build_embedder(settings),
-        build_store(settings),
+        build_store(settings, timeout=settings.store.chroma_write_timeout_seconds),
         build_registry(settings),
         records_store_factory=lambda: build_records(settings),
         tagger=build_tagger(vocabulary),
         progress=progress,
         kommuner=sorted(vocabulary.kommuner) if vocabulary is not None else None,
+        notify=notify,
     )

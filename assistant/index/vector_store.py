@@ -3,107 +3,171 @@
 Chunk ids carry the document's content hash, so a changed document's new chunks can be
 written beside the old ones and the switch happens in one step in the registry; readers
 only see chunks whose `doc_hash` is the registered one (see `assistant.index.documents`).
+
+Every call to a server is bounded by a timeout, and a server that cannot be reached is a
+`SearchUnavailableError` (see `assistant.index.chroma_client`); the next call connects anew.
+The embedded store is opened again when the corpus changed under it (`refresh`) or when a
+read shows the client's copy is stale (an id it cannot find), and the read is tried once more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
-from assistant.errors import EmbedderMismatchError, IndexMissingError
+from assistant.errors import EmbedderMismatchError, IndexMissingError, MetodstodError
+from assistant.index.chroma_client import EmbeddedSystems, connect_server, is_unreachable, unreachable
 from assistant.settings import Settings
 from assistant.types import Chunk
 
 EMBEDDER_KEY = "embedder"
+T = TypeVar("T")
+_EMBEDDED = EmbeddedSystems()
+
+
+class StaleReadError(Exception):
+    """An embedded read returned ids without their records: the client's copy is out of date."""
 
 
 class ChromaStore:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, timeout: float | None = None) -> None:
         self.settings = settings
+        self.timeout = settings.store.chroma_timeout_seconds if timeout is None else timeout
         self._client = None
         self._collection = None
+        self._lock = threading.Lock()
 
     # -- connection -------------------------------------------------------------------------
     @property
-    def client(self):
-        if self._client is None:
-            import chromadb
+    def embedded(self) -> bool:
+        return not self.settings.store.chroma_server
 
-            if self.settings.store.chroma_server:
-                host, _, port = self.settings.store.chroma_server.rpartition(":")
-                self._client = chromadb.HttpClient(host=host, port=int(port))
-            else:
-                self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(self.settings.chroma_path))
-        return self._client
+    @property
+    def client(self):
+        client = self._client
+        if client is None:
+            with self._lock:
+                if self._client is None:
+                    server = self.settings.store.chroma_server
+                    self._client = (
+                        connect_server(server, self.timeout) if server else _EMBEDDED.open(self.settings.chroma_path)
+                    )
+                client = self._client
+        return client
+
+    def refresh(self) -> None:
+        """Drop the client (and its copy of the collection): the next call opens it anew.
+        For the embedded store after another process wrote it; for a server after a failure."""
+        with self._lock:
+            client, self._client, self._collection = self._client, None, None
+        if client is not None and self.embedded:
+            _EMBEDDED.retire(client)
+
+    def _call(self, action: Callable[[], T]) -> T:
+        """Run a Chroma call: an unreachable server becomes a clear error; a stale embedded
+        client is opened again and the call tried once more."""
+        for attempt in (1, 2):
+            try:
+                return action()
+            except MetodstodError:
+                raise
+            except Exception as exc:
+                if not self.embedded and is_unreachable(exc):
+                    self.refresh()
+                    raise unreachable(exc) from exc
+                if not self.embedded or attempt == 2:
+                    raise
+                self.refresh()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @property
     def location(self) -> str:
         return self.settings.store.chroma_server or str(self.settings.chroma_path)
 
     def exists(self) -> bool:
-        return self.settings.store.collection in {c.name for c in self.client.list_collections()}
+        return self._call(lambda: self.settings.store.collection in {c.name for c in self.client.list_collections()})
 
     def collection(self, create: bool = False):
         """The collection, checked against the configured embedder."""
-        if self._collection is None:
-            name = self.settings.store.collection
-            if not self.exists():
-                if not create:
-                    raise IndexMissingError(
-                        f"No index found at {self.location}. Build it with: metodstod ingest corpus/"
-                    )
-                self._collection = self.client.create_collection(
-                    name,
-                    embedding_function=None,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    metadata={EMBEDDER_KEY: self.settings.embedder_id},
-                )
-            else:
-                self._collection = self.client.get_collection(name, embedding_function=None)
-        built_with = (self._collection.metadata or {}).get(EMBEDDER_KEY)
+        collection = self._collection
+        if collection is None:
+            collection = self._call(lambda: self._open_collection(create))
+            self._collection = collection
+        built_with = (collection.metadata or {}).get(EMBEDDER_KEY)
         if built_with != self.settings.embedder_id:
             raise EmbedderMismatchError(
                 f"The index was built with embedder '{built_with}' but '{self.settings.embedder_id}' is "
                 "configured. Use the same embedder, or rebuild: metodstod ingest --rebuild corpus/"
             )
-        return self._collection
+        return collection
+
+    def _open_collection(self, create: bool):
+        name = self.settings.store.collection
+        if name in {c.name for c in self.client.list_collections()}:
+            return self.client.get_collection(name, embedding_function=None)
+        if not create:
+            raise IndexMissingError(f"No index found at {self.location}. Build it with: metodstod ingest corpus/")
+        return self.client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={EMBEDDER_KEY: self.settings.embedder_id},
+        )
 
     def reset(self) -> None:
         """Drop the collection (for --rebuild)."""
         if self.exists():
-            self.client.delete_collection(self.settings.store.collection)
+            self._call(lambda: self.client.delete_collection(self.settings.store.collection))
         self._collection = None
+
+    def _read(self, action: Callable[[Any], T]) -> T:
+        """A read of the collection, with the stale-client retry of `_call`."""
+        return self._call(lambda: action(self.collection()))
 
     # -- writing ----------------------------------------------------------------------------
     def _batch_size(self) -> int:
         """Our configured batch size, never above what the Chroma server accepts."""
-        return min(self.settings.store.chroma_max_batch, self.client.get_max_batch_size())
+        return min(self.settings.store.chroma_max_batch, self._call(lambda: self.client.get_max_batch_size()))
 
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
-        collection = self.collection(create=True)
+        self.collection(create=True)
         step = self._batch_size()
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
-            collection.upsert(
-                ids=[c.id for c in part],
-                embeddings=[list(v) for v in vectors[i : i + step]],
-                documents=[c.text for c in part],
-                metadatas=[c.metadata() for c in part],
+            self._read(
+                lambda col, part=part, i=i: col.upsert(
+                    ids=[c.id for c in part],
+                    embeddings=[list(v) for v in vectors[i : i + step]],
+                    documents=[c.text for c in part],
+                    metadatas=[c.metadata() for c in part],
+                )
             )
 
     def delete_stale(self, doc_id: str, keep_hash: str | None) -> int:
         """Delete a document's chunks except those of `keep_hash` (None: delete all)."""
         if not self.exists():
             return 0
-        collection = self.collection()
         where: dict = {"doc_id": doc_id}
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
-        ids = collection.get(where=where, include=[])["ids"]
+        ids = self._read(lambda c: c.get(where=where, include=[])["ids"])
+        self.delete_ids(ids)
+        return len(ids)
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
         step = self._batch_size()
         for i in range(0, len(ids), step):
-            collection.delete(ids=ids[i : i + step])
-        return len(ids)
+            self._read(lambda c, i=i: c.delete(ids=list(ids[i : i + step])))
+
+    def versions(self) -> dict[str, tuple[str, str]]:
+        """Every chunk id with its (doc_id, doc_hash): what a repair compares with the registry."""
+        if not self.exists():
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        for ids, _, metas in self._pages(None, ["metadatas"]):
+            found.update({i: (str(m.get("doc_id")), str(m.get("doc_hash"))) for i, m in zip(ids, metas, strict=True)})
+        return found
 
     # -- reading ----------------------------------------------------------------------------
     def query(
@@ -116,12 +180,18 @@ class ChromaStore:
         clauses: list[dict] = [{"doc_hash": {"$in": hashes}}]
         if where:
             clauses.extend({k: v} for k, v in where.items())
-        result = self.collection().query(
-            query_embeddings=[list(vector)],
-            n_results=n,
-            where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
-            include=["documents", "metadatas", "distances"],
-        )
+
+        def run(collection) -> dict:
+            result = collection.query(
+                query_embeddings=[list(vector)],
+                n_results=n,
+                where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
+                include=["documents", "metadatas", "distances"],
+            )
+            _check_whole(result["documents"][0], result["metadatas"][0])
+            return result
+
+        result = self._read(run)
         return [
             (Chunk.from_store(cid, doc, meta), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
@@ -130,19 +200,46 @@ class ChromaStore:
         ]
 
     def chunks(self, active_hashes: Iterable[str]) -> list[Chunk]:
-        """All active chunks, ordered by document and position."""
+        """All active chunks, ordered by document and position (read page by page, so each call
+        stays short against a server)."""
         hashes = sorted(set(active_hashes))
         if not hashes or not self.exists():
             return []
-        got = self.collection().get(where={"doc_hash": {"$in": hashes}}, include=["documents", "metadatas"])
-        chunks = [
-            Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
-        return sorted(chunks, key=lambda c: (c.doc_id, c.position))
+        chunks: dict[str, Chunk] = {}
+        for ids, docs, metas in self._pages({"doc_hash": {"$in": hashes}}, ["documents", "metadatas"]):
+            chunks.update({i: Chunk.from_store(i, d, m) for i, d, m in zip(ids, docs, metas, strict=True)})
+        return sorted(chunks.values(), key=lambda c: (c.doc_id, c.position))
 
-    def count(self, doc_id: str | None = None) -> int:
+    def _pages(self, where: dict | None, include: list[str]) -> Iterable[tuple[list, list, list]]:
+        step = self._batch_size()
+        offset = 0
+        while True:
+
+            def page(collection, offset=offset) -> dict:
+                got = collection.get(where=where, include=include, limit=step, offset=offset)
+                if "documents" in include:
+                    _check_whole(got["documents"], got["metadatas"])
+                return got
+
+            got = self._read(page)
+            ids = got["ids"]
+            yield ids, got.get("documents") or [None] * len(ids), got.get("metadatas") or [{}] * len(ids)
+            if len(ids) < step:
+                return
+            offset += step
+
+    def count(self, doc_id: str | None = None, doc_hash: str | None = None) -> int:
+        """Chunks in the collection: all, one document's, or one version's of it."""
         if not self.exists():
             return 0
         if doc_id is None:
-            return self.collection().count()
-        return len(self.collection().get(where={"doc_id": doc_id}, include=[])["ids"])
+            return self._read(lambda c: c.count())
+        where: dict = {"doc_id": doc_id}
+        if doc_hash is not None:
+            where = {"$and": [{"doc_id": doc_id}, {"doc_hash": doc_hash}]}
+        return len(self._read(lambda c: c.get(where=where, include=[])["ids"]))
+
+
+def _check_whole(documents: Sequence[Any], metadatas: Sequence[Any]) -> None:
+    if any(d is None for d in documents) or any(m is None for m in metadatas):
+        raise StaleReadError("the store returned ids without their records")

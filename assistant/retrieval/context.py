@@ -33,7 +33,7 @@ def with_context(
     index: LexicalIndex | None, active: frozenset[str], passages: Sequence[Passage], window: int
 ) -> list[Passage]:
     """Passages with `context`: their text joined with up to `window` same-section neighbours each side
-    (neighbours of an inactive document version are never joined)."""
+    (only neighbours of the passage's own, active, document version are joined)."""
     if index is None or window < 1:
         return list(passages)
     return [p.model_copy(update={"context": _context(index, active, p.chunk, window)}) for p in passages]
@@ -50,7 +50,7 @@ def _walk(index: LexicalIndex, active: frozenset[str], chunk: Chunk, step: int, 
     current = chunk
     for _ in range(window):
         nxt = index.neighbour(current, step)
-        if nxt is None or nxt.section != chunk.section or nxt.doc_hash not in active:
+        if nxt is None or nxt.section != chunk.section or nxt.doc_hash != chunk.doc_hash or nxt.doc_hash not in active:
             break
         found.append(nxt)
         current = nxt

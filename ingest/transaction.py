@@ -1,0 +1,93 @@
+"""What one ingest run changes, applied as one transaction, then the store tidied up.
+
+The run first writes the new chunks beside the old ones (readers do not see them: their
+version is not registered). `CorpusChanges.commit` then writes every registry row, every
+records file's rows and every removal in one database transaction that also moves the corpus
+generation: readers move to the new corpus at once, or, if the run dies first, never.
+`sweep` finally deletes the chunks no registered version owns: the old versions, and whatever
+an interrupted run left behind. It compares the chunk count with the registry's, so a run
+that finds nothing to do still repairs what an earlier, killed, run left.
+
+Crash points (`assistant.crashpoints`) mark the steps for the tests: "document-written",
+"before-commit", "after-commit", "after-sweep" (and "lexical-saved" in the lexical cache).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.crashpoints import checkpoint
+from assistant.index.documents import DocumentInfo, DocumentRegistry
+from assistant.index.generation import bump_generation
+from assistant.index.vector_store import ChromaStore
+
+log = logging.getLogger("metodstod.ingest")
+
+
+@dataclass
+class RecordsRows:
+    stem: str
+    rows: Sequence[object]
+    source_file: str
+
+
+@dataclass
+class _Change:
+    info: DocumentInfo
+    remove: bool = False
+    records: RecordsRows | None = None
+
+
+class CorpusChanges:
+    """The registry rows, records rows and removals of one run (the last change of a document wins)."""
+
+    def __init__(self, registry: DocumentRegistry, records: Callable[[], object]) -> None:
+        self.registry = registry
+        self._records = records  # the records store, made on first use
+        self._changes: dict[str, _Change] = {}
+
+    def put(self, info: DocumentInfo, records: RecordsRows | None = None) -> None:
+        self._changes[info.doc_id] = _Change(info, records=records)
+
+    def remove(self, info: DocumentInfo, records: RecordsRows | None = None) -> None:
+        self._changes[info.doc_id] = _Change(info, remove=True, records=records)
+
+    def __bool__(self) -> bool:
+        return bool(self._changes)
+
+    def commit(self) -> int | None:
+        """Apply every change and move the generation, in one transaction; the new generation
+        (None when there was nothing to change)."""
+        if not self._changes:
+            return None
+        with self.registry.engine.begin() as conn:
+            for change in self._changes.values():
+                if change.records is not None:
+                    r = change.records
+                    self._records().replace_file(r.stem, r.rows, r.source_file, conn=conn)
+                if change.remove:
+                    self.registry.remove(change.info.doc_id, conn)
+                else:
+                    self.registry.put(change.info, conn)
+            generation = bump_generation(conn)
+            checkpoint("before-commit")
+        self._changes.clear()
+        checkpoint("after-commit")
+        return generation
+
+
+def sweep(store: ChromaStore, registry: DocumentRegistry) -> int:
+    """Delete every chunk whose version is not the registered one (see the module docstring)."""
+    documents = [d for d in registry.all() if d.kind == "document"]
+    registered = {d.doc_id: d.doc_hash for d in documents}
+    expected = sum(d.chunk_count for d in documents)
+    if not store.exists() or store.count() == expected:
+        return 0
+    stale = [cid for cid, (doc_id, doc_hash) in store.versions().items() if registered.get(doc_id) != doc_hash]
+    store.delete_ids(stale)
+    if stale:
+        log.info("deleted %d chunks of versions no longer registered", len(stale))
+    checkpoint("after-sweep")
+    return len(stale)
