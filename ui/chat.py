@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from assistant.errors import IndexMissingError, InputError, MetodstodError
-from assistant.language.text import validate_question
+from assistant.errors import IndexMissingError, InputError, MetodstodError, SearchUnavailableError
+from assistant.language.text import strip_controls, validate_question
 from assistant.types import Answer
 from ui import render
 
@@ -98,7 +98,7 @@ class ChatController:
         self, question: str, turns: list[Turn], k: int | None = None, filters: dict | None = None
     ) -> Iterator[list[Turn]]:
         """Yield the conversation after each streamed piece; the last yield is final."""
-        question = question or ""
+        question = strip_controls(question or "") if isinstance(question, str) else ""
         turn: Turn = {
             "question": question,
             "html": render.render_partial(""),
@@ -119,6 +119,9 @@ class ChatController:
             turn["html"] = render.render_notice(str(exc), "input")
         except IndexMissingError:
             turn["html"] = render.render_notice(NO_INDEX, "index")
+        except SearchUnavailableError as exc:
+            log.warning("search service unreachable: %r", exc.__cause__)
+            turn["html"] = render.render_notice(str(exc), "error")
         except MetodstodError as exc:
             log.warning("question failed: %s", exc)
             turn["html"] = render.render_notice(f"Frågan kunde inte besvaras: {exc}")

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import GenerationError, IndexMissingError, MetodstodError
-from assistant.settings import Settings
+from assistant.errors import GenerationError, IndexMissingError, MetodstodError, SearchUnavailableError
+from assistant.settings import Settings, WebSettings
 from ui.chat import AssistantHolder, AssistantLike, ChatController
 
 if TYPE_CHECKING:
@@ -80,20 +80,22 @@ def build_services(
         concurrency_limit=settings.web.concurrency_limit,
         top_k=settings.retrieval.top_k,
         focus_names=names,
+        session_ttl_seconds=settings.web.session_ttl_seconds,
     )
 
 
 def prepare_assistant(holder: AssistantHolder) -> str | None:
     """Build the assistant and answer one question so models are loaded before the first user.
 
-    Returns a warning when there is no index yet or the language model does not answer (the app
-    starts anyway and says what to do); any other library error (a missing dependency, an index
-    built with another embedder) propagates: `serve` then refuses to start with that message.
+    Returns a warning when there is no index yet, the search service cannot be reached or the
+    language model does not answer (the app starts anyway and says what to do); any other library
+    error (a missing dependency, an index built with another embedder) propagates: `serve` then
+    refuses to start with that message.
     """
     started = time.perf_counter()
     try:
         holder.get().ask(WARM_UP_QUESTION)
-    except (IndexMissingError, GenerationError) as exc:  # fixable while running: ingest / start the LLM
+    except (IndexMissingError, GenerationError, SearchUnavailableError) as exc:  # fixable while running
         return str(exc)
     log.info("assistant ready in %.1f s", time.perf_counter() - started)
     return None
@@ -107,13 +109,16 @@ def launch(
     from ui.styles import CSS
 
     auth = make_auth(users or {})
-    app.queue(default_concurrency_limit=settings.web.concurrency_limit)
+    web = settings.web
+    app.queue(default_concurrency_limit=web.concurrency_limit)
     print(f"Metodstöd-assistenten: http://{host}:{port}/" + (" (inloggning krävs)" if auth else ""), flush=True)
     return app.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         auth_message=AUTH_MESSAGE if auth else None,
+        app_kwargs={"middleware": login_middleware(web)} if auth else None,
+        state_session_capacity=web.session_capacity,
         show_error=False,
         ssr_mode=False,
         css=CSS,
@@ -123,6 +128,15 @@ def launch(
         run_history=False,
         prevent_thread_lock=not block,
     )
+
+
+def login_middleware(web: WebSettings) -> list:
+    """Failed logins slowed and locked per user and address (`ui.login_guard`)."""
+    from starlette.middleware import Middleware
+
+    from ui.login_guard import LoginGuard, LoginThrottle
+
+    return [Middleware(LoginThrottle, guard=LoginGuard(web.login_max_failures, web.login_lock_seconds))]
 
 
 def serve(

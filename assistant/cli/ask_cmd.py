@@ -9,8 +9,9 @@ from typing import TextIO
 
 import typer
 
-from assistant.cli.common import app, fail, settings_from
-from assistant.errors import InputError, MetodstodError
+from assistant.cli.common import app, fail, read_utf8, settings_from
+from assistant.errors import InputError, MetodstodError, SearchUnavailableError
+from assistant.service import SEARCH_UNAVAILABLE, SEARCH_UNAVAILABLE_NOTE
 from assistant.types import Answer
 
 
@@ -34,7 +35,9 @@ def print_answer(answer: Answer, out: TextIO, streamed: str = "") -> None:
             page = f", s. {c.page}" if c.page else ""
             out.write(f"  [{c.n if answer.citations else i}] {c.title} — {c.section or '(början)'}{page}\n")
     for flag in answer.flags:
-        if not flag.startswith(("signal:", "refused:")):  # calibration signals stay in --json
+        if flag == SEARCH_UNAVAILABLE:
+            out.write(f"\n({SEARCH_UNAVAILABLE_NOTE})\n")
+        elif not flag.startswith(("signal:", "refused:")):  # calibration signals stay in --json
             out.write(f"  ! {flag}\n")
 
 
@@ -42,7 +45,7 @@ def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_utf8(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -77,14 +80,13 @@ def ask(
     if (question is None) == (jsonl is None):
         fail("give either a QUESTION or --jsonl FILE", code=2)
     items = read_jsonl(jsonl) if jsonl is not None else None
+    if as_json and items is None:
+        _answer_json(question, history, k, _filters(doc, doc_type, kommun, fokusomrade), generator)
+        return
     assistant = build_assistant(settings_from(generator=generator))
     filters = _filters(doc, doc_type, kommun, fokusomrade)
     if items is not None:
         _answer_many(assistant, items, k, filters)
-        return
-    if as_json:
-        answer = assistant.ask(question, history, k=k, filters=filters)
-        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
     final, shown = None, []
     for piece in assistant.stream(question, history, k=k, filters=filters):
@@ -97,17 +99,29 @@ def ask(
     print_answer(final, sys.stdout, streamed="".join(shown))
 
 
+def _answer_json(question: str, history: list[str], k: int | None, filters: dict, generator: str | None) -> None:
+    """Exactly one JSON object on stdout, also when the question cannot be answered: then
+    {"question", "error"} (and the one-line error on stderr, exit code 1)."""
+    from assistant.wiring import build_assistant
+
+    try:
+        answer = build_assistant(settings_from(generator=generator)).ask(question, history, k=k, filters=filters)
+    except Exception as exc:
+        error = str(exc) if isinstance(exc, MetodstodError) else f"Internt fel: {type(exc).__name__}: {exc}"
+        typer.echo(json.dumps({"question": question, "error": error}, ensure_ascii=False))
+        raise
+    typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+
+
 def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> None:
     failed = 0
     for item in items:
         try:
             answer = assistant.ask(item["question"], item["history"], k=k, filters=filters)
             line = answer.to_json(item_id=item["id"])
-        except InputError as exc:
+        except (InputError, SearchUnavailableError) as exc:
             failed += 1
             line = {"id": item["id"], "question": item["question"], "error": str(exc)}
-        except MetodstodError:
-            raise
         typer.echo(json.dumps(line, ensure_ascii=False))
     if failed:
         typer.echo(f"Fel: {failed} question(s) could not be answered (see 'error' fields)", err=True)
