@@ -86,7 +86,7 @@ class RetrievalSettings(_Section):
     lexical_weight: float = Field(default=1.0, ge=0)
     reranker_model: str | None = None
     neighbour_window: int = Field(default=1, ge=0, le=3)
-    index_check_seconds: float = Field(default=1.0, ge=0)  # how often to look for a changed corpus
+    index_check_seconds: float = Field(default=0.0, ge=0)  # corpus generation checked at most this often (0: always)
     filter_overfetch: int = Field(default=4, ge=1)  # dense over-fetch when kommun/fokusomrade post-filter
     min_sources: int = Field(default=5, ge=1, le=50)  # passages offered as sources (at least)
 
