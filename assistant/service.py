@@ -141,7 +141,7 @@ class Assistant:
         try:
             found = self.rag.sources(question, history, k, filters)
         except SearchUnavailableError:
-            return _flagged(answer.model_copy(update={"sources": list(answer.citations)}))
+            return _flagged(answer)
         timings = {**answer.timings, "retrieve": (time.perf_counter() - retrieving) * 1000}
         return answer.model_copy(update={"sources": [*found, *answer.citations], "timings": timings})
 
@@ -155,5 +155,7 @@ class Assistant:
 
 
 def _flagged(answer: Answer) -> Answer:
-    """A records answer given while the search service was unreachable."""
-    return answer.model_copy(update={"flags": sorted({*answer.flags, SEARCH_UNAVAILABLE})})
+    """A records answer given while the search service was unreachable: its sources are the cited
+    record passages only."""
+    flags = sorted({*answer.flags, SEARCH_UNAVAILABLE})
+    return answer.model_copy(update={"flags": flags, "sources": list(answer.sources or answer.citations)})
