@@ -22,6 +22,7 @@ from assistant.errors import IngestError, MetodstodError
 from assistant.index.documents import DocumentInfo, DocumentRegistry
 from assistant.index.lexical import LexicalCache, embed_text
 from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
+from assistant.index.published import local_files
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
 from assistant.settings import Settings
@@ -197,6 +198,7 @@ class Ingestor:
 
     def _finish(self) -> None:
         """Commit the run's changes, delete the chunks nobody sees, build this host's lexical cache."""
+        self.changes.publish(local_files(self.settings.corpus_dir))  # the vocabulary it validated with
         self.changes.commit()
         sweep(self.store, self.registry)
         self.rebuild_lexical()
@@ -381,7 +383,7 @@ def build_ingestor(
         load_corpus_vocabulary,
     )
 
-    vocabulary = load_corpus_vocabulary(settings)
+    vocabulary = load_corpus_vocabulary(settings, local=True)  # the corpus folder's: published by the run
     return Ingestor(
         settings,
         build_embedder(settings),

@@ -2,8 +2,9 @@
 
 The run first writes the new chunks beside the old ones (readers do not see them: their
 version is not registered). `CorpusChanges.commit` then writes every registry row, every
-records file's rows and every removal in one database transaction that also moves the corpus
-generation: readers move to the new corpus at once, or, if the run dies first, never.
+records file's rows, every removal and the changed knowledge files (the vocabulary) in one
+database transaction that also moves the corpus generation: readers move to the new corpus at
+once, or, if the run dies first, never.
 `sweep` finally deletes the chunks no registered version owns: the old versions, and whatever
 an interrupted run left behind. It compares the chunk count with the registry's, so a run
 that finds nothing to do still repairs what an earlier, killed, run left.
@@ -15,12 +16,13 @@ Crash points (`assistant.crashpoints`) mark the steps for the tests: "document-w
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.crashpoints import checkpoint
 from assistant.index.documents import DocumentInfo, DocumentRegistry
 from assistant.index.generation import bump_generation
+from assistant.index.published import publish, published_files
 from assistant.index.vector_store import ChromaStore
 
 log = logging.getLogger("metodstod.ingest")
@@ -47,6 +49,13 @@ class CorpusChanges:
         self.registry = registry
         self._records = records  # the records store, made on first use
         self._changes: dict[str, _Change] = {}
+        self._files: dict[str, str] = {}
+
+    def publish(self, files: Mapping[str, str]) -> None:
+        """Publish the corpus's knowledge files (`assistant.index.published`) with the run, those
+        that differ from what is published."""
+        current = published_files(self.registry.engine)
+        self._files = {name: text for name, text in files.items() if current.get(name) != text}
 
     def put(self, info: DocumentInfo, records: RecordsRows | None = None) -> None:
         self._changes[info.doc_id] = _Change(info, records=records)
@@ -55,18 +64,20 @@ class CorpusChanges:
         self._changes[info.doc_id] = _Change(info, remove=True, records=records)
 
     def __bool__(self) -> bool:
-        return bool(self._changes)
+        return bool(self._changes or self._files)
 
     def commit(self) -> int | None:
         """Apply every change and move the generation, in one transaction; the new generation
         (None when there was nothing to change)."""
-        if not self._changes:
+        if not self:
             return None
+        records = self._records() if any(c.records for c in self._changes.values()) else None  # schema made first
         with self.registry.engine.begin() as conn:
+            publish(conn, self._files)
             for change in self._changes.values():
                 if change.records is not None:
                     r = change.records
-                    self._records().replace_file(r.stem, r.rows, r.source_file, conn=conn)
+                    records.replace_file(r.stem, r.rows, r.source_file, conn=conn)
                 if change.remove:
                     self.registry.remove(change.info.doc_id, conn)
                 else:
@@ -74,6 +85,7 @@ class CorpusChanges:
             generation = bump_generation(conn)
             checkpoint("before-commit")
         self._changes.clear()
+        self._files = {}
         checkpoint("after-commit")
         return generation
 

@@ -51,19 +51,40 @@ class FeedbackLike(Protocol):
 
 
 class AssistantHolder:
-    """Builds the assistant once, on first use or at start-up; retries while there is no index."""
+    """Builds the assistant once, on first use or at start-up; retries while there is no index.
 
-    def __init__(self, factory: Callable[[], AssistantLike]) -> None:
+    With `version` (the published knowledge version, `assistant.wiring.knowledge_version`) it
+    builds the assistant anew when an ingest on any host published another vocabulary; requests
+    that come meanwhile go on with the assistant they had."""
+
+    def __init__(self, factory: Callable[[], AssistantLike], version: Callable[[], str] | None = None) -> None:
         self._factory = factory
+        self._version = version
+        self._built: str | None = None
         self._assistant: AssistantLike | None = None
         self._lock = threading.Lock()
 
     def get(self) -> AssistantLike:
-        if self._assistant is None:
+        assistant = self._assistant
+        if assistant is None:
             with self._lock:
                 if self._assistant is None:
-                    self._assistant = self._factory()
+                    self._build()
+            return self._assistant
+        if self._version is not None and self._version() != self._built and self._lock.acquire(blocking=False):
+            try:
+                self._build()
+            except Exception:  # a vocabulary that cannot be read: keep answering with the one before
+                log.exception("the assistant could not be built anew; the previous one goes on")
+                self._built = self._version()
+            finally:
+                self._lock.release()
         return self._assistant
+
+    def _build(self) -> None:
+        version = self._version() if self._version is not None else None
+        self._assistant = self._factory()
+        self._built = version
 
 
 def to_messages(turns: Sequence[Turn]) -> list[Message]:

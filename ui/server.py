@@ -151,8 +151,10 @@ def serve(
     The assistant (models, indexes) is built and warmed up in a thread while gradio is
     imported and the app is built, so start-up costs the longer of the two, not the sum.
     """
+    from assistant.wiring import knowledge_version
+
     started = time.perf_counter()
-    holder = AssistantHolder(factory or default_factory(settings))
+    holder = AssistantHolder(factory or default_factory(settings), knowledge_version(settings))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up") as pool:
         warm_up = pool.submit(prepare_assistant, holder)
         from ui.app import build_app

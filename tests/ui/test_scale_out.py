@@ -2,7 +2,8 @@
 
 Two `metodstod serve` processes with their own data dirs (host A ingested, host B never did)
 give the same answers and citations, before and after an ingest through A and an update
-through B, neither restarted. With the Chroma server frozen, a question fails within the
+through B, neither restarted, and both route by the vocabulary an ingest published. With the
+Chroma server frozen, a question fails within the
 timeout with the Swedish message, records questions still answer, and the app recovers by
 itself when the server is back.
 """
@@ -100,6 +101,23 @@ def test_an_ingest_and_an_update_through_either_host_reach_both_without_restart(
         a, b = both(deployment, question)
         assert a == b, question
     assert all(app.process.poll() is None for app in deployment.apps.values())
+
+
+def test_a_vocabulary_published_by_an_ingest_reaches_every_host(deployment: Deployment, tmp_path: Path) -> None:
+    """The admin's corpus folder knows Märsta (in Sigtuna); neither serving host has that in its own copy."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus" / "records", corpus / "records")
+    vocabulary = corpus / "records" / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace("sigtunas kommun]", "sigtunas kommun, märsta]"), encoding="utf-8")
+    question = "Vilka aktiviteter genomförde Märsta inom välfärdsbrott?"
+    assert "aktiviteter för Sigtuna" not in text_of(ask_web(deployment.apps["B"].url, question))  # all of area 4
+    done = cli({**deployment.hosts["A"], "METODSTOD_CORPUS_DIR": str(corpus)}, "ingest", "-q", str(deployment.docs))
+    assert done.returncode == 0, done.stderr
+    a, b = both(deployment, question)
+    assert a == b and "aktiviteter för Sigtuna" in text_of(a) and "Linköping" not in text_of(a)
 
 
 def test_a_frozen_chroma_server_fails_a_question_within_the_timeout_and_the_app_recovers(

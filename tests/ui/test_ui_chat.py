@@ -169,3 +169,26 @@ def test_a_records_answer_without_the_search_service_says_so() -> None:
 
     answer = Answer(question="q", text="Två rader [1]", citations=[citation(1)], flags=[SEARCH_UNAVAILABLE])
     assert "Söktjänsten gick inte att nå" in render.render_answer(answer)
+
+
+def test_the_holder_builds_the_assistant_anew_when_another_vocabulary_is_published() -> None:
+    built: list[FakeAssistant] = []
+    version = {"now": "v1"}
+
+    def factory() -> FakeAssistant:
+        built.append(FakeAssistant())
+        return built[-1]
+
+    holder = chat.AssistantHolder(factory, lambda: version["now"])
+    first = holder.get()
+    assert holder.get() is first and len(built) == 1
+    version["now"] = "v2"  # an ingest on some host published a changed vocabulary
+    second = holder.get()
+    assert second is not first and holder.get() is second and len(built) == 2
+
+    def broken() -> FakeAssistant:
+        raise ValueError("invalid vocabulary")
+
+    holder._factory = broken
+    version["now"] = "v3"
+    assert holder.get() is second  # a vocabulary that cannot be read: the previous assistant goes on
