@@ -108,7 +108,10 @@ def _parse_lines(text: str) -> dict[str, str]:
 def parse_users_file(path: Path) -> dict[str, str]:
     if not path.exists():
         raise ConfigError(f"users file {path} does not exist")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"users file {path} is not UTF-8 (invalid byte at position {exc.start})") from exc
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(text)

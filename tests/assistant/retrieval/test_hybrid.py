@@ -350,3 +350,20 @@ def test_a_phrase_with_av_matches_the_compound_the_material_writes() -> None:
     head = next(t for t in terms if "typ" in t)
     assert head.found_in(text_stems(material))
     assert not next(t for t in question_terms("Vilka typer av brott?", TermStats([]))).found_in(text_stems(material))
+
+
+def test_context_comes_only_from_the_passages_own_document_version() -> None:
+    """A passage retrieved just before a new snapshot (a new version of its document) is never
+    joined with the new version's neighbours: an answer mixes no versions."""
+    from assistant.index.lexical import LexicalIndex
+    from assistant.retrieval.context import with_context
+    from assistant.types import Passage
+
+    old = [make_chunk("doc", i, "Avsnitt", f"Gammal mening {i}.", doc_hash="v1") for i in range(3)]
+    new = [make_chunk("doc", i, "Avsnitt", f"Ny mening {i}.", doc_hash="v2") for i in range(3)]
+    newer_snapshot = LexicalIndex(new, "k2")
+    passage = Passage(chunk=old[1], score=1.0)
+    (joined,) = with_context(newer_snapshot, frozenset({"v1", "v2"}), [passage], window=1)
+    assert joined.context == "Gammal mening 1."
+    (current,) = with_context(newer_snapshot, frozenset({"v2"}), [Passage(chunk=new[1], score=1.0)], window=1)
+    assert current.context == "Ny mening 0.\nNy mening 1.\nNy mening 2."
