@@ -162,11 +162,11 @@ def serve(env: dict[str, str], root: Path, name: str = "serve") -> Iterator[Serv
         _stop(process)
 
 
-def ask_web(url: str, question: str) -> str:
+def ask_web(url: str, question: str, timeout: float = 120) -> str:
     """The app's HTML answer to `question`, through the `/svara` API in a new conversation."""
     from gradio_client import Client
 
-    messages, *_ = Client(url, verbose=False).predict(question, api_name="/svara")
+    messages, *_ = Client(url, verbose=False).submit(question, api_name="/svara").result(timeout=timeout)
     content = messages[-1]["content"]
     if isinstance(content, list):
         return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
