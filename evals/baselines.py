@@ -242,9 +242,13 @@ def _split_config(n_splits: int) -> dict[str, Any]:
     return {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "top_k": TOP_K, "splits": n_splits}
 
 
-def build_baselines(settings: Settings, embedder: Embeddings | None = None) -> list[Baseline]:
-    """Both baselines over ``settings.corpus_dir``, dense with the product's embedder."""
-    splits = split_corpus(load_corpus_pages(settings.corpus_dir))
+def build_baselines(
+    settings: Settings, embedder: Embeddings | None = None, folders: Sequence[Path] | None = None
+) -> list[Baseline]:
+    """Both baselines over the manifests of ``folders`` (default: ``settings.corpus_dir``), dense with
+    the product's embedder."""
+    folders = [settings.corpus_dir] if folders is None else folders
+    splits = split_corpus([page for folder in folders for page in load_corpus_pages(folder)])
     if embedder is None:
         from assistant.wiring import build_embedder
 

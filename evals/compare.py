@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from evals.metrics import QUALITY_KEYS
 from evals.rundir import RunData, load_run
 from evals.tables import Section, Table, excerpt, fmt, fmt_delta, to_markdown
 
-DELTA_KEYS = ("n", *QUALITY_KEYS, "latency_p50_ms", "latency_p95_ms", "answer_chars_p50")
+DELTA_KEYS = ("n", *QUALITY_KEYS, "wrongly_refused", "latency_p50_ms", "latency_p95_ms", "answer_chars_p50")
 FLIP_KINDS = ("exact", "refused", "hit@5")
 
 
@@ -70,19 +70,35 @@ def _improved(kind: str, b_value: bool, row: Mapping[str, Any]) -> bool:
     return b_value
 
 
+Rows = Sequence[Mapping[str, Any]]
+
+
+def item_key(rows_a: Rows, rows_b: Rows) -> Callable[[Mapping[str, Any]], str]:
+    """How an item is known in both runs: its id, or ``dataset/id`` when a run has several datasets
+    (a run of one dataset matches a run written before rows named their dataset)."""
+
+    def several(rows: Rows) -> bool:
+        return len({row.get("dataset") or "" for row in rows}) > 1
+
+    if several(rows_a) or several(rows_b):
+        return lambda row: f"{row.get('dataset') or ''}/{row['id']}"
+    return lambda row: str(row["id"])
+
+
 def find_flips(rows_a: Sequence[Mapping[str, Any]], rows_b: Sequence[Mapping[str, Any]]) -> list[Flip]:
     """Items in both runs whose exact / refused / hit@5 changed; regressions first."""
-    by_id = {row["id"]: row for row in rows_a}
+    key = item_key(rows_a, rows_b)
+    by_id = {key(row): row for row in rows_a}
     flips: list[Flip] = []
     for row_b in rows_b:
-        row_a = by_id.get(row_b["id"])
+        row_a = by_id.get(key(row_b))
         if row_a is None:
             continue
         for kind in FLIP_KINDS:
             a, b = _flip_value(row_a, kind), _flip_value(row_b, kind)
             if a is None or b is None or a == b:
                 continue
-            flips.append(Flip(str(row_b["id"]), kind, a, b, _improved(kind, b, row_b), row_b.get("question", "")))
+            flips.append(Flip(key(row_b), kind, a, b, _improved(kind, b, row_b), row_b.get("question", "")))
     return sorted(flips, key=lambda f: (f.improved, FLIP_KINDS.index(f.kind), f.id))
 
 
@@ -101,8 +117,9 @@ def _notes(a: RunData, b: RunData) -> list[str]:
 
 def compare_runs(a: RunData, b: RunData) -> Comparison:
     deltas = [Delta(key, a.overall.get(key), b.overall.get(key)) for key in DELTA_KEYS]
-    ids_a = [row["id"] for row in a.rows]
-    ids_b = [row["id"] for row in b.rows]
+    key = item_key(a.rows, b.rows)
+    ids_a = [key(row) for row in a.rows]
+    ids_b = [key(row) for row in b.rows]
     return Comparison(
         a=a,
         b=b,

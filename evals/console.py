@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from evals.report import overall_table
+from evals.report import group_table, overall_table
 from evals.tables import Section, Table, is_number
 
+PIPED_WIDTH = 160  # table width when the output is not a terminal (rich would assume 80)
 TERMINAL_ROWS = 40
 """Longer tables are cut in the terminal; the Markdown output has every row."""
 
@@ -41,3 +43,9 @@ def print_sections(sections: Sequence[Section], console: Console | None = None) 
 def print_summary(systems: Mapping[str, Mapping[str, Any]], console: Console | None = None) -> None:
     """Overall metrics, one column per system."""
     (console or Console()).print(rich_table(overall_table(systems), title="Eval"))
+
+
+def print_groups(by_dataset: Mapping[str, Mapping[str, Any]], console: Console | None = None) -> None:
+    """Per dataset and kind: right facts, refusals, hit@5, citation precision, answer length."""
+    console = console or Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
+    console.print(rich_table(group_table(by_dataset), title="Per dataset and kind"))

@@ -1,10 +1,11 @@
-"""Evaluation items and loading of gold datasets (.yaml/.yml lists or .jsonl).
+"""Evaluation items and loading of item lists (.yaml/.yml lists or .jsonl).
 
-An item is a question (optionally with earlier questions of the same
-conversation), the facts a correct answer must contain, a needle that a
-supporting passage contains, and whether the assistant should answer at all.
-Every problem with a file is raised as :class:`DatasetError` naming the file,
-the item and the reason.
+An item is a question (optionally with the earlier turns of the same conversation), the facts a
+correct answer must contain, needles that a supporting passage contains, and whether the assistant
+should answer at all; evaluators may add a kind (``paraphrase``, ``english``, ...), free tags and a
+note. Every problem with a file is raised as :class:`DatasetError` naming the file, the item and
+the reason (an unknown field by its name). Datasets that bring their own documents are read by
+:mod:`evals.suite`.
 """
 
 from __future__ import annotations
@@ -26,30 +27,49 @@ from pydantic import (
 from assistant.errors import DatasetError
 
 Route = Literal["rag", "lookup", "both"]
+Role = Literal["user", "assistant"]
 
 _YAML_SUFFIXES = (".yaml", ".yml")
 _JSONL_SUFFIXES = (".jsonl",)
 _KIND_NAMES: dict[type, str] = {dict: "a mapping", str: "a single value", int: "a number", float: "a number"}
 
 
+class Turn(BaseModel):
+    """One earlier turn of the conversation: what the user asked or what the assistant said."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    role: Role
+    content: str = Field(min_length=1)
+
+
 class EvalItem(BaseModel):
     """One gold question.
 
-    ``facts`` is a list of groups; every group must be matched by at least one
-    of its alternatives (case-insensitive substring of the answer). ``needle``
-    holds verbatim phrases of which any one marks a supporting passage.
+    ``history`` holds the earlier turns, written as strings (earlier questions) or as
+    ``{"role", "content"}`` messages. ``facts`` is a list of groups; every group must be matched
+    by at least one of its alternatives (case-insensitive substring of the answer). ``needle``
+    holds verbatim phrases of which any one marks a supporting passage. ``kind`` says how the
+    question is asked (reported separately), ``note`` what the evaluator wants a reader to know.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     id: str = Field(min_length=1)
     question: str = Field(min_length=1)
-    history: list[str] = Field(default_factory=list)
+    history: list[Turn] = Field(default_factory=list)
     facts: list[list[str]] = Field(default_factory=list)
     needle: list[str] = Field(default_factory=list)
     answerable: bool = True
     route: Route | None = None
+    kind: str | None = Field(default=None, min_length=1)
     tags: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def earlier_questions(self) -> list[str]:
+        """What the assistant is given of the history: the user's earlier questions, as the chat gives it."""
+        return [turn.content for turn in self.history if turn.role == "user"]
 
     @field_validator("id", mode="before")
     @classmethod
@@ -70,6 +90,13 @@ class EvalItem(BaseModel):
     def _none_as_empty(cls, value: Any) -> Any:
         return [] if value is None else value
 
+    @field_validator("history", mode="before")
+    @classmethod
+    def _strings_are_questions(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [{"role": "user", "content": turn} if isinstance(turn, str) else turn for turn in value]
+
     @field_validator("facts")
     @classmethod
     def _facts_not_blank(cls, value: list[list[str]]) -> list[list[str]]:
@@ -80,7 +107,7 @@ class EvalItem(BaseModel):
                 raise ValueError(f"fact group {index} contains a blank alternative")
         return value
 
-    @field_validator("needle", "history", "tags")
+    @field_validator("needle", "tags")
     @classmethod
     def _no_blank_strings(cls, value: list[str]) -> list[str]:
         if any(not text.strip() for text in value):
@@ -137,7 +164,8 @@ def parse_items(raw_items: Sequence[Any], locations: Sequence[str], source: str)
     return items
 
 
-def _read_yaml(path: Path, text: str) -> tuple[list[Any], list[str]]:
+def parse_yaml(path: Path, text: str) -> tuple[Any, Any]:
+    """The data of a YAML file and its node tree (for line numbers)."""
     import yaml
 
     try:
@@ -148,12 +176,28 @@ def _read_yaml(path: Path, text: str) -> tuple[list[Any], list[str]]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise DatasetError(f"{path}: invalid YAML{where}: {problem}") from None
+    return data, root
+
+
+def node_locations(node: Any, count: int) -> list[str]:
+    """ "index i, line n" of the entries of a YAML sequence node (just the index without one)."""
+    import yaml
+
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else []
+    if len(nodes) != count:
+        return [f"index {i}" for i in range(count)]
+    return [f"index {i}, line {n.start_mark.line + 1}" for i, n in enumerate(nodes)]
+
+
+def found_kind(data: Any) -> str:
+    return "nothing (empty file)" if data is None else _KIND_NAMES.get(type(data), type(data).__name__)
+
+
+def _read_yaml(path: Path, text: str) -> tuple[list[Any], list[str]]:
+    data, root = parse_yaml(path, text)
     if not isinstance(data, list):
-        found = "nothing (empty file)" if data is None else _KIND_NAMES.get(type(data), type(data).__name__)
-        raise DatasetError(f"{path}: the top level must be a list of items, found {found}")
-    nodes = root.value if isinstance(root, yaml.SequenceNode) else []
-    locations = [f"index {i}, line {node.start_mark.line + 1}" for i, node in enumerate(nodes)]
-    return data, locations
+        raise DatasetError(f"{path}: the top level must be a list of items, found {found_kind(data)}")
+    return data, node_locations(root, len(data))
 
 
 def _read_jsonl(path: Path, text: str) -> tuple[list[Any], list[str]]:
@@ -170,18 +214,27 @@ def _read_jsonl(path: Path, text: str) -> tuple[list[Any], list[str]]:
     return data, locations
 
 
-def load_dataset(path: Path) -> list[EvalItem]:
-    """Load and validate a dataset; raises :class:`DatasetError` with file, item and reason."""
-    path = Path(path)
+def read_dataset_text(path: Path) -> str:
+    """The text of a dataset file; DatasetError for an unsupported type, a missing or unreadable file."""
     suffix = path.suffix.lower()
     if suffix not in _YAML_SUFFIXES + _JSONL_SUFFIXES:
         raise DatasetError(f"{path}: unsupported dataset format '{suffix}' (use .yaml, .yml or .jsonl)")
     if not path.is_file():
         raise DatasetError(f"{path}: dataset file not found")
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path}: cannot read dataset: {exc}") from None
-    reader = _read_yaml if suffix in _YAML_SUFFIXES else _read_jsonl
+
+
+def is_yaml(path: Path) -> bool:
+    return path.suffix.lower() in _YAML_SUFFIXES
+
+
+def load_dataset(path: Path) -> list[EvalItem]:
+    """Load and validate a list of items; raises :class:`DatasetError` with file, item and reason."""
+    path = Path(path)
+    text = read_dataset_text(path)
+    reader = _read_yaml if is_yaml(path) else _read_jsonl
     raw_items, locations = reader(path, text)
     return parse_items(raw_items, locations, str(path))

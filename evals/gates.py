@@ -1,4 +1,9 @@
-"""Metric names as users write them, and ``--fail-under metric=value`` quality gates."""
+"""Metric names as users write them, and ``--fail-under [scope:]metric=value`` quality gates.
+
+A gate holds for the whole run (``exact=0.9``) or for a part of it, named by any of
+``dataset:NAME``, ``kind:NAME`` and ``tag:NAME`` in front of the metric:
+``dataset:gold:tag:users-words:exact=0.6``, ``kind:english:refusal_recall=0.8``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import ConfigError, MetodstodError
+from evals.scoring import group_summary, in_scope
 
 # Summary key (evals.metrics.summarize) -> label shown in tables and accepted on the command line.
 LABELS: dict[str, str] = {
@@ -27,11 +33,15 @@ LABELS: dict[str, str] = {
     "latency_p95_ms": "latency_p95_ms",
     "latency_mean_ms": "latency_mean_ms",
     "answer_chars_p50": "answer_chars_p50",
+    "wrongly_refused": "wrongly_refused",
 }
-LOWER_IS_BETTER = frozenset({"latency_p50_ms", "latency_p95_ms", "latency_mean_ms"})
+LOWER_IS_BETTER = frozenset({"latency_p50_ms", "latency_p95_ms", "latency_mean_ms", "wrongly_refused"})
 NEUTRAL = frozenset({"n", "answer_chars_p50"})
 """Reported and compared, but neither better nor worse when they change."""
+WHOLE_NUMBERS = frozenset({"latency_p50_ms", "latency_p95_ms", "latency_mean_ms", "answer_chars_p50", "n"})
+"""Shown without decimals (milliseconds, characters, counts); every other metric is a share."""
 GATEABLE = tuple(key for key in LABELS if key not in LOWER_IS_BETTER | NEUTRAL)
+SCOPES = ("dataset", "kind", "tag")
 
 
 def label(key: str) -> str:
@@ -56,42 +66,86 @@ class GateFailure(MetodstodError):
 class Gate:
     key: str
     threshold: float
+    dataset: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """``dataset:gold:kind:english`` (empty for the whole run)."""
+        return ":".join(f"{name}:{value}" for name in SCOPES if (value := getattr(self, name)) is not None)
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.scope)
 
     def __str__(self) -> str:
-        return f"{label(self.key)}={self.threshold:g}"
+        metric = f"{label(self.key)}={self.threshold:g}"
+        return f"{self.scope}:{metric}" if self.scoped else metric
+
+
+def _parse_scope(spec: str, parts: list[str]) -> dict[str, str]:
+    if len(parts) % 2:
+        raise ConfigError(f"--fail-under {spec}: a scope is written name:value (dataset:, kind: or tag:)")
+    scope: dict[str, str] = {}
+    for name, value in zip(parts[::2], parts[1::2], strict=True):
+        if name not in SCOPES:
+            raise ConfigError(f"--fail-under {spec}: unknown scope '{name}'; use {', '.join(SCOPES)}")
+        if not value.strip() or name in scope:
+            raise ConfigError(f"--fail-under {spec}: scope '{name}' needs one non-empty value")
+        scope[name] = value.strip()
+    return scope
 
 
 def parse_gates(specs: Iterable[str]) -> list[Gate]:
-    """``["exact=0.7", "hit@5=0.9"]`` -> gates; ConfigError on a bad spec or metric name."""
+    """``["exact=0.7", "kind:english:hit@5=0.9"]`` -> gates; ConfigError on a bad spec, scope or metric name."""
     gates: list[Gate] = []
     for spec in specs:
-        name, sep, value = spec.partition("=")
+        name, sep, value = spec.rpartition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ConfigError(f"--fail-under expects metric=value (e.g. exact=0.7), got '{spec}'")
+            raise ConfigError(
+                f"--fail-under expects metric=value or scope:metric=value "
+                f"(e.g. exact=0.7, kind:english:exact=0.5), got '{spec}'"
+            )
         try:
             threshold = float(value)
         except ValueError:
             raise ConfigError(f"--fail-under {spec}: '{value}' is not a number") from None
         if not 0 <= threshold <= 1:
             raise ConfigError(f"--fail-under {spec}: the threshold must be between 0 and 1")
-        gates.append(Gate(metric_key(name), threshold))
+        *scope, metric = name.split(":")
+        gates.append(Gate(metric_key(metric), threshold, **_parse_scope(spec, scope)))
     return gates
 
 
-def check_gates(overall: Mapping[str, Any], gates: Sequence[Gate]) -> list[str]:
-    """One message per gate that fails; an undefined metric (None) fails too."""
+def _value(gate: Gate, overall: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> tuple[Any, str | None]:
+    """The gate's metric over its scope, or why it cannot be had."""
+    if not gate.scoped:
+        return overall.get(gate.key), None
+    chosen = [row for row in rows if in_scope(row, gate.dataset, gate.kind, gate.tag)]
+    if not chosen:
+        return None, f"{gate.scope} holds no items in this run"
+    return group_summary(chosen).get(gate.key), None
+
+
+def check_gates(overall: Mapping[str, Any], gates: Sequence[Gate], rows: Sequence[Mapping[str, Any]] = ()) -> list[str]:
+    """One message per gate that fails; an undefined metric (None) or an empty scope fails too.
+    Scoped gates are computed from ``rows``."""
     failed: list[str] = []
     for gate in gates:
-        value = overall.get(gate.key)
-        if value is None:
-            failed.append(f"{label(gate.key)} is undefined in this run (needs at least one scorable item)")
+        value, problem = _value(gate, overall, rows)
+        where = f"{gate.scope}: " if gate.scoped else ""
+        if problem:
+            failed.append(problem)
+        elif value is None:
+            failed.append(f"{where}{label(gate.key)} is undefined in this run (needs at least one scorable item)")
         elif value < gate.threshold:
-            failed.append(f"{label(gate.key)} {value:.3f} < {gate.threshold:g}")
+            failed.append(f"{where}{label(gate.key)} {value:.3f} < {gate.threshold:g}")
     return failed
 
 
-def enforce_gates(overall: Mapping[str, Any], specs: Iterable[str]) -> None:
-    """Raise :class:`GateFailure` naming every threshold ``overall`` is below."""
-    failed = check_gates(overall, parse_gates(specs))
+def enforce_gates(overall: Mapping[str, Any], specs: Iterable[str], rows: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Raise :class:`GateFailure` naming every threshold the run (or a scope of it) is below."""
+    failed = check_gates(overall, parse_gates(specs), rows)
     if failed:
         raise GateFailure("below --fail-under: " + "; ".join(failed))

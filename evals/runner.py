@@ -1,9 +1,12 @@
-"""Run a gold dataset through the assistant (and optionally the baselines) into a run directory.
+"""Run gold datasets through the assistant (and optionally the baselines) into a run directory.
 
 The product is driven exactly like ``metodstod ask``: ``build_assistant(settings)`` and
-``Assistant.ask(question, history)``. Rows are appended to ``results.jsonl`` as they are
-scored, so an interrupted run leaves what it had; ``metrics.json`` holds
-:func:`evals.metrics.aggregate` of the rows plus the run configuration.
+``Assistant.ask(question, history)``, with the earlier questions of an item's conversation as the
+history (what the chat gives it). Each dataset is asked against its own index when it brings
+documents (:mod:`evals.isolated`), else against the configured one. Rows are appended to
+``results.jsonl`` as they are scored, so an interrupted run leaves what it had; ``metrics.json``
+holds :func:`evals.scoring.summarize_rows` of the rows plus the run configuration, including what
+each dataset's index held.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import DatasetError, GenerationError, InputError
-from evals.dataset import EvalItem, load_dataset
-from evals.metrics import aggregate, percentile
+from evals.dataset import EvalItem
+from evals.isolated import Echo, Environment, environment_for
 from evals.rundir import BASELINES_DIR, METRICS_FILE, RESULTS_FILE, RunData, clear_run_dir, dump_line, write_json
-from evals.scoring import as_eval_result, error_row, score_answer
+from evals.scoring import error_row, score_answer, summarize_rows
+from evals.suite import Suite, load_suites
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Answer
     from evals.baselines import Baseline
+
+__all__ = ["RunOptions", "RunOutcome", "run_eval", "select_items", "summarize_rows"]
 
 PER_ITEM_ERRORS = (InputError, GenerationError)
 """Errors that fail one item (counted as failed) instead of stopping the run."""
@@ -42,16 +48,25 @@ class Answerer(Protocol):
     ) -> Answer: ...
 
 
+BaselineFactory = Callable[["Settings", Sequence[Path]], "list[Baseline]"]
+
+
 @dataclass
 class RunOptions:
     """What `metodstod eval run` was asked to do."""
 
-    dataset: Path
+    dataset: Path | Sequence[Path]
     out: Path | None = None
     baselines: bool = False
     limit: int | None = None
     tags: list[str] = field(default_factory=list)
     progress: bool = True
+    documents: list[Path] = field(default_factory=list)  # added to every dataset (`--document`)
+    embedding_cache: bool = True  # for the index of a dataset that brings documents
+
+    @property
+    def datasets(self) -> list[Path]:
+        return [Path(self.dataset)] if isinstance(self.dataset, str | Path) else [Path(p) for p in self.dataset]
 
 
 @dataclass
@@ -65,22 +80,25 @@ class RunOutcome:
 # --------------------------------------------------------------------------- items
 
 
-def select_items(items: Sequence[EvalItem], tags: Sequence[str] = (), limit: int | None = None) -> list[EvalItem]:
-    """Items carrying any of ``tags`` (all when none given), then the first ``limit``."""
-    chosen = [item for item in items if not tags or set(tags) & set(item.tags)]
+def select_items(
+    items: Sequence[EvalItem], tags: Sequence[str] = (), limit: int | None = None, required: bool = True
+) -> list[EvalItem]:
+    """Items carrying any of ``tags`` as a tag or as their kind (all when none given), then the first
+    ``limit``; DatasetError when nothing is left and ``required``."""
+    chosen = [item for item in items if not tags or set(tags) & {*item.tags, item.kind}]
     if limit is not None:
         chosen = chosen[:limit]
-    if not chosen:
+    if not chosen and required:
         detail = f" with tag(s) {', '.join(tags)}" if tags else ""
         raise DatasetError(f"no items to evaluate{detail}")
     return chosen
 
 
 def answer_item(answerer: Answerer, item: EvalItem) -> dict[str, Any]:
-    """Ask one item (with its history) and score it; a rejected question becomes a failed row."""
+    """Ask one item (with its earlier questions) and score it; a rejected question becomes a failed row."""
     started = time.perf_counter()
     try:
-        answer = answerer.ask(item.question, list(item.history))
+        answer = answerer.ask(item.question, item.earlier_questions)
     except PER_ITEM_ERRORS as exc:
         return error_row(item, exc)
     row = score_answer(item, answer)
@@ -90,48 +108,31 @@ def answer_item(answerer: Answerer, item: EvalItem) -> dict[str, Any]:
 
 
 def run_items(
-    answerer: Answerer, items: Sequence[EvalItem], results_path: Path, desc: str = "eval", progress: bool = True
+    answerer: Answerer,
+    items: Sequence[EvalItem],
+    results_path: Path,
+    desc: str = "eval",
+    progress: bool = True,
+    dataset: str = "",
 ) -> list[dict[str, Any]]:
-    """Answer and score every item, appending each row to ``results_path`` as it is done."""
+    """Answer and score every item, appending each row (marked with its dataset) to ``results_path``."""
     from tqdm import tqdm
 
     rows: list[dict[str, Any]] = []
     results_path.parent.mkdir(parents=True, exist_ok=True)
     with (
-        results_path.open("w", encoding="utf-8") as out,
+        results_path.open("a", encoding="utf-8") as out,
         tqdm(total=len(items), desc=desc, unit="q", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar,
     ):
         for item in items:
-            row = answer_item(answerer, item)
+            row = {"dataset": dataset, **answer_item(answerer, item)}
             dump_line(row, out)
             rows.append(row)
             bar.update(1)
     return rows
 
 
-def summarize_rows(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """``aggregate`` of the rows, plus counts of errors and failed items and the median answer length.
-
-    Fact recall and exactness are substring checks, so a longer answer finds more facts; the median
-    length (answerable items that were answered) keeps that visible next to them.
-    """
-    summary = aggregate([as_eval_result(row) for row in rows])
-    summary["overall"]["n_errors"] = sum(bool(row.get("error")) for row in rows)
-    summary["overall"]["n_failed"] = sum(bool(row.get("failures")) for row in rows)
-    answered = [
-        len(row.get("answer") or "")
-        for row in rows
-        if row.get("answerable") and not row.get("refused") and not row.get("error")
-    ]
-    summary["overall"]["answer_chars_p50"] = percentile(answered, 50)
-    return summary
-
-
 # --------------------------------------------------------------------------- configuration
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def git_state(root: Path = REPO_ROOT) -> dict[str, Any] | None:
@@ -152,11 +153,33 @@ def settings_snapshot(settings: Settings) -> dict[str, Any]:
     return settings.masked()
 
 
-def run_config(settings: Settings, options: RunOptions, n_dataset: int, n_selected: int) -> dict[str, Any]:
+def dataset_record(suite: Suite, selected: int, index: dict[str, Any]) -> dict[str, Any]:
+    """What the run records of one dataset: the file, its items and the index it was asked against."""
+    return {
+        "name": suite.name,
+        "path": str(suite.path),
+        "sha256": suite.sha256,
+        "items": len(suite.items),
+        "selected": selected,
+        "index": index,
+    }
+
+
+def _combined(datasets: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The ``dataset`` entry: the file itself for one dataset, all of them together for several."""
+    if len(datasets) == 1:
+        return {k: datasets[0][k] for k in ("path", "sha256", "items")}
+    digest = hashlib.sha256("".join(d["sha256"] for d in datasets).encode()).hexdigest()
+    paths = " + ".join(d["path"] for d in datasets)
+    return {"path": paths, "sha256": digest, "items": sum(d["items"] for d in datasets)}
+
+
+def run_config(settings: Settings, options: RunOptions, datasets: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {
         "system": "product",
-        "dataset": {"path": str(options.dataset), "sha256": file_sha256(options.dataset), "items": n_dataset},
-        "selected": n_selected,
+        "dataset": _combined(datasets),
+        "datasets": list(datasets),
+        "selected": sum(d["selected"] for d in datasets),
         "tags": list(options.tags),
         "limit": options.limit,
         "generator": settings.generator,
@@ -185,73 +208,114 @@ def default_run_dir(generator: str, root: Path = Path("runs")) -> Path:
 # --------------------------------------------------------------------------- systems
 
 
-def run_system(
-    answerer: Answerer, items: Sequence[EvalItem], folder: Path, config: dict[str, Any], desc: str, progress: bool
-) -> RunData:
-    """Run one system into ``folder``: results.jsonl, then metrics.json with timing."""
-    started, clock = _now(), time.perf_counter()
-    rows = run_items(answerer, items, folder / RESULTS_FILE, desc=desc, progress=progress)
-    metrics = summarize_rows(rows)
-    metrics["config"] = {**config, "started": started, "finished": _now(), "seconds": time.perf_counter() - clock}
-    write_json(folder / METRICS_FILE, metrics)
-    return RunData(folder, metrics, rows)
+@dataclass
+class SystemRun:
+    """One system's rows over every dataset, appended to ``folder/results.jsonl`` as they come."""
+
+    name: str
+    folder: Path
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    config: dict[str, Any] = field(default_factory=dict)
+    started: str = field(default_factory=lambda: _now())
+
+    def add(self, answerer: Answerer, suite: Suite, items: Sequence[EvalItem], progress: bool) -> None:
+        clock = time.perf_counter()
+        desc = f"{self.name} · {suite.name}"
+        self.rows += run_items(answerer, items, self.folder / RESULTS_FILE, desc, progress, suite.name)
+        self.seconds += time.perf_counter() - clock
+
+    def finish(self, config: dict[str, Any]) -> RunData:
+        """Write metrics.json: the summaries of the rows and the configuration with timing."""
+        metrics = summarize_rows(self.rows)
+        metrics["config"] = {**config, **self.config, "started": self.started, "finished": _now()}
+        metrics["config"]["seconds"] = self.seconds
+        write_json(self.folder / METRICS_FILE, metrics)
+        return RunData(self.folder, metrics, self.rows)
+
+
+def _default_baselines(settings: Settings, folders: Sequence[Path]) -> list[Baseline]:
+    from evals.baselines import build_baselines
+
+    return build_baselines(settings, folders=folders)
 
 
 def _run_baselines(
-    settings: Settings,
+    env: Environment,
+    suite: Suite,
     items: Sequence[EvalItem],
+    runs: dict[str, SystemRun],
     run_dir: Path,
-    base: dict[str, Any],
     options: RunOptions,
-    factory: Callable[[Settings], list[Baseline]] | None,
-) -> list[RunData]:
-    if factory is None:
-        from evals.baselines import build_baselines
-
-        factory = build_baselines
+    factory: BaselineFactory,
+) -> None:
+    """The baselines over the documents of the dataset's index, each into ``baselines/<name>``."""
     clock = time.perf_counter()
-    systems = factory(settings)
+    systems = factory(env.settings, env.folders)
     build_seconds = time.perf_counter() - clock
-    runs: list[RunData] = []
     try:
         for system in systems:
-            config = {**base, **system.describe(), "index_seconds": build_seconds}
-            runs.append(
-                run_system(system, items, run_dir / BASELINES_DIR / system.name, config, system.name, options.progress)
-            )
+            run = runs.setdefault(system.name, SystemRun(system.name, run_dir / BASELINES_DIR / system.name))
+            run.config.update({**system.describe(), "system": system.name})
+            run.config["index_seconds"] = run.config.get("index_seconds", 0.0) + build_seconds
+            run.add(system, suite, items, options.progress)
     finally:
         for system in systems:
             system.close()
-    return runs
+
+
+def _selections(options: RunOptions) -> list[tuple[Suite, list[EvalItem]]]:
+    """Every dataset with its selected items; an error when the selection leaves nothing at all."""
+    suites = load_suites(options.datasets, options.documents)
+    chosen = [(suite, select_items(suite.items, options.tags, options.limit, required=False)) for suite in suites]
+    if not any(items for _, items in chosen):
+        select_items([], options.tags)  # raises the DatasetError naming the tags
+    return chosen
 
 
 def run_eval(
     options: RunOptions,
     settings: Settings,
     assistant_factory: Callable[[Settings], Answerer] | None = None,
-    baseline_factory: Callable[[Settings], list[Baseline]] | None = None,
+    baseline_factory: BaselineFactory | None = None,
+    echo: Echo | None = None,
 ) -> RunOutcome:
-    """Evaluate the product (and the baselines) on the dataset; write results, metrics and report."""
+    """Evaluate the product (and the baselines) on every dataset; write results, metrics and report."""
     clock, started = time.perf_counter(), _now()
-    items = load_dataset(options.dataset)
-    selected = select_items(items, options.tags, options.limit)
+    selections = _selections(options)
     if assistant_factory is None:
         from assistant.wiring import build_assistant
 
         assistant_factory = build_assistant
-    assistant = assistant_factory(settings)
     run_dir = Path(options.out) if options.out else default_run_dir(settings.generator)
     clear_run_dir(run_dir)
-    config = run_config(settings, options, len(items), len(selected))
-    product = run_system(assistant, selected, run_dir, config, "product", options.progress)
-    baselines: list[RunData] = []
-    if options.baselines:
-        shared = {k: config[k] for k in ("dataset", "selected", "tags", "limit", "git", "python")}
-        baselines = _run_baselines(settings, selected, run_dir, shared, options, baseline_factory)
+    product = SystemRun("product", run_dir)
+    baselines: dict[str, SystemRun] = {}
+    datasets: list[dict[str, Any]] = []
+    configured: Answerer | None = None  # the assistant over the configured index, built once
+    for suite, items in selections:
+        if not items:  # nothing selected: no index is built for it
+            datasets.append(dataset_record(suite, 0, {"kind": "not built (no item selected)"}))
+            continue
+        with environment_for(suite, settings, options.embedding_cache, options.progress, echo) as env:
+            datasets.append(dataset_record(suite, len(items), env.index))
+            if suite.isolated:
+                assistant = assistant_factory(env.settings)
+            else:
+                configured = configured or assistant_factory(env.settings)
+                assistant = configured
+            product.add(assistant, suite, items, options.progress)
+            if options.baselines:
+                factory = baseline_factory or _default_baselines
+                _run_baselines(env, suite, items, baselines, run_dir, options, factory)
+    config = run_config(settings, options, datasets)
+    shared = {k: config[k] for k in ("dataset", "datasets", "selected", "tags", "limit", "git", "python")}
+    baseline_runs = [run.finish(shared) for run in baselines.values()]
+    result = product.finish(config)
     seconds = time.perf_counter() - clock
-    product.metrics["config"].update({"run_started": started, "run_finished": _now(), "run_seconds": seconds})
-    write_json(run_dir / METRICS_FILE, product.metrics)
+    result.metrics["config"].update({"run_started": started, "run_finished": _now(), "run_seconds": seconds})
+    write_json(run_dir / METRICS_FILE, result.metrics)
     from evals.report import write_report
 
-    write_report(run_dir, product, baselines)
-    return RunOutcome(run_dir, product, baselines, seconds)
+    write_report(run_dir, result, baseline_runs)
+    return RunOutcome(run_dir, result, baseline_runs, seconds)

@@ -1,13 +1,15 @@
-"""Score one answer against its gold item: the per-item rows of ``results.jsonl``.
+"""Score one answer against its gold item: the per-item rows of ``results.jsonl``, and their summaries.
 
 A row keeps what the assistant said (answer, citations, sources, route, timings) next to
 every per-item metric, so a run can be audited and compared without re-running it.
-Metric values come from :mod:`evals.metrics`; nothing is re-implemented here.
+Metric values come from :mod:`evals.metrics`; nothing is re-implemented here. Summaries are
+given overall, per tag, per kind and per dataset (and kind within it), each with what a user
+would notice too: wrongly refused questions and the median answer length.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from evals.metrics import (
@@ -19,7 +21,9 @@ from evals.metrics import (
     hit_at,
     ndcg_at_5,
     needle_rank,
+    percentile,
     reciprocal_rank,
+    summarize,
 )
 
 if TYPE_CHECKING:
@@ -43,12 +47,18 @@ METRIC_KEYS = (
 )
 
 
+NO_KIND = "(no kind)"
+"""The kind group of items written without a kind."""
+
+
 def _item_fields(item: EvalItem) -> dict[str, Any]:
     return {
         "id": item.id,
         "question": item.question,
-        "history": list(item.history),
+        "history": [turn.model_dump() for turn in item.history],
+        "kind": item.kind,
         "tags": list(item.tags),
+        "note": item.note,
         "answerable": item.answerable,
         "expected_route": item.route,
         "facts": [list(group) for group in item.facts],
@@ -174,3 +184,63 @@ def as_eval_result(row: Mapping[str, Any]) -> EvalResult:
     if row.get("hit@5") is not None:  # retrieval evaluated (the item has a needle)
         result["rank"] = row.get("rank")
     return result
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def group_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """:func:`evals.metrics.summarize` of the rows, plus errors, failed items, wrongly refused
+    answerable items (share) and the median answer length.
+
+    Fact recall and exactness are substring checks, so a longer answer finds more facts; the median
+    length (answerable items that were answered) keeps that visible next to them.
+    """
+    summary: dict[str, Any] = summarize([as_eval_result(row) for row in rows])
+    answerable = [row for row in rows if row.get("answerable")]
+    answered = [len(row.get("answer") or "") for row in answerable if not row.get("refused") and not row.get("error")]
+    summary["n_errors"] = sum(bool(row.get("error")) for row in rows)
+    summary["n_failed"] = sum(bool(row.get("failures")) for row in rows)
+    refused = sum(bool(row.get("refused")) for row in answerable)
+    summary["wrongly_refused"] = refused / len(answerable) if answerable else None
+    summary["answer_chars_p50"] = percentile(answered, 50)
+    return summary
+
+
+def _grouped(
+    rows: Iterable[Mapping[str, Any]], keys: Callable[[Mapping[str, Any]], Iterable[str]]
+) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        for key in dict.fromkeys(keys(row)):
+            groups.setdefault(key, []).append(row)
+    return {key: group_summary(groups[key]) for key in sorted(groups)}
+
+
+def kind_of(row: Mapping[str, Any]) -> str:
+    return row.get("kind") or NO_KIND
+
+
+def summarize_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Overall, per tag, per kind (items that have one) and per dataset with its kinds."""
+    datasets: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        datasets.setdefault(str(row.get("dataset") or ""), []).append(row)
+    return {
+        "overall": group_summary(rows),
+        "by_tag": _grouped(rows, lambda row: row.get("tags") or ()),
+        "by_kind": _grouped(rows, lambda row: [row["kind"]] if row.get("kind") else []),
+        "by_dataset": {
+            name: {"all": group_summary(part), "kinds": _grouped(part, lambda row: [kind_of(row)])}
+            for name, part in datasets.items()
+        },
+    }
+
+
+def in_scope(row: Mapping[str, Any], dataset: str | None, kind: str | None, tag: str | None) -> bool:
+    """Whether a row belongs to a dataset / kind / tag (None: any)."""
+    return (
+        (dataset is None or row.get("dataset") == dataset)
+        and (kind is None or kind_of(row) == kind)
+        and (tag is None or tag in (row.get("tags") or ()))
+    )

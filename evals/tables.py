@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.gates import LOWER_IS_BETTER, NEUTRAL
+from evals.gates import WHOLE_NUMBERS
 
 
 @dataclass
@@ -18,11 +18,21 @@ class Table:
 
 
 @dataclass
+class Entry:
+    """One item told in full: a title, labelled lines, and a text quoted as it was (an answer)."""
+
+    title: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    quote: str = ""
+
+
+@dataclass
 class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     images: list[Path] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
 
 
 def fmt(value: Any, key: str = "") -> str:
@@ -34,14 +44,14 @@ def fmt(value: Any, key: str = "") -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return f"{value:.0f}" if key in LOWER_IS_BETTER | NEUTRAL else f"{value:.3f}"
+        return f"{value:.0f}" if key in WHOLE_NUMBERS else f"{value:.3f}"
     return str(value)
 
 
 def fmt_delta(delta: float | None, key: str = "") -> str:
     if delta is None:
         return "–"
-    return f"{delta:+.0f}" if key in LOWER_IS_BETTER | NEUTRAL else f"{delta:+.3f}"
+    return f"{delta:+.0f}" if key in WHOLE_NUMBERS else f"{delta:+.3f}"
 
 
 def excerpt(text: str, limit: int = 300) -> str:
@@ -69,6 +79,16 @@ def md_table(table: Table) -> str:
     return "\n".join(lines)
 
 
+def md_entry(entry: Entry) -> str:
+    """A heading, one line per field, and the quote as a block quote (line breaks kept)."""
+    lines = [f"### {md_text(entry.title)}", ""]
+    lines += [f"- **{md_text(name)}:** {md_cell(value)}" for name, value in entry.fields]
+    if entry.quote:
+        lines.append("")
+        lines += [f"> {md_text(line)}" if line.strip() else ">" for line in entry.quote.splitlines()]
+    return "\n".join(lines)
+
+
 def to_markdown(title: str, sections: list[Section]) -> str:
     parts = [f"# {md_text(title)}"]
     for section in sections:
@@ -76,6 +96,7 @@ def to_markdown(title: str, sections: list[Section]) -> str:
         parts.extend(md_text(p) for p in section.paragraphs)
         parts.extend(md_table(t) for t in section.tables)
         parts.extend(f"![{md_text(image.stem)}]({image.name})" for image in section.images)
+        parts.extend(md_entry(entry) for entry in section.entries)
     return "\n\n".join(parts) + "\n"
 
 
@@ -88,6 +109,8 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 img{max-width:100%;height:auto;display:block;margin:1rem 0}
+blockquote{white-space:pre-wrap;border-left:3px solid #ccc;margin:.5rem 0 1.5rem;padding:.3rem .8rem;background:#fafafa}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2rem .8rem;margin:.3rem 0}dt{font-weight:600}dd{margin:0}
 """
 
 
@@ -111,6 +134,12 @@ def html_image(path: Path) -> str:
     return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
 
 
+def html_entry(entry: Entry) -> str:
+    fields = "".join(f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>" for name, value in entry.fields)
+    quote = f"<blockquote>{html.escape(entry.quote)}</blockquote>" if entry.quote else ""
+    return f"<h3>{html.escape(entry.title)}</h3><dl>{fields}</dl>{quote}"
+
+
 def to_html(title: str, sections: list[Section]) -> str:
     parts = [
         "<!DOCTYPE html>",
@@ -123,6 +152,7 @@ def to_html(title: str, sections: list[Section]) -> str:
         parts.extend(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
         parts.extend(html_table(t) for t in section.tables)
         parts.extend(html_image(image) for image in section.images if image.is_file())
+        parts.extend(html_entry(entry) for entry in section.entries)
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

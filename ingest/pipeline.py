@@ -21,20 +21,21 @@ from assistant.crashpoints import checkpoint
 from assistant.errors import IngestError, MetodstodError
 from assistant.index.documents import DocumentInfo, DocumentRegistry
 from assistant.index.lexical import LexicalCache, embed_text
-from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
+from assistant.index.manifest import DocumentMeta, metadata_for
 from assistant.index.published import local_files
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
 from assistant.settings import Settings
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
+from ingest.files import walk
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
 from ingest.lock import writer_lock
+from ingest.sentences import embed_rows, sentence_rows
 from ingest.transaction import CorpusChanges, RecordsRows, sweep
 
 RECORDS_PREFIX = "records:"
 CHUNKER_VERSION = "5"  # bump when chunking or what is embedded (lexical.embed_text) changes
-RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
 Status = Literal["added", "updated", "unchanged", "removed", "failed"]
 
 
@@ -88,39 +89,8 @@ class _Pending:
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     """Files to ingest (directories walked), plus failures for paths that do not exist."""
-    files: list[Path] = []
-    missing: list[FileResult] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(f for f in sorted(path.rglob("*")) if _wanted(f, path))
-        elif path.exists():
-            files.append(path)
-        else:
-            missing.append(FileResult(str(path), "failed", error="no such file or directory"))
-    return _unique(files), missing
-
-
-def _wanted(file: Path, root: Path) -> bool:
-    """Whether a folder walk ingests `file`: supported, not hidden, not the manifest, and in
-    a `records/` folder only records files (the vocabulary's word lists are not documents)."""
-    parts = file.relative_to(root).parts
-    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
-        return False
-    suffix = file.suffix.lower()
-    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
-        return suffix in RECORDS_SUFFIXES
-    return suffix in DOCUMENT_SUFFIXES or suffix in RECORDS_SUFFIXES
-
-
-def _unique(files: list[Path]) -> list[Path]:
-    """Files in order, each once (a file named twice, or also inside a named folder)."""
-    seen: set[Path] = set()
-    out = []
-    for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            out.append(f)
-    return out
+    files, missing = walk(paths)
+    return files, [FileResult(str(path), "failed", error="no such file or directory") for path in missing]
 
 
 class Ingestor:
@@ -268,6 +238,7 @@ class Ingestor:
             try:
                 vectors = self._embed(item.chunks, total)
                 self.store.add(item.chunks, vectors)
+                self._index_sentences(item.chunks)
                 checkpoint("document-written")
             except Exception as exc:  # any failure must leave the store as it was
                 self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
@@ -292,6 +263,14 @@ class Ingestor:
             if self.progress:
                 self.progress(len(batch), total)
         return vectors
+
+    def _index_sentences(self, chunks: list[Chunk]) -> None:
+        """The chunks' sentences in the sentence index (see `ingest.sentences`)."""
+        if not self.settings.embedding.sentences:
+            return
+        rows = sentence_rows(chunks)
+        vectors = embed_rows(rows, self.embedder, self.settings.embedding.batch_size)
+        self.store.add_sentences([r.id for r in rows], [r.text for r in rows], vectors, [r.metadata for r in rows])
 
     # -- records ----------------------------------------------------------------------------
     @property

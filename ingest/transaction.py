@@ -91,15 +91,20 @@ class CorpusChanges:
 
 
 def sweep(store: ChromaStore, registry: DocumentRegistry) -> int:
-    """Delete every chunk whose version is not the registered one (see the module docstring)."""
+    """Delete every chunk (and sentence) whose version is not the registered one (see the module
+    docstring). Sentences go first: a sweep cut short leaves chunks, which the next one sees."""
     documents = [d for d in registry.all() if d.kind == "document"]
     registered = {d.doc_id: d.doc_hash for d in documents}
     expected = sum(d.chunk_count for d in documents)
     if not store.exists() or store.count() == expected:
         return 0
-    stale = [cid for cid, (doc_id, doc_hash) in store.versions().items() if registered.get(doc_id) != doc_hash]
-    store.delete_ids(stale)
-    if stale:
-        log.info("deleted %d chunks of versions no longer registered", len(stale))
+    for sentences in (True, False):
+        versions = store.versions(sentences=sentences)
+        stale = [i for i, (doc_id, doc_hash) in versions.items() if registered.get(doc_id) != doc_hash]
+        store.delete_ids(stale, sentences=sentences)
+        if stale:
+            log.info(
+                "deleted %d %s of versions no longer registered", len(stale), "sentences" if sentences else "chunks"
+            )
     checkpoint("after-sweep")
     return len(stale)

@@ -27,10 +27,17 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setenv("METODSTOD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("METODSTOD_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("METODSTOD_EMBEDDING__CACHE_DIR", str(tmp_path / "embedding-cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
-    for var in ("METODSTOD_EMBEDDER", "METODSTOD_GENERATOR", "METODSTOD_CHROMA_SERVER", "METODSTOD_DATABASE_URL"):
+    for var in (
+        "METODSTOD_EMBEDDER",
+        "METODSTOD_GENERATOR",
+        "METODSTOD_CHROMA_SERVER",
+        "METODSTOD_DATABASE_URL",
+        "METODSTOD_EMBEDDING__CACHE",
+    ):
         monkeypatch.delenv(var, raising=False)
     yield
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from assistant.language.sentences import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line, passage_sentences
 from assistant.language.terms import text_stems
 from assistant.language.text import content_words, split_sentences
 from assistant.types import Citation, Passage
 
+__all__ = ["FOOTNOTE_MARKS", "TABLE_ROW_SEP", "is_list_line", "passage_sentences"]  # re-exported
+
 MARKER_RE = re.compile(r"(\s*)\[(\d+(?:\s*,\s*\d+)*)\]")
-LIST_LINE_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
-TABLE_ROW_SEP = " | "
 FACTUAL_MIN_WORDS = 2  # a unit with fewer content words ("Ja.") is not a claim that needs a source
-FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
-_FOOTNOTE_START_RE = re.compile(rf"(?<=[.!?])\s+(?=[{FOOTNOTE_MARKS}]+\s)")
-_URL_END_RE = re.compile(r">\s+(?=[A-ZÅÄÖ])")
 _LEADING_MARKERS_RE = re.compile(r"^((?:\[\d+(?:\s*,\s*\d+)*\]\s*)+)")
 
 
@@ -31,10 +29,6 @@ def marker_numbers(text: str) -> list[int]:
 
 def strip_markers(text: str) -> str:
     return MARKER_RE.sub("", text).strip()
-
-
-def is_list_line(line: str) -> bool:
-    return bool(LIST_LINE_RE.match(line)) or TABLE_ROW_SEP in line
 
 
 def _sentences(line: str) -> list[str]:
@@ -154,17 +148,6 @@ def renumber_stream(pieces: Iterable[str], n_sources: int) -> Iterator[str]:
         if out:
             started = True
             yield out
-
-
-def passage_sentences(text: str) -> list[str]:
-    """Sentences and list/table lines of a passage text, in order; a footnote is its own line."""
-    text = _FOOTNOTE_START_RE.sub("\n", text)
-    text = _URL_END_RE.sub(">\n", text)
-    out: list[str] = []
-    for line in (raw.strip() for raw in text.splitlines()):
-        if line:
-            out.extend([line] if is_list_line(line) else split_sentences(line))
-    return out
 
 
 def _best_match(claim: str, candidates: Sequence[str]) -> str | None:

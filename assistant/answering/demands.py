@@ -2,7 +2,7 @@
 
 Some questions are about the material's topics but ask for something it may not hold: an
 amount of money ("Hur mycket pengar fick ...?"), a judgement between two things ("Är X
-bättre än Y?"), or the assistant's own advice ("Borde vår kommun ...?"). Passages on the
+bättre än Y?"). Passages on the
 topic score well on similarity and term coverage, so the refusal check also asks whether the
 top passages hold that kind of evidence at all: an amount with a currency, or a sentence that
 compares. The router uses `is_comparison` too: a comparison is never a records lookup.
@@ -14,7 +14,7 @@ question asks for ("Vilka nya kommuner ...?" - "... inleds arbetet med ett antal
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from assistant.answering.sentence_cues import quantified_mention
 from assistant.language.terms import answer_types
@@ -43,71 +43,53 @@ _COMPARISON_EVIDENCE = re.compile(
 )
 
 
-_OPINION_QUESTION = re.compile(
-    r"\b(?:tycker\s+du|anser\s+du|tror\s+du|rekommenderar\s+du|skulle\s+du|vad\s+rådet?\s+du|"
-    r"(?:borde|bör|ska|skall)\s+(?:vi|jag|vår\s+kommun|min\s+kommun)\b|"
-    r"do\s+you\s+think|in\s+your\s+opinion|would\s+you\s+recommend|(?:should|shall)\s+(?:we|i|our|my)\b)"
-)
-
-
-def asks_opinion(question: str) -> bool:
-    """Whether the question asks the assistant's own opinion or advice ("Tycker du att ...?",
-    "Borde vår kommun ...?"): the material reports, it does not advise a particular municipality."""
-    return bool(_OPINION_QUESTION.search(normalize(question).lower()))
-
-
-_OWN_CASE_QUESTION = re.compile(
-    r"\b(?:(?:vår|min|vårt|mitt)\s+(?:kommun|stad|förvaltning|organisation|skola|verksamhet|område)\w*|hos\s+oss|"
-    r"(?:our|my)\s+(?:municipality|city|town|organi[sz]ation|school|area))\b"
-)
-
-
-def about_own_case(question: str) -> bool:
-    """Whether the question asks about the asker's own municipality ("Vad kostar det för vår
-    kommun ...?", "... hos oss?"): the material reports on the municipalities it names, and
-    cannot say what applies to another one."""
-    return bool(_OWN_CASE_QUESTION.search(normalize(question).lower()))
-
-
 def is_comparison(question: str) -> bool:
     """Whether the question asks to compare ("Är X bättre än Y?", "Was X more effective than Y?")."""
     return bool(_COMPARISON_QUESTION.search(normalize(question).lower()))
 
 
-def unmet_demand(question: str, evidence: Iterable[str], names: Sequence[str] = ()) -> str:
-    """The kind of evidence the question needs and `evidence` lacks ("amount", "age", "comparison"), or
-    "opinion" for a question that asks for advice instead of what the material says, "own_case"
-    for one about the asker's own municipality; "" otherwise.
+def unmet_demand(
+    question: str,
+    evidence: Iterable[str],
+    names: Sequence[str] = (),
+    topical: Callable[[str], bool] | None = None,
+) -> str:
+    """The kind of evidence the question needs and `evidence` lacks ("amount", "age", "comparison"),
+    "" otherwise.
 
-    The evidence must be one sentence that also names what the question names (`names`: its
-    names and acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two):
-    Brå's own budget does not say what a municipality got or what Brå paid Sweco, and a
-    sentence on one method is no comparison with another.
+    The evidence must be one sentence of the kind (an amount with a currency, an age, a sentence
+    that compares) in a passage that names what the question names (`names`: its names and
+    acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two), and the sentence
+    must be about the question's topic (`topical`, e.g. sharing one of its rarer terms): Brå's own
+    budget does not say what a municipality got, and a budget of an action plan does not say what
+    a survey costs.
     """
-    if asks_opinion(question):
-        return "opinion"
-    if about_own_case(question):
-        return "own_case"
     lowered = normalize(question).lower()
-    sentences = [s for text in evidence for s in split_sentences(text)]
-    if _MONEY_QUESTION.search(lowered) and not _any_about(sentences, _AMOUNT, names, needed=len(names)):
+    passages = list(evidence)
+    about = topical or (lambda _sentence: True)
+    if _MONEY_QUESTION.search(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
         return "amount"
-    if _AGE_QUESTION.search(lowered) and not _any_about(sentences, _AGE, names, needed=len(names)):
+    if _AGE_QUESTION.search(lowered) and not _any_about(passages, _AGE, names, len(names), about):
         return "age"
-    if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, needed=2):
+    sentences = [s for passage in passages for s in split_sentences(passage)]  # a comparison names both in one
+    if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, 2, about):
         return "comparison"
     return ""
 
 
-def _any_about(sentences: Sequence[str], pattern: re.Pattern[str], names: Sequence[str], needed: int) -> bool:
-    """Whether a sentence matches `pattern` and mentions `needed` of `names` (all when fewer)."""
-    wanted = {n.lower() for n in names}
+def _any_about(
+    passages: Sequence[str], pattern: re.Pattern[str], names: Sequence[str], needed: int, about: Callable[[str], bool]
+) -> bool:
+    """Whether a passage that mentions `needed` of `names` (all when fewer) has a sentence that
+    matches `pattern` and is about the question's topic."""
+    wanted = {stem(n.lower()) for n in names}
     needed = min(needed, len(wanted))
-    for sentence in sentences:
-        if pattern.search(sentence):
-            lowered = sentence.lower()
-            if sum(name in lowered for name in wanted) >= needed:
-                return True
+    for passage in passages:
+        lowered = passage.lower()
+        if sum(name in lowered for name in wanted) < needed:
+            continue
+        if any(pattern.search(s) and about(s) for s in split_sentences(passage)):
+            return True
     return False
 
 

@@ -37,6 +37,7 @@ from assistant.answering.sentence_cues import (
     CONTINUES_RE,
     DAY_ASKED_RE,
     ENUMERATION_RE,
+    FIRST_PERSON_RE,
     FULL_DATE_RE,
     LABELLED_RE,
     REASON_RE,
@@ -50,11 +51,13 @@ from assistant.answering.sentence_cues import (
 from assistant.index.lexical import index_text
 from assistant.language.terms import Term, TermStats, answer_type, question_kinds, question_terms, text_stems
 from assistant.settings import ExtractiveSettings
-from assistant.types import Passage
+from assistant.types import Passage, sentence_key
 
 __all__ = ["ENGLISH_LEAD", "ExtractiveGenerator", "build_citations", "build_sources", "check_markers", "lead_in"]
 
 ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
+SWEDISH_HOWTO_LEAD = "Så här beskriver materialet det som gjordes och det man lärde sig:"
+VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
 MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
 CONTEXT_FACTOR = 0.85  # a sentence from a neighbouring chunk counts a little less than the passage's own
 SECTION_FACTOR = 0.5  # a question term found only in the sentence's section heading counts half
@@ -70,9 +73,17 @@ _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
 
 
-def lead_in(language: str) -> str:
-    """The line an answer starts with: English answers say the quotes are Swedish."""
-    return ENGLISH_LEAD if language == "en" else ""
+def lead_in(language: str, practical: bool = False) -> str:
+    """The line an answer starts with: English answers say the quotes are Swedish; a practical
+    question is told that what follows is the material's experience, not the assistant's advice."""
+    if language == "en":
+        return ENGLISH_LEAD
+    return SWEDISH_HOWTO_LEAD if practical else ""
+
+
+def voiced(sentence: str) -> bool:
+    """A sentence in the first person singular: in a report, someone's quoted words."""
+    return bool(FIRST_PERSON_RE.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,10 @@ class _Unit:
     heading: frozenset[str] = field(default_factory=frozenset)  # stems of the section's own heading
     passage: frozenset[str] = field(default_factory=frozenset)  # stems of the whole passage (with its section)
     footnote: bool = False  # the sentence is (part of) a footnote
+    similarity: float | None = None  # the question's cosine to this sentence (sentence index), when known
+    position: int = 0  # the position of the unit's passage in its document (document order across passages)
+    voice: bool = False  # in the first person singular: a respondent's words, quoted as such
+    section: tuple[str, str] = ("", "")  # the document and section of the unit's passage
 
     @property
     def text(self) -> str:
@@ -124,7 +139,11 @@ def _units(passage: Passage, rank: int) -> list[_Unit]:
         else:
             group = None
         text = _FOOTNOTE_RE.sub("", sentence).strip()
-        units.append(_Unit([text], rank, i, sentence in own_text, group, footnote=footnote))
+        similarity = passage.sentence_scores.get(sentence_key(sentence))
+        unit = _Unit([text], rank, i, sentence in own_text, group, footnote=footnote, similarity=similarity)
+        unit.position, unit.voice = passage.chunk.position, voiced(sentence)
+        unit.section = (passage.chunk.doc_id, passage.chunk.section)
+        units.append(unit)
     return units
 
 
@@ -146,11 +165,11 @@ class ExtractiveGenerator:
 
     def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
         chosen = self.select(question, passages)
-        lead = lead_in(language)
-        if lead:
+        lead = lead_in(language, "howto" in question_kinds(question))
+        if lead and chosen:
             yield lead
         for i, unit in enumerate(chosen):
-            yield self._separator(chosen, i, bool(lead)) + self._render(unit)
+            yield self._separator(chosen, i, bool(lead)) + self._render(unit, language)
 
     @staticmethod
     def _separator(chosen: list[_Unit], i: int, after_lead: bool) -> str:
@@ -158,10 +177,12 @@ class ExtractiveGenerator:
             return "\n" if after_lead else ""
         return "\n" if chosen[i].is_list or chosen[i - 1].is_list else " "
 
-    def _render(self, unit: _Unit) -> str:
+    def _render(self, unit: _Unit, language: str = "sv") -> str:
         marker = f"[{unit.rank + 1}]"
         if unit.is_list:
             return "\n".join(unit.lines) + f" {marker}"
+        if unit.voice:
+            return VOICE.get(language, VOICE["sv"]).format(text=unit.lines[0]) + f" {marker}"
         return f"{unit.lines[0]} {marker}"
 
     # -- selection --------------------------------------------------------------------------
@@ -179,9 +200,13 @@ class ExtractiveGenerator:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
+        if ask.kinds & {"howto", "overview"}:
+            chosen = self._continued(self._digest(units), units)
+            return _in_document_order(chosen) if _coverage(ask.terms, chosen, weight) else []
         chosen = self._introduced(self._pick(units), units, ask)
         chosen = self._bridged(self._continued(chosen, units), units)
-        if _coverage(ask.terms, chosen, weight) < self.settings.min_coverage:
+        similar = max((self._similarity(u) for u in chosen), default=0.0)
+        if _coverage(ask.terms, chosen, weight) < self.settings.min_coverage and similar < self.settings.similar_alone:
             return []  # the best sentences share (almost) nothing with the question: no answer
         return _in_answer_order(chosen)
 
@@ -218,14 +243,24 @@ class ExtractiveGenerator:
         found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
         heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
         overlap = (found + SECTION_FACTOR * heading) / total
-        if not overlap or (not unit.is_list and _too_short(unit.text)):
-            return 0.0  # too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         s = self.settings
+        similar = self._similarity(unit)
+        if (not overlap and similar < s.similar_alone) or (not unit.is_list and _too_short(unit.text)):
+            return 0.0  # nothing in common, too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
         overlap = (1.0 - s.passage_weight) * overlap + s.passage_weight * about
         score = overlap + s.rank_weight * (1.0 - unit.rank / n_passages) + self._bonus(unit, ask)
+        score += s.similarity_weight * similar
         score *= FOOTNOTE_FACTOR if unit.footnote else 1.0
         return score if unit.own else score * CONTEXT_FACTOR
+
+    def _similarity(self, unit: _Unit) -> float:
+        """The sentence's cosine to the question, scaled to 0..1 over the range where e5 cosines
+        separate related from unrelated sentences (`similarity_floor` .. + `similarity_span`)."""
+        if unit.similarity is None:
+            return 0.0
+        s = self.settings
+        return min(1.0, max(0.0, (unit.similarity - s.similarity_floor) / s.similarity_span))
 
     def _bonus(self, unit: _Unit, ask: _Ask) -> float:
         """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""
@@ -259,8 +294,8 @@ class ExtractiveGenerator:
                 head.stems = head.stems | unit.stems
                 continue
             merged = _Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
-            merged.footnote = unit.footnote
-            merged.heading, merged.passage = unit.heading, unit.passage
+            merged.footnote, merged.position, merged.voice = unit.footnote, unit.position, unit.voice
+            merged.heading, merged.passage, merged.section = unit.heading, unit.passage, unit.section
             out.append(merged)
         return out
 
@@ -279,6 +314,23 @@ class ExtractiveGenerator:
             elif twin is not None and specificity(unit.text) > specificity(twin.text):
                 unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"
                 chosen[chosen.index(twin)] = unit
+        return chosen
+
+    def _digest(self, units: list[_Unit]) -> list[_Unit]:
+        """For a summary or a practical question: the best sentences of the section the best one is
+        in (the material tells what was done and learnt in one place), in the document's order."""
+        ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
+        if not ranked:
+            return []
+        best = ranked[0]
+        part = _part(best.section)
+        section = [u for u in ranked if u.rank == best.rank or _part(u.section) == part]
+        chosen: list[_Unit] = []
+        for unit in section:
+            if len(chosen) >= self.settings.digest_sentences:
+                break
+            if not any(_similar(unit, c, self.settings.dedup) for c in chosen):
+                chosen.append(unit)
         return chosen
 
     def _introduced(self, chosen: list[_Unit], units: list[_Unit], ask: _Ask) -> list[_Unit]:
@@ -361,6 +413,17 @@ def _introduces(sentence: str) -> bool:
     """A sentence right before a list introduces it when it ends in ":" or runs on into it."""
     end = sentence.rstrip()
     return end.endswith(":") or not end.endswith((".", "!", "?", ")"))
+
+
+def _part(section: tuple[str, str]) -> tuple[str, str]:
+    """The part of the document a section belongs to: its top heading (with the document)."""
+    doc_id, path = section
+    return doc_id, path.split(SECTION_SEP)[0]
+
+
+def _in_document_order(chosen: list[_Unit]) -> list[_Unit]:
+    """A digest reads as the document does: by the passage's place in it, then the sentence's."""
+    return sorted(chosen, key=lambda u: (u.position, u.rank, u.order))
 
 
 def _in_answer_order(chosen: list[_Unit]) -> list[_Unit]:

@@ -13,9 +13,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 
-from assistant.answering.citations import build_citations, build_sources, check_markers, renumber_stream
+from assistant.answering.citations import (
+    answer_units,
+    build_citations,
+    build_sources,
+    check_markers,
+    marker_numbers,
+    renumber_stream,
+    strip_markers,
+)
 from assistant.answering.demands import vague_answer
 from assistant.answering.prompts import is_no_answer
+from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
 from assistant.answering.support import Support, assess, refusal_text
 from assistant.language.conversation import Rewriter, resolve
 from assistant.language.terms import TermStats
@@ -40,6 +49,18 @@ def _no_answer(question: str, query: str, text: str, instances: Mapping[str, Seq
         return "refused:model_declined"
     vague = vague_answer(question, text, instances) or vague_answer(query, text, instances)
     return "refused:vague" if vague else ""
+
+
+NOT_COVERED = {
+    "sv": "Det tar underlaget inte upp. Det säger själv vad det avgränsar bort:",
+    "en": "The material does not cover that. It says itself what it leaves out:",
+}
+
+
+def _scope_statement(text: str) -> str:
+    """The answer's first quoted unit when it is the material saying what it does not cover."""
+    first = next((u for u in answer_units(text) if marker_numbers(u)), "")
+    return first if SCOPE_STATEMENT_RE.search(strip_markers(first)) else ""
 
 
 class RagAnswerer:
@@ -88,7 +109,7 @@ class RagAnswerer:
         query = resolve(question, list(history), self.rewriter, self.settings.conversation)
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
-        top = self._with_context(passages[:k])
+        top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
         support = assess(query, top, self.settings.refusal, self._stats(), language)
         timings = {"retrieve": _ms(started)}
         if not support.supported:
@@ -111,6 +132,14 @@ class RagAnswerer:
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
         reason = _no_answer(question, query, text, self.instances)
+        stated = _scope_statement(text) if not reason else ""
+        if stated:  # the material itself says it does not cover this: a refusal, with its words
+            text, citations = build_citations(f"{NOT_COVERED.get(language, NOT_COVERED['sv'])} {stated}", top)
+            yield text
+            answer = self._result(question, text, passages, ["refused:not_covered"], support, timings, started, True)
+            answer.citations = citations
+            yield answer
+            return
         if reason:
             if held is not None:
                 yield refusal_text(language)

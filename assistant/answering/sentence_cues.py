@@ -51,7 +51,21 @@ ITEM = r"[\w()-]+(?:\s[\w()-]+){0,2}"  # an enumerated item: up to three words
 ENUMERATION_RE = re.compile(rf":\s*\w|{ITEM},\s{ITEM}\s(?:och|samt|eller)\s\w", re.IGNORECASE)
 # Openings that refer to the sentence before ("Dessa rapporter har ...", "Detta innebär ..."):
 # quoted alone they would not say what they are about.
-REFERS_BACK_RE = re.compile(r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b", re.IGNORECASE)
+REFERS_BACK_RE = re.compile(
+    r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b"
+    r"|^(?:[\w-]+\s+){0,3}(?:av|i|inom|under|för|med|från)\s+(?:dessa|detta|denna|de\s+här|den\s+här|det\s+här)\b",
+    re.IGNORECASE,
+)
+# A sentence in which the material says what it does not cover (a guide's "Avgränsningar"):
+# "Vi redovisar inte heller vad ... kostar", "Guiden tar inte upp ...".
+SCOPE_STATEMENT_RE = re.compile(
+    r"\b(?:vi|guiden|rapporten|materialet|dokumentet|promemorian)\b[^.:;]{0,40}?\b"
+    r"(?:tar|redovisar|behandlar|beskriver|går|diskuterar|ger|omfattar)\s+(?:vi\s+)?(?:inte|inga|inget|ej)\b"
+    r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
+    re.IGNORECASE,
+)
+# A sentence in the first person singular, in a report written in the third: a respondent's words.
+FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"
 DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 

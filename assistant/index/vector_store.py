@@ -22,6 +22,7 @@ from assistant.settings import Settings
 from assistant.types import Chunk
 
 EMBEDDER_KEY = "embedder"
+SENTENCES_SUFFIX = "-sentences"  # the collection of sentence vectors beside the chunk collection
 T = TypeVar("T")
 _EMBEDDED = EmbeddedSystems()
 
@@ -36,6 +37,7 @@ class ChromaStore:
         self.timeout = settings.store.chroma_timeout_seconds if timeout is None else timeout
         self._client = None
         self._collection = None
+        self._sentences = None
         self._lock = threading.Lock()
 
     # -- connection -------------------------------------------------------------------------
@@ -57,10 +59,10 @@ class ChromaStore:
         return client
 
     def refresh(self) -> None:
-        """Drop the client (and its copy of the collection): the next call opens it anew.
+        """Drop the client (and its copy of the collections): the next call opens it anew.
         For the embedded store after another process wrote it; for a server after a failure."""
         with self._lock:
-            client, self._client, self._collection = self._client, None, None
+            client, self._client, self._collection, self._sentences = self._client, None, None, None
         if client is not None and self.embedded:
             _EMBEDDED.retire(client)
 
@@ -116,14 +118,36 @@ class ChromaStore:
         )
 
     def reset(self) -> None:
-        """Drop the collection (for --rebuild)."""
-        if self.exists():
-            self._call(lambda: self.client.delete_collection(self.settings.store.collection))
+        """Drop the collections (for --rebuild)."""
+        names = self._call(lambda: {c.name for c in self.client.list_collections()})
+        for name in (self.settings.store.collection, self._sentences_name):
+            if name in names:
+                self._call(lambda name=name: self.client.delete_collection(name))
         self._collection = None
+        self._sentences = None
 
-    def _read(self, action: Callable[[Any], T]) -> T:
-        """A read of the collection, with the stale-client retry of `_call`."""
-        return self._call(lambda: action(self.collection()))
+    @property
+    def _sentences_name(self) -> str:
+        return self.settings.store.collection + SENTENCES_SUFFIX
+
+    def sentences(self):
+        """The sentence collection (vectors of the chunks' sentences, for sentence-level evidence)."""
+        collection = self._sentences
+        if collection is None:
+            collection = self._call(
+                lambda: self.client.get_or_create_collection(
+                    self._sentences_name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={EMBEDDER_KEY: self.settings.embedder_id},
+                )
+            )
+            self._sentences = collection
+        return collection
+
+    def _read(self, action: Callable[[Any], T], sentences: bool = False) -> T:
+        """A read of the (chunk or sentence) collection, with the stale-client retry of `_call`."""
+        return self._call(lambda: action(self.sentences() if sentences else self.collection()))
 
     # -- writing ----------------------------------------------------------------------------
     def _batch_size(self) -> int:
@@ -144,30 +168,63 @@ class ChromaStore:
                 )
             )
 
+    def add_sentences(
+        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]], metadatas: Sequence[dict]
+    ) -> None:
+        step = self._batch_size()
+        for i in range(0, len(ids), step):
+            self._read(
+                lambda col, i=i: col.upsert(
+                    ids=list(ids[i : i + step]),
+                    embeddings=[list(v) for v in vectors[i : i + step]],
+                    documents=list(texts[i : i + step]),
+                    metadatas=list(metadatas[i : i + step]),
+                ),
+                sentences=True,
+            )
+
     def delete_stale(self, doc_id: str, keep_hash: str | None) -> int:
-        """Delete a document's chunks except those of `keep_hash` (None: delete all)."""
+        """Delete a document's chunks (and their sentences) except those of `keep_hash` (None: delete all)."""
         if not self.exists():
             return 0
         where: dict = {"doc_id": doc_id}
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
+        sentence_ids = self._read(lambda c: c.get(where=where, include=[])["ids"], sentences=True)
+        self.delete_ids(sentence_ids, sentences=True)
         ids = self._read(lambda c: c.get(where=where, include=[])["ids"])
         self.delete_ids(ids)
         return len(ids)
 
-    def delete_ids(self, ids: Sequence[str]) -> None:
+    def delete_ids(self, ids: Sequence[str], sentences: bool = False) -> None:
         step = self._batch_size()
         for i in range(0, len(ids), step):
-            self._read(lambda c, i=i: c.delete(ids=list(ids[i : i + step])))
+            self._read(lambda c, i=i: c.delete(ids=list(ids[i : i + step])), sentences)
 
-    def versions(self) -> dict[str, tuple[str, str]]:
-        """Every chunk id with its (doc_id, doc_hash): what a repair compares with the registry."""
+    def versions(self, sentences: bool = False) -> dict[str, tuple[str, str]]:
+        """Every chunk (or sentence) id with its (doc_id, doc_hash): what a repair compares with the registry."""
         if not self.exists():
             return {}
         found: dict[str, tuple[str, str]] = {}
-        for ids, _, metas in self._pages(None, ["metadatas"]):
+        for ids, _, metas in self._pages(None, ["metadatas"], sentences):
             found.update({i: (str(m.get("doc_id")), str(m.get("doc_hash"))) for i, m in zip(ids, metas, strict=True)})
         return found
+
+    def count_sentences(self) -> int:
+        return self._read(lambda c: c.count(), sentences=True) if self.exists() else 0
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> list[tuple[str, list[float]]]:
+        """(sentence text, vector) of the given chunks' sentences; empty when none are indexed."""
+        if not chunk_ids:
+            return []
+
+        def run(collection) -> dict:
+            got = collection.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["documents", "embeddings"])
+            _check_whole(got["documents"], [{}] * len(got["documents"]))
+            return got
+
+        got = self._read(run, sentences=True)
+        return list(zip(got["documents"], got["embeddings"], strict=True))
 
     # -- reading ----------------------------------------------------------------------------
     def query(
@@ -210,7 +267,9 @@ class ChromaStore:
             chunks.update({i: Chunk.from_store(i, d, m) for i, d, m in zip(ids, docs, metas, strict=True)})
         return sorted(chunks.values(), key=lambda c: (c.doc_id, c.position))
 
-    def _pages(self, where: dict | None, include: list[str]) -> Iterable[tuple[list, list, list]]:
+    def _pages(
+        self, where: dict | None, include: list[str], sentences: bool = False
+    ) -> Iterable[tuple[list, list, list]]:
         step = self._batch_size()
         offset = 0
         while True:
@@ -221,7 +280,7 @@ class ChromaStore:
                     _check_whole(got["documents"], got["metadatas"])
                 return got
 
-            got = self._read(page)
+            got = self._read(page, sentences)
             ids = got["ids"]
             yield ids, got.get("documents") or [None] * len(ids), got.get("metadatas") or [{}] * len(ids)
             if len(ids) < step:

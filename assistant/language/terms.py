@@ -16,8 +16,10 @@ from assistant.language.glossary import expand_swedish, synonyms, translate, tra
 from assistant.language.text import (
     SWEDISH_STOPWORDS,
     content_words,
+    fold_letters,
     is_english,
     normalize,
+    split_sentences,
     stem,
     stems,
 )
@@ -32,6 +34,9 @@ QUESTION_FILLER: frozenset[str] = frozenset(
     säger sagt datum störst största vanligast ligger låg bakom ar e förkortningen förkortning förkortar date
     stand stands mean means meant enligt according kring angående beträffande gällande rörande gör görs göra
     behöver behövs behövde bör borde måste vare egentligen typ liksom ungefär nar manga lange mkt
+    hej hejsan tjena hallå hi hello thanks snabb fråga question undrar wonder
+    guiden guide rapporten report materialet material dokumentet document promemorian pm:et
+    begreppet begrepp term definierar definieras definition define defined defines
     """.split()
 )
 
@@ -58,6 +63,18 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "reason": re.compile(
         r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
     ),
+    # practical questions: what to do, how others did it
+    "howto": re.compile(
+        r"\b(hur\s+(?:kan|ska|skall|bör|borde|kommer|får|gör|gjorde|gick|lade|la|jobbade|arbetade|fick)\s+"
+        r"(?:vi|man|jag|ni|de|dom|kommunen|kommunerna|en\s+kommun)|vad\s+(?:ska|bör|behöver)\s+(?:vi|man|jag)\s+"
+        r"(?:tänka|göra|ha)|tips|hur\s+(?:kommer|kom)\s+\w+\s+igång|how\s+(?:can|should|do|did|could)\s+"
+        r"(?:we|i|you|they|one|the\s+municipalities)|what\s+should\s+(?:we|i)|any\s+advice)\b"
+    ),
+    # summaries: an overview of a section, a municipality, the results
+    "overview": re.compile(
+        r"\b(sammanfatta\w*|summera\w*|i\s+korthet|kortfattat|översikt|vad\s+kom\s+(?:man|de|ni|brå|\w+)\s+fram\s+till|"
+        r"berätta\s+(?:om|kort)|vad\s+gick\s+.{0,40}\s+ut\s+på|summari[sz]e|overview|in\s+short|what\s+came\s+out)\b"
+    ),
 }
 
 
@@ -72,6 +89,8 @@ def question_kinds(question: str) -> set[Kind]:
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
     if "time" in kinds:
         kinds.discard("who")  # "vilket år" asks for a year, not a name
+    if "howto" in kinds:
+        kinds.discard("time")  # "Vad ska vi tänka på när ...?": "när" joins a clause, it asks no time
     return kinds
 
 
@@ -105,7 +124,7 @@ def _content_tokens(text: str) -> list[str]:
     return [w for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text)) if w.lower() not in QUESTION_FILLER]
 
 
-_COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{3,})")
+_COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{4,})")
 YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -118,14 +137,15 @@ def counted_word(question: str) -> str | None:
 
 
 def neutral_tokens(text: str) -> list[str]:
-    """Language-neutral tokens: names (capitalised, not first), acronyms and numbers."""
-    tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text))
+    """Language-neutral tokens: names (capitalised, not first in a sentence), acronyms and numbers."""
     out = []
-    for i, tok in enumerate(tokens):
-        acronym = len(tok) > 1 and tok.isupper()
-        name = i > 0 and tok[:1].isupper()
-        if acronym or name or tok.isdigit():
-            out.append(tok)
+    for sentence in split_sentences(normalize(text)):
+        tokens = re.findall(r"[^\W_]+(?:-[^\W_]+)*", sentence)
+        for i, tok in enumerate(tokens):
+            acronym = len(tok) > 1 and tok.isupper()
+            name = i > 0 and tok[:1].isupper()
+            if acronym or name or tok.isdigit():
+                out.append(tok)
     return out
 
 
@@ -135,6 +155,7 @@ def lexical_query(text: str, stats: TermStats | None = None) -> str:
     extra = expand_swedish(text) if not is_english(text) else translate(text)
     if stats is not None and not is_english(text):
         extra = [*extra, *(part for word in _content_tokens(text) for part in _split_usage(word, stats))]
+        extra += [known for word in _content_tokens(text) for s in stems(word) for known in stats.spelled_out(s)]
     return " ".join([text, *extra]) if extra else text
 
 
@@ -183,6 +204,7 @@ class TermStats:
     def __init__(self, docs: Iterable[Iterable[str]]) -> None:
         self.df: Counter[str] = Counter()
         self.n = 0
+        self._folded: dict[str, tuple[str, ...]] | None = None
         for doc in docs:
             self.n += 1
             self.df.update(set(doc))
@@ -193,6 +215,19 @@ class TermStats:
 
     def __contains__(self, term: object) -> bool:
         return self.df.get(term, 0) > 0  # type: ignore[arg-type]
+
+    def spelled_out(self, term: str) -> tuple[str, ...]:
+        """The material's stems that `term` is, typed without Swedish letters ("problemtrad" ->
+        "problemträd"); () when the material has `term` itself or no such stem."""
+        if term in self or term != fold_letters(term):
+            return ()
+        if self._folded is None:
+            folded: dict[str, list[str]] = {}
+            for known in self.df:
+                if fold_letters(known) != known:
+                    folded.setdefault(fold_letters(known), []).append(known)
+            self._folded = {k: tuple(v) for k, v in folded.items()}
+        return self._folded.get(term, ())
 
 
 class Term(frozenset[str]):
@@ -252,8 +287,11 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     tokens = _content_tokens(question)
     if not is_english(question):
         joined = _of_compounds(tokens, stats)
+        spelled = stats.spelled_out if stats is not None else (lambda _s: ())
         terms = [
-            Term({s, *stems(" ".join(synonyms(tok))), *joined.get(i, ())}).with_parts(decompound(tok, stats))
+            Term({s, *spelled(s), *stems(" ".join(synonyms(tok))), *joined.get(i, ())}).with_parts(
+                decompound(tok, stats)
+            )
             for i, tok in enumerate(tokens)
             for s in stems(tok)
         ]

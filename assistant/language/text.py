@@ -111,6 +111,14 @@ def validate_question(question: object, max_chars: int) -> str:
     return text
 
 
+_FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
+
+
+def fold_letters(text: str) -> str:
+    """`text` without Swedish letters, as typed on a keyboard without them ("problemträd" -> "problemtrad")."""
+    return text.translate(_FOLD)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (numbers kept, punctuation dropped)."""
     return [w.lower() for w in _WORD_RE.findall(normalize(text))]

@@ -49,10 +49,11 @@ class RecordLookup:
         vocabulary: Vocabulary,
         municipalities: Sequence[str] = (),
         titles: Callable[[str], str] | None = None,
+        mentioned: Callable[[str], bool] | None = None,
     ) -> None:
         self.store = store
         self.vocabulary = vocabulary
-        self.parser = QuestionParser(vocabulary, municipalities)
+        self.parser = QuestionParser(vocabulary, municipalities, mentioned)
         self.selector = RecordSelector(store, vocabulary)
         self.titles = titles or (lambda doc_id: doc_id)
 

@@ -11,7 +11,7 @@ what was understood.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -98,10 +98,19 @@ class LookupQuery:
 class QuestionParser:
     """Parses questions with the entity vocabulary and the cue lists of ``lookup_cues``."""
 
-    def __init__(self, vocabulary: Vocabulary, municipalities: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        municipalities: Sequence[str] = (),
+        mentioned: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`municipalities`: every Swedish municipality (to recognise one outside the records);
+        `mentioned(name)`: whether the ingested documents mention a place (then it is part of the
+        material, though the records do not list it)."""
         self.vocabulary = vocabulary
         self.finder = EntityFinder(vocabulary)
         self.municipalities = list(municipalities)
+        self.mentioned = mentioned or (lambda _name: False)
 
     def parse(self, question: str, history: Sequence[str] = ()) -> LookupQuery:
         query = self._parse_one(question)
@@ -184,6 +193,8 @@ class QuestionParser:
             if as_place:
                 _add(query.places, name)
                 _add_term(query, TextTerm((fold(name),), ("aktivitet",), name, optional=True))
+            elif self.mentioned(name):
+                _add(query.places, name)  # the documents are about it: a question for the prose
             else:
                 _add(query.unknown, name)
 

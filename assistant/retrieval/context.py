@@ -30,27 +30,34 @@ def _drop_overlap(previous: str, text: str) -> str:
 
 
 def with_context(
-    index: LexicalIndex | None, active: frozenset[str], passages: Sequence[Passage], window: int
+    index: LexicalIndex | None,
+    active: frozenset[str],
+    passages: Sequence[Passage],
+    window: int,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Passage]:
     """Passages with `context`: their text joined with up to `window` same-section neighbours each side
     (only neighbours of the passage's own, active, document version are joined)."""
     if index is None or window < 1:
         return list(passages)
-    return [p.model_copy(update={"context": _context(index, active, p.chunk, window)}) for p in passages]
+    return [p.model_copy(update={"context": _context(index, active, p.chunk, window, skip)}) for p in passages]
 
 
-def _context(index: LexicalIndex, active: frozenset[str], chunk: Chunk, window: int) -> str:
-    before = _walk(index, active, chunk, -1, window)
-    after = _walk(index, active, chunk, 1, window)
+def _context(index: LexicalIndex, active: frozenset[str], chunk: Chunk, window: int, skip: frozenset[str]) -> str:
+    before = _walk(index, active, chunk, -1, window, skip)
+    after = _walk(index, active, chunk, 1, window, skip)
     return merge_texts([c.text for c in [*reversed(before), chunk, *after]])
 
 
-def _walk(index: LexicalIndex, active: frozenset[str], chunk: Chunk, step: int, window: int) -> list[Chunk]:
+def _walk(
+    index: LexicalIndex, active: frozenset[str], chunk: Chunk, step: int, window: int, skip: frozenset[str]
+) -> list[Chunk]:
     found: list[Chunk] = []
     current = chunk
     for _ in range(window):
         nxt = index.neighbour(current, step)
-        if nxt is None or nxt.section != chunk.section or nxt.doc_hash != chunk.doc_hash or nxt.doc_hash not in active:
+        same_version = nxt is not None and nxt.doc_hash == chunk.doc_hash and nxt.doc_hash in active
+        if not same_version or nxt.section != chunk.section or nxt.id in skip:
             break
         found.append(nxt)
         current = nxt

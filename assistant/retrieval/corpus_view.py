@@ -1,12 +1,13 @@
 """What retrieval may see: one consistent snapshot of the corpus, refreshed when it changes.
 
 A `Snapshot` holds the active document versions, the lexical index built from their chunks
-and its term statistics, all of one corpus generation. `CorpusView.snapshot()` reads the
-generation from the shared database (one tiny query) at most every `check_seconds` and builds
-a new snapshot only when it moved: the active versions from the registry, the lexical index
-from this host's cache (`LexicalCache`, by corpus key) or else from the active chunks in
-Chroma. A new snapshot replaces the old one in one step; a request keeps the snapshot it
-started with. While one request builds, the others go on with the current snapshot.
+and what is learnt from them (term statistics, section headings, tables of contents, the text
+for `mentions`), all of one corpus generation. `CorpusView.snapshot()` reads the generation
+from the shared database (one tiny query) at most every `check_seconds` and builds a new
+snapshot only when it moved: the active versions from the registry, the lexical index from
+this host's cache (`LexicalCache`, by corpus key) or else from the active chunks in Chroma. A
+new snapshot replaces the old one in one step; a request keeps the snapshot it started with.
+While one request builds, the others go on with the current snapshot.
 
 An index built while an ingest was deleting chunks can come out short: it is used, but not
 cached, and built again at a check `RETRY_INCOMPLETE_S` later.
@@ -15,20 +16,26 @@ cached, and built again at a check `RETRY_INCOMPLETE_S` later.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.index.generation import corpus_key
 from assistant.index.lexical import LexicalCache, LexicalIndex, index_text
+from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
+
+SECTION_SEP = " > "
 
 if TYPE_CHECKING:
     from assistant.index.documents import DocumentRegistry
     from assistant.index.vector_store import ChromaStore
+    from assistant.types import Chunk
 
 log = logging.getLogger("metodstod.retrieval")
 RETRY_INCOMPLETE_S = 10.0
@@ -41,14 +48,38 @@ class Snapshot:
     active: frozenset[str]  # content hashes of the active document versions
     lexical: LexicalIndex | None
     complete: bool = True  # the lexical index holds every chunk the registry counts
-    _stats: TermStats | None = field(default=None, repr=False)
+    _mentions: dict[str, bool] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        """The active chunks."""
+        return [c for c in (self.lexical.chunks if self.lexical else []) if c.doc_hash in self.active]
+
+    @cached_property
     def term_stats(self) -> TermStats | None:
         """Document frequencies of stems over the active chunks (for term weights)."""
-        if self._stats is None and self.lexical is not None:
-            self._stats = TermStats(stems(index_text(c)) for c in self.lexical.chunks if c.doc_hash in self.active)
-        return self._stats
+        return TermStats(stems(index_text(c)) for c in self.chunks) if self.lexical is not None else None
+
+    @cached_property
+    def headings(self) -> frozenset[str]:
+        """Every section heading of the active documents (normalised with `heading_key`)."""
+        return frozenset(heading_key(part) for c in self.chunks for part in c.section.split(SECTION_SEP) if part)
+
+    @cached_property
+    def navigation(self) -> frozenset[str]:
+        """Ids of chunks that are tables of contents (see `is_navigation`)."""
+        return frozenset(c.id for c in self.chunks if is_navigation(c.text, self.headings))
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(c.text for c in self.chunks).casefold()
+
+    def mentions(self, name: str) -> bool:
+        """Whether the active documents mention `name` (a place, an organisation) as a word of its own."""
+        key = name.casefold()
+        if key not in self._mentions:
+            self._mentions[key] = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", self.text) is not None
+        return self._mentions[key]
 
 
 class CorpusView:
@@ -126,3 +157,14 @@ class CorpusView:
     @property
     def term_stats(self) -> TermStats | None:
         return self.current.term_stats
+
+    @property
+    def headings(self) -> frozenset[str]:
+        return self.snapshot().headings
+
+    @property
+    def navigation(self) -> frozenset[str]:
+        return self.snapshot().navigation
+
+    def mentions(self, name: str) -> bool:
+        return self.snapshot().mentions(name)

@@ -18,6 +18,7 @@ from assistant.retrieval.corpus_view import CorpusView
 from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, lexical_search
+from assistant.retrieval.sentences import SentenceScorer
 from assistant.types import Passage
 
 if TYPE_CHECKING:
@@ -35,11 +36,13 @@ class HybridRetriever:
         view: CorpusView,
         dense: DenseSearch,
         reranker: CrossEncoderReranker | None = None,
+        sentences: SentenceScorer | None = None,
     ) -> None:
         self.settings = settings
         self.view = view
         self.dense = dense
         self.reranker = reranker
+        self.sentences = sentences
 
     @property
     def term_stats(self) -> TermStats | None:
@@ -66,13 +69,18 @@ class HybridRetriever:
             fused = fusion.lexical_only(lexical)
         else:
             fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight)
-        fused = fused[:n]
+        navigation = snapshot.navigation
+        fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
         if self.reranker is not None:
             fused = self.reranker.rerank(query, fused)
         return fused[:k]
+
+    def score_sentences(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
+        """Passages with the query's cosine to each of their sentences (when the sentence index has them)."""
+        return self.sentences.attach(query, passages) if self.sentences is not None else list(passages)
 
     def with_context(self, passages: Sequence[Passage], window: int | None = None) -> list[Passage]:
         """Passages with `context`: their text joined with up to `window` same-section neighbours each side."""
         window = self.settings.neighbour_window if window is None else window
         snapshot = self.view.current
-        return context.with_context(snapshot.lexical, snapshot.active, passages, window)
+        return context.with_context(snapshot.lexical, snapshot.active, passages, window, snapshot.navigation)

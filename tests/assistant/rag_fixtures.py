@@ -18,6 +18,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.settings import Settings
 from assistant.types import Chunk, Passage
 from assistant.wiring import compose_retriever
+from ingest.sentences import embed_rows, sentence_rows
 
 PM = "slutrapport-suo-2024"
 EST = "est-metod"
@@ -152,6 +153,9 @@ def build_index(
     embedder = embedder or HashEmbeddings()
     store = ChromaStore(settings)
     store.add(list(chunks), embedder.embed_documents([index_text(c) for c in chunks]))
+    rows = sentence_rows(list(chunks))  # the sentence index, as ingest writes it
+    vectors = embed_rows(rows, embedder, 16)
+    store.add_sentences([r.id for r in rows], [r.text for r in rows], vectors, [r.metadata for r in rows])
     registry = DocumentRegistry(settings.records_url)
     for doc_id in dict.fromkeys(c.doc_id for c in chunks):
         first = next(c for c in chunks if c.doc_id == doc_id)

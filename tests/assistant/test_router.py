@@ -79,7 +79,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("Vilka sex fokusområden hade projektet?", [], "rag"),
     ("Vilka tre områden omfattade det situationella och platsbaserade brottsförebyggande arbetet?", [], "rag"),
     ("Är Crime proofing en bättre metod än SSPF?", [], "rag"),
-    ("What will the weather be like in Stockholm tomorrow?", [], "rag"),
+    ("What will the weather be like in Stockholm tomorrow?", [], "lookup"),  # declined: Stockholm is not in it
     # both kinds
     ("Vad är Crime proofing och vilka kommuner använde det?", [], "both"),
     ("Varför skiljer sig CRM-resultaten för Sigtuna och Södertälje?", [], "both"),
@@ -142,3 +142,18 @@ def test_rows_silent_on_the_question_s_own_topic_add_the_prose() -> None:
     assert Router(vocabulary, covers=lambda q: False).route(question).route == "both"
     assert Router(vocabulary, covers=lambda q: True).route(question).route == "lookup"
     assert Router(vocabulary).route(question).route == "lookup"
+
+
+def test_a_place_the_documents_mention_is_part_of_the_material() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    names = load_municipality_list(RECORDS / "sveriges_kommuner.yaml")
+    question = "Vilka aktiviteter genomförde Kiruna?"
+    assert Router(vocabulary, names).route(question).route == "lookup"  # declined: not in the records
+    documented = Router(vocabulary, names, mentioned=lambda name: name == "Kiruna").route(question)
+    assert documented.route == "rag" and documented.query.unknown == [] and not documented.note
+
+
+def test_a_place_as_the_asker_s_context_is_declined_for_that_part_only(router: Router) -> None:
+    decision = router.route("Jag jobbar i Borås. Hur kommer vi igång med SSPF?")
+    assert decision.route == "rag" and "Borås" in decision.note
+    assert router.route("Hur gick SSPF-arbetet i Örebro?").route == "lookup"  # about Örebro itself: declined

@@ -22,6 +22,7 @@ def _citation(n: int, text: str, chunk_id: str | None = None) -> Citation:
 class _Decision:
     route: str
     reason: str = "test"
+    note: str = ""
 
 
 class _Router:
@@ -162,3 +163,13 @@ def test_questions_lose_control_characters_at_the_boundary() -> None:
     assert validate_question("Vad\u202e är\x07 SSPF?\r\n", 100) == "Vad är SSPF?"
     with pytest.raises(InputError, match="Skriv en fråga"):
         validate_question("\x00\x1b[0m\x07", 100)
+
+
+def test_a_note_on_what_the_material_does_not_cover_comes_first() -> None:
+    router = _Router("rag")
+    router.decision = _Decision("rag", note="Materialet tar inte upp Borås.")
+    assistant = Assistant(Settings(embedder="fake"), _Rag(), router, _Lookup())
+    pieces = list(assistant.stream("Jag jobbar i Borås. Hur kommer vi igång med SSPF?"))
+    final = pieces[-1]
+    assert isinstance(final, Answer) and final.text.startswith("Materialet tar inte upp Borås.\nProsa. [1]")
+    assert "".join(p for p in pieces if isinstance(p, str)) == final.text

@@ -99,6 +99,15 @@ def test_items_missing_from_one_run_are_not_flips() -> None:
     assert find_flips([_row("x", True, False, True)], [_row("y", False, False, False)]) == []
 
 
+def test_items_are_matched_within_their_dataset() -> None:
+    a = [dict(_row("q1", True, False, True), dataset="gold"), dict(_row("q1", True, False, True), dataset="guide")]
+    b = [dict(_row("q1", True, False, True), dataset="gold"), dict(_row("q1", False, False, True), dataset="guide")]
+    assert [(f.id, f.kind, f.improved) for f in find_flips(a, b)] == [("guide/q1", "exact", False)]
+    # a run written before rows named their dataset still matches a run of one dataset
+    old, new = [_row("q1", True, False, True)], [dict(_row("q1", False, False, True), dataset="gold")]
+    assert [(f.id, f.kind) for f in find_flips(old, new)] == [("q1", "exact")]
+
+
 def test_compare_cli_prints_tables_and_writes_markdown(runs: tuple[Path, Path], tmp_path: Path) -> None:
     markdown = tmp_path / "compare.md"
     done = _cli("compare", str(runs[0]), str(runs[1]), "--markdown", str(markdown))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import DatasetError, MetodstodError
-from evals.dataset import EvalItem, load_dataset
+from evals.dataset import EvalItem, Turn, load_dataset
 from evals.metrics import match_form
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,7 +63,8 @@ def test_load_jsonl_and_yml(tmp_path: Path) -> None:
     jsonl = _write(tmp_path, "set.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n\n")
     items = load_dataset(jsonl)
     assert [i.id for i in items] == ["a", "b"]
-    assert items[1].history == ["Vad är SSPF?"]
+    assert items[1].history == [Turn(role="user", content="Vad är SSPF?")]
+    assert items[1].earlier_questions == ["Vad är SSPF?"]
     assert len(load_dataset(_write(tmp_path, "set.yml", GOOD_YAML))) == 2
 
 
@@ -158,17 +159,91 @@ def test_item_must_be_a_mapping(tmp_path: Path) -> None:
     assert "expected a mapping" in _error(_write(tmp_path, "set.yaml", "- just a string\n"))
 
 
+# --------------------------------------------------------------------------- what evaluators write
+
+EVALUATOR_YAML = """\
+- id: f-1
+  question: "Och vem kan påverka platsen?"
+  history:
+    - "Vad är en brottstriangel?"
+    - {"role": "assistant", "content": "En modell med tre delar."}
+    - {role: user, content: "Vad är det tredje?"}
+  facts: [["platsansvarig"]]
+  needle: ["till exempel en fastighetsägare", "en krögare eller kommunens gatuavdelning"]
+  kind: followup
+  tags: [users-words]
+  note: "Platsansvariga: fastighetsägare, krögare."
+- id: o-1
+  question: "Hur gjorde Västervik?"
+  facts: []
+  answerable: false
+  kind: outofscope
+"""
+
+
+def test_history_as_strings_or_messages_kind_needles_and_note(tmp_path: Path) -> None:
+    followup, declined = load_dataset(_write(tmp_path, "set.yaml", EVALUATOR_YAML))
+    assert followup.history == [
+        Turn(role="user", content="Vad är en brottstriangel?"),
+        Turn(role="assistant", content="En modell med tre delar."),
+        Turn(role="user", content="Vad är det tredje?"),
+    ]
+    # the assistant is given what the chat gives it: the user's earlier questions
+    assert followup.earlier_questions == ["Vad är en brottstriangel?", "Vad är det tredje?"]
+    assert followup.needle == ["till exempel en fastighetsägare", "en krögare eller kommunens gatuavdelning"]
+    assert (followup.kind, followup.tags, followup.note) == (
+        "followup",
+        ["users-words"],
+        "Platsansvariga: fastighetsägare, krögare.",
+    )
+    assert (declined.kind, declined.note, declined.answerable) == ("outofscope", None, False)
+
+
+@pytest.mark.parametrize(
+    ("turn", "message"),
+    [
+        ('{role: system, content: "x"}', "history.0.role: Input should be 'user' or 'assistant'"),
+        ('{role: user, content: "x", when: today}', "history.0.when: unknown field"),
+        ("{role: user}", "history.0.content: missing required field"),
+        ('"   "', "history.0.content: String should have at least 1 character"),
+    ],
+)
+def test_bad_history_turns_are_named(tmp_path: Path, turn: str, message: str) -> None:
+    text = f'- id: h-1\n  question: "q"\n  facts: [["x"]]\n  history: [{turn}]\n'
+    assert message in _error(_write(tmp_path, "set.yaml", text))
+
+
+def test_unknown_fields_are_still_errors_named_by_field(tmp_path: Path) -> None:
+    text = '- id: k-1\n  question: "q"\n  facts: [["x"]]\n  kind: direct\n  knid: direct\n  notes: "x"\n'
+    message = _error(_write(tmp_path, "set.yaml", text))
+    assert "'k-1'" in message and "knid: unknown field" in message and "notes: unknown field" in message
+    assert "kind: String should have at least 1" in _error(
+        _write(tmp_path, "blank.yaml", '- id: k-2\n  question: "q"\n  facts: [["x"]]\n  kind: ""\n')
+    )
+
+
 # --------------------------------------------------------------------------- the shipped gold set
 
 
 @pytest.fixture(scope="module")
-def gold() -> list[EvalItem]:
+def gold_all() -> list[EvalItem]:
     return load_dataset(GOLD)
+
+
+@pytest.fixture(scope="module")
+def gold(gold_all: list[EvalItem]) -> list[EvalItem]:
+    """The original section (written mostly in the PM's words)."""
+    return [item for item in gold_all if "users-words" not in item.tags]
+
+
+@pytest.fixture(scope="module")
+def users_words(gold_all: list[EvalItem]) -> list[EvalItem]:
+    return [item for item in gold_all if "users-words" in item.tags]
 
 
 def test_gold_coverage_counts(gold: list[EvalItem]) -> None:
     tags = Counter(tag for item in gold for tag in item.tags)
-    assert len(gold) >= 95
+    assert len(gold) == 198 and all(item.kind is None for item in gold)
     assert sum(item.route in ("lookup", "both") for item in gold) >= 28
     assert tags["english"] >= 10
     assert sum(bool(item.history) for item in gold) >= 6 and tags["followup"] >= 6
@@ -209,12 +284,37 @@ def test_gold_needles_have_five_to_twelve_words(gold: list[EvalItem]) -> None:
             assert 5 <= len(needle.split()) <= 12, (item.id, needle)
 
 
-def test_gold_needles_and_facts_occur_in_the_pm(gold: list[EvalItem]) -> None:
-    if not PM_MARKDOWN.is_file():
-        pytest.skip("the PM Markdown has not been written yet")
+def test_gold_needles_and_facts_occur_in_the_pm(gold_all: list[EvalItem]) -> None:
     pm = match_form(PM_MARKDOWN.read_text(encoding="utf-8"))
-    for item in gold:
+    for item in gold_all:
         for needle in item.needle:
             assert match_form(needle) in pm, (item.id, needle)
         for group in item.facts:
             assert any(match_form(alt) in pm for alt in group), (item.id, group)
+
+
+USERS_KINDS = {"paraphrase", "informal", "typo", "english", "howto", "summary", "followup", "outofscope"}
+
+
+def test_users_words_section_has_every_kind(users_words: list[EvalItem]) -> None:
+    kinds = Counter(item.kind for item in users_words)
+    assert len(users_words) >= 60
+    assert set(kinds) == USERS_KINDS and min(kinds.values()) >= 8
+    assert all(item.id.startswith("u-") for item in users_words)
+
+
+def test_users_words_items_are_consistent(users_words: list[EvalItem]) -> None:
+    for item in users_words:
+        assert (item.kind == "outofscope") == (not item.answerable), item.id
+        assert (item.kind == "followup") == bool(item.history), item.id
+        if item.history:  # follow-ups carry the assistant's turn, as a user's chat would
+            assert [t.role for t in item.history] == ["user", "assistant"], item.id
+        if item.answerable:
+            assert item.needle and all(8 <= len(n.split()) <= 20 for n in item.needle), item.id
+        else:
+            assert item.note, item.id  # why the PM does not answer it
+
+
+def test_users_words_do_not_repeat_the_original_questions(gold: list[EvalItem], users_words: list[EvalItem]) -> None:
+    original = {match_form(item.question) for item in gold}
+    assert not [item.id for item in users_words if match_form(item.question) in original]

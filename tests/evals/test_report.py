@@ -159,3 +159,138 @@ def test_regenerate_report_reads_the_run_from_disk(product: RunData) -> None:
     _baseline(product, "langchain-dense", exact=True)
     md_path, _ = regenerate_report(product.path)
     assert "| metric | product | langchain-dense | bm25 |" in md_path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- per dataset and kind, worst items
+
+LONG_ANSWER = "Första raden om Sigtuna. [1]\nAndra raden, utan årtal.\n\n" + "Mer text. " * 60
+
+
+def _users_rows() -> list[dict]:
+    fail = {"failures": ["not exact"], "exact": False}
+    return [
+        _row("g-ok", dataset="gold"),
+        _row("u-ok", dataset="gold", kind="english", tags=["users-words"]),
+        _row(
+            "u-miss",
+            dataset="gold",
+            kind="english",
+            tags=["users-words"],
+            answer=LONG_ANSWER,
+            fact_recall=0.5,
+            note="Svaret ska nämna 2022.",
+            **fail,
+        ),
+        _row(
+            "u-none", dataset="gold", kind="typo", tags=["users-words"], answer="Inget av det.", fact_recall=0.0, **fail
+        ),
+        _row(
+            "u-ref",
+            dataset="gold",
+            kind="typo",
+            tags=["users-words"],
+            refused=True,
+            fact_recall=0.0,
+            answer="Det framgår inte av underlaget.",
+            failures=["not exact", "wrong refusal"],
+            exact=False,
+        ),
+        _row(
+            "d-oos",
+            dataset="guide",
+            kind="outofscope",
+            answerable=False,
+            facts=[],
+            needle=[],
+            exact=None,
+            fact_recall=None,
+            answer=f"Ja, {HOSTILE}",
+            failures=["wrong refusal"],
+            history=[
+                {"role": "user", "content": "Vad är en lägesbild?"},
+                {"role": "assistant", "content": "En beskrivning av läget."},
+            ],
+        ),
+        _row(
+            "d-err",
+            dataset="guide",
+            kind="direct",
+            answer="",
+            error="InputError: för lång",
+            exact=False,
+            fact_recall=0.0,
+            failures=["error", "not exact"],
+        ),
+        # a row of a run written before histories were messages
+        _row(
+            "old",
+            dataset="guide",
+            kind="direct",
+            history=["En tidigare fråga?"],
+            route="lookup",
+            failures=["wrong route"],
+        ),
+    ]
+
+
+@pytest.fixture
+def users_run(tmp_path: Path) -> RunData:
+    rows = _users_rows()
+    metrics = summarize_rows(rows)
+    metrics["config"] = {"dataset": {"path": "a + b", "sha256": "cd" * 32, "items": 8}, "selected": 8}
+    run_dir = tmp_path / "users"
+    run_dir.mkdir()
+    return RunData(run_dir, metrics, rows)
+
+
+def test_per_dataset_and_kind_table(users_run: RunData) -> None:
+    md = write_report(users_run.path, users_run)[0].read_text(encoding="utf-8")
+    section = md.split("## Per dataset and kind")[1].split("## ")[0]
+    assert (
+        "| dataset | kind | n | failed | right facts | fact recall | wrongly refused | declined out-of-scope |"
+        in section
+    )
+    # gold: 5 answerable, 2 exact, 1 refused; recall (1 + 1 + .5 + 0 + 0) / 5; answered lengths 16, 16, 633, 13
+    assert "| gold | (all) | 5 | 3 | 0.400 | 0.500 | 0.200 | – | 1.000 | 1.000 | 16 |" in section
+    assert "| gold | english | 2 | 1 | 0.500 | 0.750 | 0.000 | – |" in section
+    assert "| gold | typo | 2 | 2 | 0.000 | 0.000 | 0.500 | – |" in section
+    assert "| gold | (no kind) | 1 | 0 | 1.000 |" in section
+    assert "| guide | outofscope | 1 | 1 | – | – | – | 0.000 |" in section
+
+
+def test_worst_items_are_told_in_full_worst_first(users_run: RunData) -> None:
+    md = write_report(users_run.path, users_run)[0].read_text(encoding="utf-8")
+    worst = md.split("## Worst items (what users saw)")[1].split("## Failed items")[0]
+    titles = [line for line in worst.splitlines() if line.startswith("### ")]
+    assert titles == [
+        "### u-none (gold · typo)",  # answered, none of the facts
+        "### u-ref (gold · typo)",  # declined a question the PM answers
+        "### u-miss (gold · english)",  # half the facts
+        "### d-err (guide · direct)",
+        "### d-oos (guide · outofscope)",
+        "### old (guide · direct)",  # only the route was wrong
+    ]
+    miss = worst.split("### u-miss")[1].split("###")[0]
+    assert "- **why:** facts missing: 2022 / år 2022" in miss
+    assert "- **note:** Svaret ska nämna 2022." in miss
+    # the whole answer, line by line, as the user read it
+    assert "> Första raden om Sigtuna. [1]\n> Andra raden, utan årtal.\n>\n> Mer text." in miss
+    assert miss.count("Mer text.") == 60
+    oos = worst.split("### d-oos")[1]
+    assert "- **why:** answered a question it should decline" in oos
+    assert "- **earlier turn:** user: Vad är en lägesbild?" in oos
+    assert "- **earlier turn:** assistant: En beskrivning av läget." in oos
+    assert "<script>" not in oos and "&lt;script&gt;" in oos
+    assert "(declined) Det framgår inte av underlaget." in worst.split("### u-ref")[1]
+    assert "error: InputError: för lång" in worst.split("### d-err")[1]
+
+
+def test_worst_items_and_old_histories_in_html(users_run: RunData) -> None:
+    md_path, html_path = write_report(users_run.path, users_run)
+    page = html_path.read_text(encoding="utf-8")
+    assert "<h3>u-none (gold · typo)</h3>" in page and "<blockquote>Inget av det.</blockquote>" in page
+    assert "<script>" not in page and "Ja, &lt;script&gt;" in page
+    md = md_path.read_text(encoding="utf-8")
+    failed = md.split("## Failed items")[1]
+    assert "| old | wrong route | user: En tidigare fråga? / Fråga old? |" in failed
+    assert "user: Vad är en lägesbild? / assistant: En beskrivning av läget. / Fråga d-oos?" in failed

@@ -246,3 +246,151 @@ def test_rerun_into_the_same_dir_drops_stale_baselines(
     assert not (tmp_path / "run" / "baselines").exists()
     assert (tmp_path / "run" / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert "bm25" not in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- several datasets, kinds, own documents
+
+GUIDE = "# Guiden\n\n<!-- page: 1 -->\n\n## Trädet\n\nOrsakerna placeras som rötter under stammen i problemträdet.\n"
+GUIDE_SET = """\
+name: guide
+documents: [guide.md]
+items:
+  - id: g1
+    question: "Var placeras orsakerna?"
+    history:
+      - {role: user, content: "Vad är ett problemträd?"}
+      - {role: assistant, content: "Ett verktyg för orsaksanalys."}
+    facts: [["rötter"]]
+    needle: "Orsakerna placeras som rötter"
+    kind: followup
+    note: "Rötterna."
+  - id: g2
+    question: "Vem uppfann trädet?"
+    facts: []
+    answerable: false
+    kind: outofscope
+"""
+
+
+class Recorder:
+    """Answers every question the same way; records the settings it was built from and what it was asked."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def ask(self, question: str, history: Sequence[str] = (), k=None, filters=None) -> Answer:
+        self.calls.append((question, list(history)))
+        return Answer(
+            question=question,
+            text="Orsakerna placeras som rötter. [1]",
+            citations=[_cite(1, "Orsakerna placeras som rötter under stammen.")],
+            sources=[_cite(1, "Orsakerna placeras som rötter under stammen.")],
+            route="rag",
+            timings={"total": 10.0},
+        )
+
+
+@pytest.fixture
+def guide_set(tmp_path: Path) -> Path:
+    folder = tmp_path / "guide-set"
+    folder.mkdir()
+    (folder / "guide.md").write_text(GUIDE, encoding="utf-8")
+    path = folder / "dataset.yaml"
+    path.write_text(GUIDE_SET, encoding="utf-8")
+    return path
+
+
+def test_two_datasets_one_with_its_own_index(
+    dataset: Path, guide_set: Path, fake: FakeAssistant, fake_settings, tmp_path: Path
+) -> None:
+    built: list[Recorder | FakeAssistant] = []
+
+    def factory(settings):
+        assistant = fake if settings.data_dir == fake_settings.data_dir else Recorder(settings)
+        built.append(assistant)
+        return assistant
+
+    outcome = run_eval(
+        RunOptions(dataset=[dataset, guide_set], out=tmp_path / "run", progress=False),
+        fake_settings,
+        assistant_factory=factory,
+        echo=lambda _: None,
+    )
+    assert built[0] is fake and isinstance(built[1], Recorder)
+    guide_assistant = built[1]
+    assert guide_assistant.settings.data_dir != fake_settings.data_dir  # its own, temporary data dir
+    assert not guide_assistant.settings.data_dir.exists()  # ... removed after the run
+    # the assistant gets the user's earlier questions, as the chat gives them
+    assert guide_assistant.calls[0] == ("Var placeras orsakerna?", ["Vad är ett problemträd?"])
+    rows = outcome.product.rows
+    assert [(r["dataset"], r["id"]) for r in rows][-2:] == [("guide", "g1"), ("guide", "g2")]
+    assert rows[-2]["history"][1] == {"role": "assistant", "content": "Ett verktyg för orsaksanalys."}
+    assert (rows[-2]["kind"], rows[-2]["note"]) == ("followup", "Rötterna.")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["by_dataset"]["gold"]["all"]["n"] == 5 and metrics["by_dataset"]["guide"]["all"]["n"] == 2
+    assert set(metrics["by_dataset"]["guide"]["kinds"]) == {"followup", "outofscope"}
+    assert metrics["by_dataset"]["gold"]["kinds"] == {"(no kind)": metrics["by_dataset"]["gold"]["all"]}
+    assert metrics["by_kind"]["outofscope"]["refusal_recall"] == 0.0  # g2 was answered
+    assert metrics["by_kind"]["followup"]["exact"] == 1.0
+    config = metrics["config"]
+    assert [d["name"] for d in config["datasets"]] == ["gold", "guide"]
+    assert config["datasets"][0]["index"]["kind"] == "production"
+    guide_index = config["datasets"][1]["index"]
+    assert guide_index["kind"] == "isolated" and guide_index["documents"][0]["doc_id"] == "guide"
+    assert guide_index["corpus"]["generation"]  # the bundled corpus was included
+    assert config["dataset"]["path"] == f"{dataset} + {guide_set}" and config["dataset"]["items"] == 7
+    report = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert "| guide | followup |" in report and "asked against its own index" in report
+
+
+def test_tags_select_kinds_and_limit_applies_per_dataset(
+    dataset: Path, guide_set: Path, fake: FakeAssistant, fake_settings, tmp_path: Path
+) -> None:
+    outcome = run_eval(
+        RunOptions(dataset=[dataset, guide_set], out=tmp_path / "run", progress=False, tags=["outofscope", "x"]),
+        fake_settings,
+        assistant_factory=lambda s: fake if s.data_dir == fake_settings.data_dir else Recorder(s),
+        echo=lambda _: None,
+    )
+    assert [r["id"] for r in outcome.product.rows] == ["a1", "a2", "e1", "g2"]
+    said: list[str] = []
+    only_gold = run_eval(
+        RunOptions(dataset=[dataset, guide_set], out=tmp_path / "run3", progress=False, tags=["decline"]),
+        fake_settings,
+        assistant_factory=lambda s: fake,
+        echo=said.append,
+    )
+    assert [r["id"] for r in only_gold.product.rows] == ["d1", "d2"]
+    assert said == []  # no index was built for the guide, none of whose items was selected
+    assert only_gold.product.metrics["config"]["datasets"][1]["selected"] == 0
+    limited = run_eval(
+        RunOptions(dataset=[dataset, guide_set], out=tmp_path / "run2", progress=False, limit=1),
+        fake_settings,
+        assistant_factory=lambda s: fake if s.data_dir == fake_settings.data_dir else Recorder(s),
+        echo=lambda _: None,
+    )
+    assert [r["id"] for r in limited.product.rows] == ["a1", "g1"]
+
+
+def test_baselines_read_the_documents_of_the_dataset_index(guide_set: Path, fake_settings, tmp_path: Path) -> None:
+    seen: list[list[Path]] = []
+
+    def baselines(settings, folders):
+        seen.append(list(folders))
+        assert (folders[-1] / "manifest.yaml").is_file()
+        assert [p.name for p in folders[-1].iterdir() if p.suffix == ".md"] == ["01-guide.md"]
+        from evals.baselines import build_baselines
+
+        return build_baselines(settings, folders=folders)
+
+    outcome = run_eval(
+        RunOptions(dataset=guide_set, out=tmp_path / "run", progress=False, baselines=True),
+        fake_settings,
+        assistant_factory=Recorder,
+        baseline_factory=baselines,
+        echo=lambda _: None,
+    )
+    assert seen[0][0] == fake_settings.corpus_dir and len(seen[0]) == 2
+    bm25 = next(run for run in outcome.baselines if run.path.name == "bm25")
+    assert bm25.rows[0]["dataset"] == "guide" and bm25.rows[0]["rank"] == 1  # found in the brought guide

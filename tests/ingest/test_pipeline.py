@@ -11,7 +11,7 @@ from assistant.errors import EmbedderMismatchError, UnknownDocumentError
 from assistant.index.documents import DocumentRegistry
 from assistant.index.embeddings import HashEmbeddings
 from assistant.index.lexical import LexicalCache, LexicalIndex
-from assistant.index.vector_store import ChromaStore
+from assistant.index.vector_store import SENTENCES_SUFFIX, ChromaStore
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, IngestReport, expand_paths
 from tests.ingest.pdf_samples import PAGE_TOPICS, multi_page_pdf, write
@@ -292,7 +292,10 @@ def test_writes_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: p
     real_upsert = Collection.upsert
 
     def spy(self: Collection, ids: list[str], **kw: object) -> None:
-        sizes.append(len(ids))
+        if not self.name.endswith(SENTENCES_SUFFIX):  # chunks here; sentences are written in batches too
+            sizes.append(len(ids))
+        else:
+            assert len(ids) <= 7
         real_upsert(self, ids=ids, **kw)
 
     monkeypatch.setattr(Collection, "upsert", spy)
@@ -301,6 +304,26 @@ def test_writes_stay_under_the_max_batch(fake_settings: Settings, monkeypatch: p
     assert sum(sizes) == report.chunks > 7
     assert max(sizes) <= 7
     assert ChromaStore(settings).count() == report.chunks
+
+
+def test_every_sentence_is_indexed_once_and_leaves_with_its_document(fake_settings: Settings) -> None:
+    ingestor = make_ingestor(fake_settings)
+    ingestor.run([PM])
+    store = ChromaStore(fake_settings)
+    chunks = store.chunks(DocumentRegistry(fake_settings.records_url).active_hashes())
+    rows = store.sentences().get(include=["documents", "metadatas"])
+    assert len(rows["ids"]) > len(chunks) and {m["chunk_id"] for m in rows["metadatas"]} <= {c.id for c in chunks}
+    first = chunks[0]
+    scored = store.sentence_vectors([first.id])
+    assert scored and all(text in " ".join(first.text.split()) for text, _ in scored)
+    ingestor.remove(first.doc_id)
+    assert store.sentences().count() == 0
+
+
+def test_the_sentence_index_can_be_switched_off(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"embedding": {"sentences": False}})
+    make_ingestor(settings).run([PM])
+    assert ChromaStore(settings).sentences().count() == 0
 
 
 # -- PDFs and folders -------------------------------------------------------------------------
@@ -417,3 +440,25 @@ def test_a_lost_vector_index_is_filled_again(fake_settings: Settings, corpus: Pa
     assert statuses(report) == {"riktlinjer.md": "updated"}
     assert ChromaStore(fake_settings).count() == count
     assert statuses(make_ingestor(fake_settings).run([corpus])) == {"riktlinjer.md": "unchanged"}
+
+
+# -- the embedding cache ------------------------------------------------------------------------
+def test_with_the_embedding_cache_a_fresh_index_reuses_the_vectors(fake_settings: Settings, tmp_path: Path) -> None:
+    from assistant.index.embedding_cache import CachedEmbedder
+    from ingest.pipeline import build_ingestor
+
+    cache = {"embedding": {"cache": True, "cache_dir": tmp_path / "cache"}}
+    first_settings = fake_settings.model_copy(update=cache)
+    first = build_ingestor(first_settings)
+    assert isinstance(first.embedder, CachedEmbedder)
+    chunks = first.run([PM]).chunks
+    embedded = first.embedder.misses  # the chunks and their sentences
+    assert first.embedder.hits == 0 and embedded > chunks
+
+    second_settings = first_settings.model_copy(update={"data_dir": tmp_path / "other"})
+    second = build_ingestor(second_settings)
+    assert second.run([PM]).chunks == chunks
+    assert (second.embedder.hits, second.embedder.misses) == (embedded, 0)
+    vectors = [ChromaStore(s).collection().get(include=["embeddings"]) for s in (first_settings, second_settings)]
+    by_id = [dict(zip(v["ids"], (list(e) for e in v["embeddings"]), strict=True)) for v in vectors]
+    assert by_id[0] == by_id[1]

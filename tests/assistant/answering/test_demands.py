@@ -34,13 +34,12 @@ METHOD = "Crime proofing är en analysmodell. SSPF är en samverkansform mellan 
         ),
         ("Vad är Crime proofing?", [METHOD], ["Crime"], ""),
         ("Hur mycket betalade Brå till Sweco?", [BUDGET], ["Brå", "Sweco"], "amount"),  # Brå's budget, not Sweco's fee
-        ("Vad tycker du, borde vår kommun införa SSPF?", [METHOD], ["SSPF"], "opinion"),
-        ("Should we start with SSPF?", [METHOD], ["SSPF"], "opinion"),
-        ("Vad kostar det för vår kommun att få stöd?", [BUDGET], [], "own_case"),
+        # advice and the asker's own case are answered with what the material says (no demand of their own)
+        ("Vad tycker du, borde vår kommun införa SSPF?", [METHOD], ["SSPF"], ""),
+        ("Should we start with SSPF?", [METHOD], ["SSPF"], ""),
         ("Hur gammal är Lisa Pedersen?", ["Författare: Lisa Pedersen"], ["Lisa", "Pedersen"], "age"),
         ("Hur gammal är Lisa Pedersen?", ["Lisa Pedersen är 45 år gammal."], ["Lisa", "Pedersen"], ""),
-        ("Kan min kommun bli skadeståndsskyldig enligt lagen?", [METHOD], [], "own_case"),
-        ("How would SSPF work in our municipality?", [METHOD], ["SSPF"], "own_case"),
+        ("How would SSPF work in our municipality?", [METHOD], ["SSPF"], ""),
         ("Vad gjorde kommunerna med SSPF?", [METHOD], ["SSPF"], ""),
         ("Hur ska Trollhättan fortsätta arbetet?", [CVE], ["Trollhättan"], ""),  # "ska" about a municipality named
         (
@@ -55,9 +54,18 @@ def test_unmet_demand(question: str, evidence: list[str], names: list[str], unme
     assert unmet_demand(question, evidence, names) == unmet
 
 
+def test_an_amount_must_be_about_the_question_s_topic() -> None:
+    question = "Hur mycket kostar en trygghetsundersökning?"
+    plan = "Åtgärdsplanen fick en budget på 420 000 kronor."
+    survey = "En trygghetsundersökning kostar omkring 150 000 kronor."
+    about = lambda sentence: "trygghetsundersökning" in sentence.lower()  # noqa: E731
+    assert unmet_demand(question, [plan], [], about) == "amount"
+    assert unmet_demand(question, [plan, survey], [], about) == ""
+
+
 def _assess(question: str, *texts: str, settings: Settings) -> tuple[bool, str]:
     passages = [passage(make_chunk("pm", i, "Projektets genomförande", t, "h1", "pm")) for i, t in enumerate(texts)]
-    support = assess(question, passages, settings.model_copy(update={"min_dense_score": 0.0}).refusal)
+    support = assess(question, passages, settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal)
     return support.supported, support.reason
 
 
@@ -73,7 +81,7 @@ def test_a_known_name_no_top_passage_mentions_is_refused(fake_settings: Settings
     valsta = "Valsta i Sigtuna klassas som riskområde."
     crime = "Brottsligheten i området har minskat enligt polisens bedömning de senaste åren."
     stats = TermStats([text_stems(valsta), text_stems(crime)])
-    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}})
     top = [passage(make_chunk("pm", 0, "Projektets genomförande", crime, "h1", "pm"))]
     question = "Kommer brottsligheten i Valsta att minska de kommande åren?"
     assert assess(question, top, settings.refusal, stats).reason == "missing_name"
@@ -86,7 +94,7 @@ def test_a_year_the_material_never_mentions_is_refused(fake_settings: Settings) 
 
     text = "Hovsjö betraktas som ett särskilt utsatt område år 2023."
     stats = TermStats([text_stems(text)])
-    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}})
     top = [passage(make_chunk("pm", 0, "Medverkande kommuner", text, "h1", "pm"))]
     assert (
         assess("Är Hovsjö ett särskilt utsatt område år 2026?", top, settings.refusal, stats).reason == "unknown_year"
@@ -111,12 +119,17 @@ def test_counted_word(question: str, counted: str | None) -> None:
 
 
 def test_a_count_of_something_no_top_passage_mentions_is_refused(fake_settings: Settings) -> None:
-    settings = fake_settings.model_copy(update={"min_dense_score": 0.0})
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}})
     text = "I Trollhättan inträffade personalförändringar och omorganisationer under projekttiden."
     top = [passage(make_chunk("pm", 0, "Hinder", text, "h1", "pm"))]
     support = assess("Hur många skjutningar inträffade i Trollhättan under projekttiden?", top, settings.refusal)
     assert support.reason == "missing_counted"
-    assert assess("Hur många omorganisationer inträffade i Trollhättan?", top, settings.refusal).supported
+    # the counted thing is there, but no number with it: the passage does not say how many
+    assert assess("Hur många omorganisationer inträffade i Trollhättan?", top, settings.refusal).reason == (
+        "missing_counted"
+    )
+    counted = [passage(make_chunk("pm", 0, "Hinder", "I Trollhättan gjordes tre omorganisationer.", "h1", "pm"))]
+    assert assess("Hur många omorganisationer inträffade i Trollhättan?", counted, settings.refusal).supported
 
 
 NAMED = {"kommun": ["sigtuna", "borås", "göteborg sydväst"], "område": ["valsta"]}

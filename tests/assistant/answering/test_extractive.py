@@ -354,3 +354,41 @@ def test_a_sentence_referring_back_comes_with_the_one_it_refers_to(fake_settings
     settings = fake_settings.model_copy(update={"max_answer_sentences": 2})
     got = answer(settings, "Hur kunde Brå styra projektet?", [passage(make_chunk(PM, 0, "Uppföljning", text))])
     assert got.startswith("De lokala projektledarna") and "Dessa rapporter" in got and "två år" not in got
+
+
+# -- practical questions, summaries, respondents' words -----------------------------------------
+STEPS = (
+    "Kommunen började med att bilda en arbetsgrupp med skola, socialtjänst och polis. "
+    "Gruppen träffades varje månad och tog fram en gemensam lägesbild. "
+    "Efter ett halvår anställdes en koordinator som höll ihop arbetet."
+)
+LEARNT = "Överlag tycker jag att arbetsgruppen har fungerat bra och att koordinatorn var avgörande."
+
+
+def test_a_practical_question_gets_the_material_s_experience_in_its_order(fake_settings: Settings) -> None:
+    chunks = [make_chunk("pm", 7, "Uppstart > Arbetsgrupp", STEPS), make_chunk("pm", 9, "Lärdomar", LEARNT)]
+    text = answer(
+        fake_settings, "Hur kan vi komma igång med en arbetsgrupp och en koordinator?", [passage(c) for c in chunks]
+    )
+    assert text.startswith("Så här beskriver materialet det som gjordes och det man lärde sig:")
+    assert text.index("bilda en arbetsgrupp") < text.index("anställdes en koordinator")  # the document's order
+
+
+def test_a_respondent_s_words_are_quoted_as_theirs(fake_settings: Settings) -> None:
+    text = answer(
+        fake_settings, "Fungerade arbetsgruppen och koordinatorn?", [passage(make_chunk("pm", 9, "Lärdomar", LEARNT))]
+    )
+    assert "Enligt en respondent: ”Överlag tycker jag" in text
+    english = answer(
+        fake_settings, "Did the working group work?", [passage(make_chunk("pm", 9, "Lärdomar", LEARNT))], "en"
+    )
+    assert "According to a respondent: ”" in english
+
+
+def test_a_sentence_pointing_back_brings_what_it_points_at(fake_settings: Settings) -> None:
+    text = (
+        "Fyra av de fem kommunerna valde stöd inom fokusområdet barn och unga. "
+        "Tre av dessa kommuner ville ha hjälp med SSPF, samverkan mellan skola, socialtjänst, polis och fritid."
+    )
+    quoted = answer(fake_settings, "Vad är SSPF?", [passage(make_chunk("pm", 3, "Barn och unga", text))])
+    assert quoted.index("Fyra av de fem kommunerna") < quoted.index("Tre av dessa kommuner")

@@ -1,8 +1,8 @@
 """RagAnswerer end to end over a tmp_path index, with a scripted generator and the extractive one.
 
-The hash embedder's cosine similarities are not e5's, so the dense refusal threshold is
-switched off here (min_dense_score=0); term coverage still decides. The real thresholds
-are exercised in test_rag_integration.py with the real embedder.
+The hash embedder's cosine similarities are not e5's, so the support model's threshold is
+switched off here (refusal.threshold=0); the vetoes (unmet demands) still decide. The fitted
+model is exercised in test_pipeline_integration.py with the real embedder.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Scripted:
 
 @pytest.fixture
 def settings(fake_settings: Settings) -> Settings:
-    return fake_settings.model_copy(update={"min_dense_score": 0.0, "min_dense_score_en": 0.0})
+    return fake_settings.model_copy(update={"refusal": {"threshold": 0.0}})
 
 
 def rag(settings: Settings, generator: object | None = None) -> RagAnswerer:
@@ -87,8 +87,9 @@ def test_generator_gets_top_k_with_context_and_sources_hold_at_least_five(settin
     assert len(answer.citations) <= 2
 
 
-def test_out_of_scope_question_is_refused_without_generating(settings: Settings) -> None:
+def test_out_of_scope_question_is_refused_without_generating(fake_settings: Settings) -> None:
     generator = Scripted("should not be used")
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.2}})
     answer = rag(settings, generator).answer("Vad är huvudstaden i Norge?")
     assert answer.refused
     assert answer.text == REFUSAL_TEXT["sv"]
@@ -98,21 +99,24 @@ def test_out_of_scope_question_is_refused_without_generating(settings: Settings)
     assert any(f.startswith("refused:") for f in answer.flags)
 
 
-def test_english_refusal_is_in_english(settings: Settings) -> None:
+def test_english_refusal_is_in_english(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.2}})
     answer = rag(settings, Scripted("x")).answer("What is the capital of Norway?")
     assert answer.refused and answer.text == REFUSAL_TEXT["en"]
 
 
-def test_low_dense_score_refuses(fake_settings: Settings) -> None:
-    strict = fake_settings.model_copy(update={"min_dense_score": 0.999})
+def test_too_little_support_refuses(fake_settings: Settings) -> None:
+    strict = fake_settings.model_copy(update={"refusal": {"threshold": 0.999}})
     answer = rag(strict, Scripted("x")).answer("Vad är Crime proofing?")
-    assert answer.refused and "refused:low_dense" in answer.flags
+    assert answer.refused and "refused:low_support" in answer.flags
 
 
 def test_signals_timings_route_and_config_are_exposed(settings: Settings) -> None:
     answer = rag(settings).answer("Vad är Crime proofing?")
     assert any(f.startswith("signal:dense=") for f in answer.flags)
     assert any(f.startswith("signal:coverage=") for f in answer.flags)
+    assert any(f.startswith("signal:sentence=") for f in answer.flags)
+    assert any(f.startswith("signal:support=") for f in answer.flags)
     assert set(answer.timings) == {"retrieve", "generate", "total"}
     assert answer.timings["total"] >= answer.timings["retrieve"]
     assert answer.route == "rag"
@@ -198,3 +202,13 @@ def test_an_instant_generator_is_checked_before_anything_is_shown(settings: Sett
     pieces = list(named.stream("Vilka kommuner arbetade med Crime proofing?"))
     assert pieces[0] == REFUSAL_TEXT["sv"] and isinstance(pieces[-1], Answer) and pieces[-1].refused
     assert not any("ett antal" in p for p in pieces if isinstance(p, str))
+
+
+def test_the_material_s_own_statement_that_it_does_not_cover_something_is_a_refusal(settings: Settings) -> None:
+    stated = "Vi redovisar inte heller vad en trygghetsundersökning kostar att ta fram. [1]"
+    answer = rag(settings, Scripted(stated)).answer("Vad kostar en trygghetsundersökning?")
+    assert answer.refused and "refused:not_covered" in answer.flags
+    assert answer.text.startswith("Det tar underlaget inte upp.") and "redovisar inte heller" in answer.text
+    assert answer.citations  # the material's own words, cited
+    said = rag(settings, Scripted("Trygghetsundersökningen tar upp otrygghet. [1]")).answer("Vad tar den upp?")
+    assert not said.refused

@@ -1,0 +1,191 @@
+"""The evidence a question has in its top passages, as numbers (the features of the support model).
+
+* `dense`: the best passage cosine; `sentence`, `sentence_top3`: the best sentence cosine and the
+  mean of the three best (sentence vectors from ingest, see `assistant.retrieval.sentences`);
+* `coverage`: the weighted share of the question's terms found in the best single passage (with
+  its context); a missing term the material uses elsewhere counts less (the passage may say it
+  otherwise), and English words no glossary knows count as missing at a reduced weight;
+* `unknown`: the weighted share of the question's terms that the material never uses at all;
+* `english`: the question is English (its similarities to Swedish text run lower);
+* `unmet_year`, `unmet_name`, `unmet_counted`, `unmet_demand`: the top passages cannot answer
+  although on the topic — a year the material never mentions, a name the material knows but no
+  top passage mentions, the thing a count question counts, the kind of evidence the question
+  demands (an amount, an age, a comparison; see `demands`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.answering.demands import unmet_demand
+from assistant.answering.sentence_cues import has_number
+from assistant.index.lexical import index_text
+from assistant.language.sentences import passage_sentences
+from assistant.language.terms import (
+    YEAR_RE,
+    Term,
+    TermStats,
+    counted_word,
+    neutral_tokens,
+    question_terms,
+    text_stems,
+    untranslated_words,
+)
+from assistant.language.text import stem, stems
+from assistant.settings import RefusalSettings
+from assistant.types import Passage
+
+# What the support model weighs: how related the material is to the question at all.
+FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "english")
+# What vetoes an answer however related the material is: it cannot answer this question.
+VETOES = ("unmet_year", "unmet_name", "unmet_counted", "unmet_demand")
+TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
+
+
+@dataclass
+class Evidence:
+    values: dict[str, float]
+    missing: tuple[str, ...] = ()
+    unmet: str = ""  # the first unmet demand by name ("unknown_year", "missing_name", "no_amount", ...)
+    terms: list[Term] = field(default_factory=list)
+
+    def vector(self) -> list[float]:
+        return [self.values[name] for name in FEATURES]
+
+    @property
+    def vetoed(self) -> bool:
+        return bool(self.unmet)
+
+
+def gather(
+    question: str,
+    passages: Sequence[Passage],
+    settings: RefusalSettings,
+    stats: TermStats | None = None,
+    language: str = "sv",
+) -> Evidence:
+    top = list(passages[: settings.passages])
+    dense_scores = [p.dense_score for p in passages if p.dense_score is not None]
+    sentence_scores = sorted((s for p in top for s in p.sentence_scores.values()), reverse=True)
+    terms = question_terms(question, stats)
+    weight = stats.weight if stats is not None and stats.n else TermStats([]).weight
+    coverage, missing = _best_coverage(terms, top, weight, _known_discount(stats, settings.known_term_weight))
+    unknown_words = untranslated_words(question, stats)
+    if unknown_words:
+        coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
+        missing = [*missing, *unknown_words]
+    unmet = _unmet(question, top, stats, language)
+    values = {
+        "dense": max(dense_scores, default=0.0),
+        "sentence": sentence_scores[0] if sentence_scores else 0.0,
+        "sentence_top3": sum(sentence_scores[:3]) / len(sentence_scores[:3]) if sentence_scores else 0.0,
+        "coverage": coverage if terms else 0.0,
+        "unknown": _unknown_share(terms, unknown_words, stats, weight),
+        "english": 1.0 if language == "en" else 0.0,
+        "unmet_year": float(unmet == "unknown_year"),
+        "unmet_name": float(unmet == "missing_name"),
+        "unmet_counted": float(unmet == "missing_counted"),
+        "unmet_demand": float(unmet.startswith("no_")),
+    }
+    return Evidence(values, tuple(missing), unmet, terms)
+
+
+def _best_coverage(
+    terms: Sequence[Term], passages: Sequence[Passage], weight: Callable[[str], float], known: Callable[[Term], float]
+) -> tuple[float, list[str]]:
+    best, missing = 0.0, [min(t) for t in terms]
+    for passage in passages:
+        coverage, lacking = _coverage(terms, passage, weight, known)
+        if coverage > best:
+            best, missing = coverage, lacking
+    return best, missing
+
+
+def _coverage(
+    terms: Sequence[Term],
+    passage: Passage,
+    weight: Callable[[str], float],
+    known: Callable[[Term], float] | None = None,
+) -> tuple[float, list[str]]:
+    """Weighted share of the question's terms found in the passage (and its context); a missing term
+    the material uses elsewhere counts only at `known(term)` of its weight."""
+    present = text_stems(index_text(passage.chunk)) | text_stems(passage.context or "")
+    missing = [t for t in terms if not t.found_in(present)]
+    discount = known or (lambda _term: 1.0)
+    total = sum(t.weight(weight) for t in terms) - sum(t.weight(weight) * (1 - discount(t)) for t in missing)
+    covered = total - sum(t.weight(weight) * discount(t) for t in missing)
+    return (covered / total if total else 0.0), [min(t) for t in missing]
+
+
+def _known_discount(stats: TermStats | None, factor: float) -> Callable[[Term], float]:
+    """`factor` for terms the indexed material contains somewhere, 1.0 for the rest."""
+    if stats is None or not stats.n:
+        return lambda _term: 1.0
+    vocabulary = frozenset(stats.df)
+    return lambda term: factor if term.found_in(vocabulary, inflected=False) else 1.0
+
+
+def _with_unknown(
+    coverage: float, terms: Sequence[Term], unknown: Sequence[str], weight: Callable[[str], float], factor: float
+) -> float:
+    """Coverage when untranslatable English words count as missing, at `factor` of their weight."""
+    total = sum(t.weight(weight) for t in terms)
+    extra = factor * sum(weight(w) for w in unknown)
+    return coverage * total / (total + extra) if total + extra else 0.0
+
+
+def _unknown_share(
+    terms: Sequence[Term], unknown_words: Sequence[str], stats: TermStats | None, weight: Callable[[str], float]
+) -> float:
+    """The weighted share of the question's terms (and untranslated words) the material never uses."""
+    if stats is None or not stats.n:
+        return 0.0
+    vocabulary = frozenset(stats.df)
+    total = sum(t.weight(weight) for t in terms) + sum(weight(w) for w in unknown_words)
+    absent = sum(t.weight(weight) for t in terms if not t.found_in(vocabulary, inflected=False))
+    absent += sum(weight(w) for w in unknown_words)
+    return absent / total if total else 1.0
+
+
+def _counted_with_number(counted: Sequence[Term], evidence: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether one sentence names the counted thing together with a number, in a passage that names
+    what the question names: "Hur många invånare har Sigtuna?" is not answered by a passage that
+    mentions inhabitants per 1 000 in passing."""
+    wanted = {stem(n.lower()) for n in names}
+    for text in evidence:
+        if wanted and not any(name in text.lower() for name in wanted):
+            continue
+        for sentence in passage_sentences(text):
+            if has_number(sentence, time=False) and any(t.found_in(text_stems(sentence)) for t in counted):
+                return True
+    return False
+
+
+def _unmet(question: str, passages: Sequence[Passage], stats: TermStats | None, language: str) -> str:
+    """Why the top passages, though on the topic, cannot answer: a year the material never
+    mentions; no passage mentions a name the question asks about (and the material knows), or
+    what a count question counts; or they lack the evidence the question demands."""
+    if stats is not None and stats.n and any(y not in stats for y in YEAR_RE.findall(question)):
+        return "unknown_year"
+    evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
+    present = frozenset().union(*(text_stems(text) for text in evidence))
+    names = [t for t in neutral_tokens(question) if not t.isdigit()]
+    known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
+    if known and not any(term.found_in(present) for term in known):
+        return "missing_name"
+    counted = counted_word(question) if language == "sv" else None
+    if counted and not _counted_with_number(question_terms(counted, stats), evidence, names):
+        return "missing_counted"
+    demand = unmet_demand(question, evidence, names, _topical(question, stats))
+    return f"no_{demand}" if demand else ""
+
+
+def _topical(question: str, stats: TermStats | None) -> Callable[[str], bool]:
+    """Whether a sentence is about the question's topic: it has one of the question's rarer terms
+    (those in at most `TOPIC_SHARE` of the chunks; with no statistics, any of its terms)."""
+    terms = question_terms(question, stats)
+    if stats is not None and stats.n:
+        rare = [t for t in terms if min((stats.df.get(s, 0) for s in t), default=0) <= TOPIC_SHARE * stats.n]
+        terms = rare or terms
+    return lambda sentence: any(t.found_in(text_stems(sentence)) for t in terms)

@@ -1,0 +1,48 @@
+"""Which files an ingest reads: folders walked, supported types, each file once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from assistant.index.manifest import MANIFEST_NAME
+from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES
+
+RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
+
+
+def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Files to ingest (directories walked, each file once), and the paths that do not exist."""
+    files: list[Path] = []
+    missing: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(f for f in sorted(path.rglob("*")) if _wanted(f, path))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(path)
+    return _unique(files), missing
+
+
+def _wanted(file: Path, root: Path) -> bool:
+    """Whether a folder walk ingests `file`: supported, not hidden, not the manifest, and in
+    a `records/` folder only records files (the vocabulary's word lists are not documents)."""
+    parts = file.relative_to(root).parts
+    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
+        return False
+    suffix = file.suffix.lower()
+    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
+        return suffix in RECORDS_SUFFIXES
+    return suffix in DOCUMENT_SUFFIXES or suffix in RECORDS_SUFFIXES
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    """Files in order, each once (a file named twice, or also inside a named folder)."""
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            out.append(f)
+    return out
