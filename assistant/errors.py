@@ -33,6 +33,14 @@ class IndexMissingError(MetodstodError):
     """No index has been built yet."""
 
 
+class SearchUnavailableError(MetodstodError):
+    """The vector store (a Chroma server) cannot be reached or did not answer in time."""
+
+
+class IngestLockedError(MetodstodError):
+    """Another ingest holds the writer lock and did not finish in time."""
+
+
 class EmbedderMismatchError(MetodstodError):
     """The index was built with another embedder than the one configured."""
 

@@ -2,6 +2,8 @@
 
 One row per rated answer: the question, the answer text, its citations, the route and the
 settings that produced it, so a bad answer can be reproduced. `export` writes CSV or JSONL.
+CSV cells are neutralised (`safe_cell`): staff open the export in a spreadsheet, and user text
+must never be taken for a formula there.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, select, update
 from sqlalchemy.engine import Engine
 
-from assistant.db import make_engine
+from assistant.db import create_schema, make_engine
 from assistant.errors import InputError
+from assistant.language.text import strip_controls
 
 Rating = Literal["up", "down"]
 ExportFormat = Literal["csv", "jsonl"]
@@ -62,9 +65,8 @@ def _check_rating(rating: str | None) -> str | None:
 
 
 def _clean_comment(comment: str | None) -> str | None:
-    if comment is None or not comment.strip():
-        return None
-    return comment.strip()[:MAX_COMMENT_CHARS]
+    comment = strip_controls(comment or "").strip()
+    return comment[:MAX_COMMENT_CHARS] or None
 
 
 class FeedbackStore:
@@ -72,7 +74,7 @@ class FeedbackStore:
 
     def __init__(self, url: str) -> None:
         self.engine: Engine = make_engine(url)
-        metadata.create_all(self.engine)
+        create_schema(self.engine, metadata)
 
     def add(
         self,
@@ -156,5 +158,24 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return safe_cell(json.dumps(value, ensure_ascii=False))
+    return safe_cell(str(value))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text (OWASP's CSV-injection rule): a cell starting with
+    =, +, -, @, tab or carriage return gets a leading apostrophe. Numbers are left as they are."""
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

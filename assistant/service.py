@@ -2,6 +2,10 @@
 
 It validates the question, lets the router choose lookup, retrieval or both, and
 returns one typed `Answer`. Front ends never retrieve or prompt themselves.
+
+When the search service (Chroma) cannot be reached, an answer from the records still comes,
+without the retrieved passages and flagged `search_unavailable`; a question that needs the
+material fails with `SearchUnavailableError`, whose message says so in Swedish.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from assistant.errors import SearchUnavailableError
 from assistant.language.conversation import as_messages, questions_of, retrieval_history
 from assistant.language.text import validate_question
 from assistant.settings import Settings
@@ -19,6 +24,8 @@ from assistant.types import Answer, Citation, Message, Route
 History = Sequence[str | Message | dict]  # earlier questions, or the whole conversation as messages
 
 _MARKER = re.compile(r"\[(\d+)\]")
+SEARCH_UNAVAILABLE = "search_unavailable"
+SEARCH_UNAVAILABLE_NOTE = "Söktjänsten gick inte att nå, så svaret bygger bara på registret (utan sökta stycken)."
 
 
 class RouteDecision(Protocol):
@@ -119,14 +126,20 @@ class Assistant:
                 return
         rag_answer: Answer | None = None
         held = note if answer is None and note else ""  # shown once the prose is known to answer
-        for piece in self.rag.stream(question, retrieval_history(messages), k, filters):
-            if isinstance(piece, Answer):
-                rag_answer = piece
-            elif answer is None:  # with a lookup part first, markers are renumbered at the end
-                if held:
-                    yield held + "\n"
-                    held = ""
-                yield piece
+        try:
+            for piece in self.rag.stream(question, retrieval_history(messages), k, filters):
+                if isinstance(piece, Answer):
+                    rag_answer = piece
+                elif answer is None:  # with a lookup part first, markers are renumbered at the end
+                    if held:
+                        yield held + "\n"
+                        held = ""
+                    yield piece
+        except SearchUnavailableError:
+            if answer is None:
+                raise
+            yield self._finish(_flagged(answer), started)  # the records part stands on its own
+            return
         assert rag_answer is not None
         if answer is None:
             yield self._finish(_with_note(rag_answer, note), started)
@@ -141,7 +154,10 @@ class Assistant:
         """A records answer also offers what retrieval finds: the retrieved passages in rank order
         (the `sources` contract), then the cited record passages."""
         retrieving = time.perf_counter()
-        found = self.rag.sources(question, history, k, filters)
+        try:
+            found = self.rag.sources(question, history, k, filters)
+        except SearchUnavailableError:
+            return _flagged(answer)
         timings = {**answer.timings, "retrieve": (time.perf_counter() - retrieving) * 1000}
         return answer.model_copy(update={"sources": [*found, *answer.citations], "timings": timings})
 
@@ -152,3 +168,10 @@ class Assistant:
         timings.setdefault("generate", 0.0)
         config = {"embedder": self.settings.embedder_id, "generator": self.settings.generator, **answer.config}
         return answer.model_copy(update={"timings": timings, "config": config})
+
+
+def _flagged(answer: Answer) -> Answer:
+    """A records answer given while the search service was unreachable: its sources are the cited
+    record passages only."""
+    flags = sorted({*answer.flags, SEARCH_UNAVAILABLE})
+    return answer.model_copy(update={"flags": flags, "sources": list(answer.sources or answer.citations)})

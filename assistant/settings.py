@@ -43,6 +43,9 @@ class StoreSettings(_Section):
     chroma_server: str | None = None
     collection: str = "metodstod"
     chroma_max_batch: int = Field(default=1000, ge=1)
+    chroma_timeout_seconds: float = Field(default=5.0, gt=0)  # every call a question makes to a server
+    chroma_write_timeout_seconds: float = Field(default=120.0, gt=0)  # an ingest's calls (big batches)
+    ingest_lock_wait_seconds: float = Field(default=900.0, ge=0)  # a second ingest waits this long, then fails
 
     @field_validator("chroma_server")
     @classmethod
@@ -86,7 +89,7 @@ class RetrievalSettings(_Section):
     lexical_weight: float = Field(default=1.0, ge=0)
     reranker_model: str | None = None
     neighbour_window: int = Field(default=1, ge=0, le=3)
-    index_check_seconds: float = Field(default=1.0, ge=0)  # how often to look for a changed corpus
+    index_check_seconds: float = Field(default=0.0, ge=0)  # corpus generation checked at most this often (0: always)
     filter_overfetch: int = Field(default=4, ge=1)  # dense over-fetch when kommun/fokusomrade post-filter
     min_sources: int = Field(default=5, ge=1, le=50)  # passages offered as sources (at least)
 
@@ -165,6 +168,10 @@ class WebSettings(_Section):
     port: int = Field(default=7860, ge=1, le=65535)
     users_file: Path | None = None
     concurrency_limit: int = Field(default=8, ge=1)
+    session_capacity: int = Field(default=1000, ge=10)  # conversations kept in memory (~85 KB each)
+    session_ttl_seconds: float = Field(default=7200.0, gt=0)  # an idle conversation is forgotten after this
+    login_max_failures: int = Field(default=5, ge=1)  # wrong passwords per user or address before a lock
+    login_lock_seconds: float = Field(default=300.0, gt=0)  # how long that lock lasts
 
 
 # The flat names of earlier versions -> their place in the nesting (TOML keys, METODSTOD_<NAME>, overrides).
@@ -172,6 +179,8 @@ FLAT_NAMES: dict[str, str] = {
     "chroma_server": "store.chroma_server",
     "collection": "store.collection",
     "chroma_max_batch": "store.chroma_max_batch",
+    "chroma_timeout_seconds": "store.chroma_timeout_seconds",
+    "chroma_write_timeout_seconds": "store.chroma_write_timeout_seconds",
     "database_url": "records.database_url",
     "embedder_model": "embedding.model",
     "embed_batch_size": "embedding.batch_size",
@@ -182,17 +191,9 @@ FLAT_NAMES: dict[str, str] = {
     **{
         name: f"retrieval.{name}"
         for name in (
-            "top_k",
-            "candidate_k",
-            "rrf_k",
-            "dense_weight",
-            "lexical_weight",
-            "reranker_model",
-            "neighbour_window",
-            "index_check_seconds",
-            "filter_overfetch",
-            "min_sources",
-        )
+            "top_k candidate_k rrf_k dense_weight lexical_weight reranker_model neighbour_window "
+            "index_check_seconds filter_overfetch min_sources"
+        ).split()
     },
     **{name: f"refusal.{name}" for name in ("untranslated_term_weight", "known_term_weight")},
     "refusal_passages": "refusal.passages",

@@ -142,10 +142,12 @@ def build_generator(settings: Settings, retriever: Retriever | None = None) -> G
 
 
 # -- stores -------------------------------------------------------------------------------------
-def build_store(settings: Settings) -> ChromaStore:
+def build_store(settings: Settings, timeout: float | None = None) -> ChromaStore:
+    """The vector store; every call to a Chroma server gives up after `timeout` s (default:
+    `store.chroma_timeout_seconds`, what a question may wait)."""
     from assistant.index.vector_store import ChromaStore
 
-    return ChromaStore(settings)
+    return ChromaStore(settings, timeout=timeout)
 
 
 def build_registry(settings: Settings) -> DocumentRegistry:
@@ -171,6 +173,7 @@ def compose_retriever(
 ) -> HybridRetriever:
     """The hybrid retriever from its parts: what may be seen, dense search, optional reranker."""
     from assistant.index.embeddings import QueryCache
+    from assistant.index.lexical import LexicalCache
     from assistant.retrieval.corpus_view import CorpusView
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.rerank import CrossEncoderReranker
@@ -179,7 +182,7 @@ def compose_retriever(
 
     r = settings.retrieval
     embedder = QueryCache(embedder)  # the question is embedded once for passages and sentences
-    view = CorpusView(registry, settings.lexical_path, r.index_check_seconds)
+    view = CorpusView(registry, store, LexicalCache(settings.lexical_path), r.index_check_seconds)
     reranker = CrossEncoderReranker(r.reranker_model) if r.reranker_model else None
     sentences = SentenceScorer(store, embedder, view, r.neighbour_window)
     return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker, sentences)
@@ -188,27 +191,59 @@ def compose_retriever(
 # -- what the corpus knows (records/vocabulary.yaml, read here and nowhere else) -----------------
 @dataclass(frozen=True)
 class CorpusKnowledge:
-    """The corpus's vocabulary (None when none ships), Sweden's municipality names, the manifest."""
+    """The corpus's vocabulary (None when none ships), Sweden's municipality names, the manifest,
+    and the version of the knowledge files they were read from."""
 
     vocabulary: Vocabulary | None
     municipalities: list[str] = field(default_factory=list)
     manifest: Path | None = None
+    version: str = ""
 
 
-def load_knowledge(settings: Settings) -> CorpusKnowledge:
-    records_dir = settings.corpus_dir / "records"
-    path = records_dir / "vocabulary.yaml"
-    if not path.exists():
-        return CorpusKnowledge(None)
-    from assistant.records.vocabulary import load_municipality_list, load_vocabulary
+def knowledge_files(settings: Settings, local: bool = False) -> tuple[dict[str, str], str]:
+    """The knowledge files as the last ingest published them in the database (all hosts read the
+    same), else those in `corpus_dir`; `local`: those in `corpus_dir` (what an ingest publishes).
+    Also says where they came from."""
+    from assistant.db import make_engine
+    from assistant.index.published import VOCABULARY, local_files, published_files
 
-    names_file = records_dir / "sveriges_kommuner.yaml"
-    names = load_municipality_list(names_file) if names_file.exists() else []
-    return CorpusKnowledge(load_vocabulary(path), names, settings.corpus_dir / "manifest.yaml")
+    files = {} if local else published_files(make_engine(settings.records_url))
+    if VOCABULARY in files:
+        return files, "the published vocabulary (database)"
+    return local_files(settings.corpus_dir), str(settings.corpus_dir / VOCABULARY)
 
 
-def load_corpus_vocabulary(settings: Settings) -> Vocabulary | None:
-    return load_knowledge(settings).vocabulary
+def load_knowledge(settings: Settings, local: bool = False) -> CorpusKnowledge:
+    from assistant.index.published import MUNICIPALITIES, VOCABULARY, version
+
+    files, origin = knowledge_files(settings, local)
+    if VOCABULARY not in files:
+        return CorpusKnowledge(None, version=version(files))
+    from assistant.records.vocabulary import parse_municipality_list, parse_vocabulary
+
+    names = parse_municipality_list(files[MUNICIPALITIES]) if MUNICIPALITIES in files else []
+    manifest = settings.corpus_dir / "manifest.yaml"
+    return CorpusKnowledge(parse_vocabulary(files[VOCABULARY], origin), names, manifest, version(files))
+
+
+def knowledge_version(settings: Settings) -> Callable[[], str]:
+    """The version `load_knowledge` would read now; looked up again only when the generation moved."""
+    from assistant.index.published import version
+
+    registry = build_registry(settings)
+    seen: dict[str, object] = {"generation": None, "version": ""}
+
+    def current() -> str:
+        generation = registry.generation()
+        if generation != seen["generation"]:
+            seen["generation"], seen["version"] = generation, version(knowledge_files(settings)[0])
+        return str(seen["version"])
+
+    return current
+
+
+def load_corpus_vocabulary(settings: Settings, local: bool = False) -> Vocabulary | None:
+    return load_knowledge(settings, local).vocabulary
 
 
 def build_tagger(vocabulary: Vocabulary | None) -> Callable[[str], tuple[list[str], list[str]]] | None:

@@ -120,9 +120,11 @@ def ingest_in_process(name: str, paths: list[Path], data_dir: Path) -> Result:
 
 
 def _indexed_words(data_dir: Path) -> int:
-    from assistant.index.lexical import LexicalIndex
+    from assistant.index.documents import DocumentRegistry
+    from assistant.index.lexical import LexicalCache
 
-    index = LexicalIndex.load(_settings(data_dir).lexical_path)
+    settings = _settings(data_dir)
+    index = LexicalCache(settings.lexical_path).load(DocumentRegistry(settings.records_url).stamp())
     return sum(len(c.text.split()) for c in index.chunks) if index else 0
 
 

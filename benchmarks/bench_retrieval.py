@@ -62,7 +62,7 @@ def measure_real(settings) -> dict[str, list[float]]:
 def build_scaled(settings, scale: int, data_dir: Path, seed: int = 7) -> None:
     """A generated corpus of `scale` x the real chunk count, written like ingest writes it."""
     from assistant.index.documents import DocumentInfo, DocumentRegistry
-    from assistant.index.lexical import LexicalIndex
+    from assistant.index.lexical import LexicalCache
     from assistant.index.vector_store import ChromaStore
     from assistant.language.text import split_sentences
     from assistant.types import Chunk
@@ -112,7 +112,7 @@ def build_scaled(settings, scale: int, data_dir: Path, seed: int = 7) -> None:
             )
         )
         chunks_all.extend(chunks)
-    LexicalIndex(chunks_all, registry.stamp()).save(target.lexical_path)
+    LexicalCache(target.lexical_path).ensure(registry.active_versions(), lambda _: chunks_all)
 
 
 def measure_scaled(settings, scale: int) -> tuple[int, list[float]]:

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Load test of the web app: N concurrent conversations through gradio_client.
 
-    python benchmarks/load_ui.py http://127.0.0.1:7860/ [--users 20] [--auth name:password]
+    python benchmarks/load_ui.py http://127.0.0.1:7860/ [--users 20] [--seconds 60] [--auth name:password]
 
 Each user (a thread with its own gradio_client session) holds one conversation of 2–3
-questions, follow-ups included, so the server passes the earlier questions as history.
-Prints the number of errors and p50/p95 latency per question. Exit code 1 on any error.
+questions, follow-ups included, so the server passes the earlier questions as history; with
+--seconds it starts new conversations (new sessions) until the time is up. Prints the number
+of errors and p50/p95 latency per question. Exit code 1 on any error.
 """
 
 from __future__ import annotations
@@ -56,8 +57,14 @@ def last_text(messages: list[dict]) -> str:
 
 
 def converse(
-    url: str, questions: list[str], auth: tuple[str, str] | None, start: threading.Barrier, result: Result
+    url: str,
+    questions: list[str],
+    auth: tuple[str, str] | None,
+    start: threading.Barrier,
+    result: Result,
+    until: float | None = None,
 ) -> None:
+    """One user: a conversation, then (with `until` seconds) new conversations until the time is up."""
     from gradio_client import Client
 
     try:
@@ -68,6 +75,19 @@ def converse(
         return
     with contextlib.suppress(threading.BrokenBarrierError):
         start.wait()
+    deadline = None if until is None else time.monotonic() + until
+    while True:
+        _conversation(client, questions, result)
+        if deadline is None or time.monotonic() >= deadline:
+            return
+        try:
+            client = Client(url, auth=auth, verbose=False)  # a new session: a new conversation
+        except Exception as exc:
+            result.add(None, f"connect: {exc}")
+            return
+
+
+def _conversation(client, questions: list[str], result: Result) -> None:
     for turn, question in enumerate(questions, start=1):
         began = time.perf_counter()
         try:
@@ -97,13 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="URL of a running `metodstod serve`, e.g. http://127.0.0.1:7860/")
     parser.add_argument("--users", type=int, default=20, help="Concurrent conversations (default 20).")
+    parser.add_argument("--seconds", type=float, default=0, help="Keep each user asking this long (default: once).")
     parser.add_argument("--auth", help="name:password when the app has a login.")
     args = parser.parse_args(argv)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
     result = Result()
     start = threading.Barrier(args.users)
     threads = [
-        threading.Thread(target=converse, args=(args.url, CONVERSATIONS[i % len(CONVERSATIONS)], auth, start, result))
+        threading.Thread(
+            target=converse,
+            args=(args.url, CONVERSATIONS[i % len(CONVERSATIONS)], auth, start, result, args.seconds or None),
+        )
         for i in range(args.users)
     ]
     began = time.perf_counter()

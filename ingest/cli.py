@@ -13,7 +13,8 @@ from assistant.cli.common import app, settings_from
 from assistant.records.schema import record_title
 from assistant.wiring import build_registry, build_store
 from ingest.build import build_ingestor
-from ingest.pipeline import SUPPORTED, IngestReport
+from ingest.files import SUPPORTED
+from ingest.pipeline import IngestReport
 
 PIPED_WIDTH = 160  # table width when the output is not a terminal (rich would assume 80)
 corpus_app = typer.Typer(help="Inspect and change the indexed corpus.", no_args_is_help=True)
@@ -32,7 +33,7 @@ def ingest(
     settings = settings_from(embedder=embedder)
     bar = _ProgressBar(quiet)
     try:
-        report = build_ingestor(settings, progress=bar.update).run(paths, prune=prune, rebuild=rebuild)
+        report = build_ingestor(settings, progress=bar.update, notify=_say).run(paths, prune=prune, rebuild=rebuild)
     finally:
         bar.close()
     for failure in report.failed:
@@ -92,8 +93,12 @@ def corpus_list() -> None:
 @corpus_app.command("remove")
 def corpus_remove(doc_id: str = typer.Argument(..., help="Document id, see `metodstod corpus list`.")) -> None:
     """Remove one document (its chunks, or its records) from the index."""
-    result = build_ingestor(settings_from()).remove(doc_id)
+    result = build_ingestor(settings_from(), notify=_say).remove(doc_id)
     typer.echo(f"Borttaget: {result.doc_id}")
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 class _ProgressBar:

@@ -1,9 +1,11 @@
 """The ingest run: incremental, idempotent, one bad file never damages the store.
 
-For each file: hash it; skip it when the registered version is the same; otherwise load,
-chunk and embed it, write the new chunks beside the old ones, switch the registry row (the
-one step readers see), then delete the old chunks. Records files are validated whole and
-replaced in one transaction. Finally the lexical index is rebuilt if anything changed.
+One writer at a time (`ingest.lock`). For each file: hash it; skip it when the registered
+version is the same; otherwise load, chunk and embed it and write the new chunks beside the old
+ones. Records files are validated whole. Then every registry row and records file is written
+in one transaction that moves the corpus generation (the one step readers see), the chunks no
+registered version owns are deleted, and this host's lexical cache is built for the new corpus
+(`ingest.transaction`). A run killed at any point leaves a state the next run repairs.
 """
 
 from __future__ import annotations
@@ -15,24 +17,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from assistant.crashpoints import checkpoint
 from assistant.errors import IngestError, MetodstodError
 from assistant.index.documents import DocumentInfo, DocumentRegistry
-from assistant.index.lexical import LexicalIndex, embed_text
-from assistant.index.manifest import MANIFEST_NAME, DocumentMeta, metadata_for
+from assistant.index.lexical import LexicalCache, embed_text
+from assistant.index.manifest import DocumentMeta, metadata_for
+from assistant.index.published import local_files
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
 from assistant.records.schema import record_title
 from assistant.settings import Settings
 from assistant.types import Chunk
 from ingest.chunking import ChunkParams, Tagger, chunk_document
+from ingest.files import walk
 from ingest.loaders import DOCUMENT_SUFFIXES, RECORDS_SUFFIXES, load_document
+from ingest.lock import writer_lock
 from ingest.sentences import embed_rows, sentence_rows
+from ingest.transaction import CorpusChanges, RecordsRows, sweep
 
 RECORDS_PREFIX = "records:"
 CHUNKER_VERSION = "6"  # bump when chunking or what is embedded (lexical.embed_text) changes
-RECORDS_DIR = "records"  # folder of records files (and their support files) inside a corpus
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
-SUPPORTED = "PDF, Markdown, text och register-CSV"
 
 
 @dataclass
@@ -95,57 +100,10 @@ class _Pending:
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     """Files to ingest (directories walked), plus failures for paths that do not exist and the
     files a walk skips because their type cannot be read (with why)."""
-    files: list[Path] = []
-    other: list[FileResult] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(path.rglob("*"))
-            files.extend(f for f in found if _wanted(f, path))
-            other.extend(FileResult(str(f), "skipped", error=_why_skipped(f)) for f in found if _unsupported(f, path))
-        elif path.exists():
-            files.append(path)
-        else:
-            other.append(FileResult(str(path), "failed", error="filen eller mappen finns inte"))
-    return _unique(files), other
-
-
-def _unsupported(file: Path, root: Path) -> bool:
-    """A visible file outside `records/` that a walk leaves because its type cannot be read."""
-    parts = file.relative_to(root).parts
-    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
-        return False
-    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
-        return False  # the records folder's support files (vocabulary.yaml) are read by the records
-    suffix = file.suffix.lower()
-    return suffix not in DOCUMENT_SUFFIXES and suffix not in RECORDS_SUFFIXES
-
-
-def _why_skipped(file: Path) -> str:
-    kind = f"filtypen {file.suffix}" if file.suffix else "filer utan filändelse"
-    return f"{kind} kan inte läsas in (det går: {SUPPORTED}; spara till exempel en .docx som PDF)"
-
-
-def _wanted(file: Path, root: Path) -> bool:
-    """Whether a folder walk ingests `file`: supported, not hidden, not the manifest, and in
-    a `records/` folder only records files (the vocabulary's word lists are not documents)."""
-    parts = file.relative_to(root).parts
-    if not file.is_file() or any(part.startswith((".", "_")) for part in parts) or file.name == MANIFEST_NAME:
-        return False
-    suffix = file.suffix.lower()
-    if RECORDS_DIR in (p.lower() for p in (root.resolve().name, *parts[:-1])):
-        return suffix in RECORDS_SUFFIXES
-    return suffix in DOCUMENT_SUFFIXES or suffix in RECORDS_SUFFIXES
-
-
-def _unique(files: list[Path]) -> list[Path]:
-    """Files in order, each once (a file named twice, or also inside a named folder)."""
-    seen: set[Path] = set()
-    out = []
-    for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            out.append(f)
-    return out
+    files, missing, skipped = walk(paths)
+    other = [FileResult(str(f), "skipped", error=why) for f, why in skipped]
+    other += [FileResult(str(path), "failed", error="filen eller mappen finns inte") for path in missing]
+    return files, other
 
 
 class Ingestor:
@@ -159,6 +117,7 @@ class Ingestor:
         tagger: Tagger | None = None,
         progress: Callable[[int, int], object] | None = None,
         kommuner: Collection[str] | None = None,
+        notify: Callable[[str], object] | None = None,
     ) -> None:
         self.settings = settings
         self.kommuner = kommuner  # municipalities records may name (the vocabulary's); None: any
@@ -169,6 +128,9 @@ class Ingestor:
         self._records = None
         self.tagger = tagger
         self.progress = progress
+        self.notify = notify  # told when the run waits for another writer
+        self.changes = CorpusChanges(registry, lambda: self.records)
+        self._registered: dict[str, DocumentInfo] = {}  # the registry as this run found it
         self.params = ChunkParams(
             settings.chunking.target_words, settings.chunking.max_words, settings.chunking.overlap_sentences
         )
@@ -176,11 +138,23 @@ class Ingestor:
     # -- public -----------------------------------------------------------------------------
     def run(self, paths: Sequence[Path], prune: bool = False, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
+        with self._writer():
+            results = self._run(paths, prune, rebuild)
+        return IngestReport(results, time.perf_counter() - started)
+
+    def _writer(self):
+        s = self.settings
+        return writer_lock(s.records_url, s.store.ingest_lock_wait_seconds, self.notify)
+
+    def _run(self, paths: Sequence[Path], prune: bool, rebuild: bool) -> list[FileResult]:
+        self.changes = CorpusChanges(self.registry, lambda: self.records)
+        self._registered = {d.doc_id: d for d in self.registry.all()}
         if rebuild:
             self.store.reset()
-            for info in self.registry.all():  # records are not in the vector index: they stay
+            for info in list(self._registered.values()):  # records are not in the vector index: they stay
                 if info.kind == "document":
-                    self.registry.remove(info.doc_id)
+                    self.changes.remove(info)
+                    del self._registered[info.doc_id]
         else:
             self.store.collection(create=True)  # fails early on an embedder mismatch
         files, results = expand_paths(paths)
@@ -202,25 +176,32 @@ class Ingestor:
         if prune:
             failed = {str(Path(r.path).resolve()) for r in results if r.status == "failed"}
             results.extend(self._prune(paths, set(seen), failed))
-        changed = any(r.status in ("added", "updated", "removed") for r in results)
-        if changed or rebuild or LexicalIndex.load(self.settings.lexical_path) is None:
-            self.rebuild_lexical()
-        return IngestReport(results, time.perf_counter() - started)
+        self._finish()
+        return results
+
+    def _finish(self) -> None:
+        """Commit the run's changes, delete the chunks nobody sees, build this host's lexical cache."""
+        self.changes.publish(local_files(self.settings.corpus_dir))  # the vocabulary it validated with
+        self.changes.commit()
+        sweep(self.store, self.registry)
+        self.rebuild_lexical()
 
     def remove(self, doc_id: str) -> FileResult:
-        info = self.registry.get(doc_id)
-        if info is None:
-            from assistant.errors import UnknownDocumentError
+        with self._writer():
+            info = self.registry.get(doc_id)
+            if info is None:
+                from assistant.errors import UnknownDocumentError
 
-            known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
-            raise UnknownDocumentError(f"Inget dokument har id '{doc_id}'. Kända id: {known}")
-        self._drop(info)
-        self.rebuild_lexical()
+                known = ", ".join(d.doc_id for d in self.registry.all()) or "(none)"
+                raise UnknownDocumentError(f"Inget dokument har id '{doc_id}'. Kända id: {known}")
+            self.changes = CorpusChanges(self.registry, lambda: self.records)
+            self._drop(info)
+            self._finish()
         return FileResult(info.source_path, "removed", doc_id=doc_id)
 
     def rebuild_lexical(self) -> None:
-        chunks = self.store.chunks(self.registry.active_hashes())
-        LexicalIndex(chunks, self.registry.stamp()).save(self.settings.lexical_path)
+        """This host's lexical index of the current corpus, built unless its cache has it."""
+        LexicalCache(self.settings.lexical_path).ensure(self.registry.active_versions(), self.store.chunks)
 
     # -- documents --------------------------------------------------------------------------
     def _doc_hash(self, raw_hash: str, meta: DocumentMeta) -> str:
@@ -235,8 +216,8 @@ class Ingestor:
         _claim(seen, meta.id, path)
         raw = path.read_bytes()
         doc_hash = self._doc_hash(hashlib.sha256(raw).hexdigest(), meta)
-        existing = self.registry.get(meta.id)
-        if existing and existing.doc_hash == doc_hash and self.store.count(meta.id) == existing.chunk_count:
+        existing = self._registered.get(meta.id)
+        if existing and existing.doc_hash == doc_hash and self.store.count(meta.id, doc_hash) == existing.chunk_count:
             self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", meta.id, existing.chunk_count, existing.pages)
         doc = load_document(path)
@@ -261,7 +242,7 @@ class Ingestor:
         """An unchanged file found at a new place: remember where it is (for --prune)."""
         source = str(path.resolve())
         if info.source_path != source:
-            self.registry.put(info.model_copy(update={"source_path": source}))
+            self.changes.put(info.model_copy(update={"source_path": source}))
 
     def _write_documents(self, pending: list[_Pending]) -> list[FileResult]:
         results = []
@@ -271,18 +252,18 @@ class Ingestor:
                 vectors = self._embed(item.chunks, total)
                 self.store.add(item.chunks, vectors)
                 self._index_sentences(item.chunks)
+                checkpoint("document-written")
             except Exception as exc:  # any failure must leave the store as it was
                 self.store.delete_stale(item.info.doc_id, keep_hash=self._active_hash(item.info.doc_id))
                 reason = "could not index: " + " ".join(str(exc).split())
                 results.append(FileResult(str(item.path), "failed", item.info.doc_id, error=reason))
                 continue
-            self.registry.put(item.info)  # the switch readers see
-            self.store.delete_stale(item.info.doc_id, keep_hash=item.info.doc_hash)
+            self.changes.put(item.info)  # readers see it when the run commits
             results.append(FileResult(str(item.path), item.status, item.info.doc_id, len(item.chunks), item.info.pages))
         return results
 
     def _active_hash(self, doc_id: str) -> str | None:
-        info = self.registry.get(doc_id)
+        info = self._registered.get(doc_id)
         return info.doc_hash if info else None
 
     def _embed(self, chunks: list[Chunk], total: int) -> list[list[float]]:
@@ -321,13 +302,12 @@ class Ingestor:
         doc_id = f"{RECORDS_PREFIX}{path.stem}"
         _claim(seen, doc_id, path)
         doc_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
-        existing = self.registry.get(doc_id)
+        existing = self._registered.get(doc_id)
         if existing and existing.doc_hash == doc_hash:
             self._follow_move(existing, path)
             return FileResult(str(path), "unchanged", doc_id, existing.chunk_count)
         rows = read_records_file(path, self.kommuner)  # validates every row before anything is written
-        self.records.replace_file(path.stem, rows, str(path.name))
-        self.registry.put(
+        self.changes.put(
             DocumentInfo(
                 doc_id=doc_id,
                 title=record_title(path.stem),
@@ -337,7 +317,8 @@ class Ingestor:
                 doc_hash=doc_hash,
                 chunk_count=len(rows),
                 embedder="",
-            )
+            ),
+            records=RecordsRows(path.stem, rows, str(path.name)),
         )
         return FileResult(str(path), "updated" if existing else "added", doc_id, len(rows))
 
@@ -356,10 +337,11 @@ class Ingestor:
         return removed
 
     def _drop(self, info: DocumentInfo) -> None:
+        """Remove a document at commit (its chunks go in the sweep after it)."""
+        records = None
         if info.kind == "records":
-            self.records.replace_file(info.doc_id.removeprefix(RECORDS_PREFIX), [], Path(info.source_path).name)
-        self.registry.remove(info.doc_id)
-        self.store.delete_stale(info.doc_id, keep_hash=None)
+            records = RecordsRows(info.doc_id.removeprefix(RECORDS_PREFIX), [], Path(info.source_path).name)
+        self.changes.remove(info, records=records)
 
 
 def _claim(seen: dict[str, Path], doc_id: str, path: Path) -> None:

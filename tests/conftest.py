@@ -138,3 +138,21 @@ def pg_module_database(pg_server: str) -> str:
 def pg_database(pg_server: str) -> str:
     """URL of a new, empty database on the test server for one test."""
     return new_postgres_database(pg_server)
+
+
+# -- Chroma server (for the tests of a deployment with a shared vector store) ----------------
+@pytest.fixture
+def chroma(tmp_path: Path) -> Iterator[object]:
+    """A real Chroma server on a free loopback port (`tests.live.ChromaServer`), stopped at teardown."""
+    from tests.live import chroma_executable, chroma_server
+
+    if chroma_executable() is None:
+        pytest.skip("the `chroma` CLI (comes with chromadb) is not installed")
+    with chroma_server(tmp_path / "chroma") as server:
+        yield server
+
+
+@pytest.fixture
+def chroma_server(chroma: object) -> str:
+    """The "host:port" of a real Chroma server (see `chroma`)."""
+    return chroma.address

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.feedback import safe_cell
+
 ALL = ""  # dropdown value meaning "no filter"
 ALL_LABEL = "Alla"
 EXPORT_DIR = Path(tempfile.gettempdir()) / "metodstod-exports"
@@ -143,7 +145,8 @@ CSV_DELIMITER = ";"  # Excel with Swedish settings splits columns on ";" (the de
 
 def write_csv(rows: Sequence[dict], name: str = "aktiviteter.csv") -> Path:
     """The rows as an Excel-friendly CSV (";"-separated, UTF-8 with BOM so Excel reads å/ä/ö) in a
-    fresh temporary folder."""
+    fresh temporary folder; text cells are neutralised against formula injection
+    (`assistant.feedback.safe_cell`)."""
     _prune_exports(time.time())
     folder = EXPORT_DIR / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,7 +154,7 @@ def write_csv(rows: Sequence[dict], name: str = "aktiviteter.csv") -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(COLUMNS.values()), delimiter=CSV_DELIMITER)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: safe_cell(str(v)) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     return path
 
 

@@ -58,6 +58,7 @@ class Services:
     concurrency_limit: int
     top_k: int = 6
     focus_names: dict[int, str] = field(default_factory=dict)
+    session_ttl_seconds: float = 7200.0
 
 
 # -- pure helpers (tested without a server) ------------------------------------------------------
@@ -127,7 +128,7 @@ def chat_filter_choices(services: Services) -> tuple[gr.Dropdown, gr.Dropdown]:
 def _chat_tab(services: Services) -> list[gr.Dropdown]:
     limit = services.concurrency_limit
     chat = services.chat
-    turns = gr.State([])
+    turns = gr.State([], time_to_live=services.session_ttl_seconds)  # an idle conversation is forgotten
     chatbot = gr.Chatbot(
         label="Samtal",
         elem_id="ms-chat",

@@ -28,6 +28,8 @@ USERS_ENV = "METODSTOD_USERS"
 SCHEME = "scrypt"
 _N, _R, _P = 2**14, 8, 1
 _DKLEN = 32
+MAX_N, MAX_R, MAX_P = 2**20, 32, 16  # beyond these one login would take seconds (or too much memory)
+MIN_SALT, MIN_DIGEST = 8, 16
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -54,11 +56,38 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
+def hash_problem(stored: object) -> str | None:
+    """What makes `stored` unusable as a password hash (None: it can verify a password). Each
+    part is checked, then scrypt is run once with its parameters, so a hash that could never
+    match (a cut salt, odd cost parameters) is refused at start instead of failing every login."""
+    if not isinstance(stored, str) or not stored.startswith(f"{SCHEME}$"):
+        return f"det är ingen {SCHEME}-hash"
+    parts = stored.split("$")
+    if len(parts) != 6:
+        return f"en hash har sex fält åtskilda av $, den här har {len(parts)}"
+    try:
+        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+        salt, digest = bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
+    except ValueError:
+        return "kostnadsparametrarna ska vara heltal och salt och hash hexadecimala"
+    if n < 2 or n & (n - 1) or n > MAX_N or not 1 <= r <= MAX_R or not 1 <= p <= MAX_P:
+        return f"kostnadsparametrarna N={n}, r={r}, p={p} går inte att använda"
+    if len(salt) < MIN_SALT or len(digest) < MIN_DIGEST:
+        return f"saltet ({len(salt)} byte) eller hashen ({len(digest)} byte) är för kort"
+    try:
+        hashlib.scrypt(b"", salt=salt, n=n, r=r, p=p, dklen=len(digest))
+    except (ValueError, MemoryError) as exc:
+        return f"scrypt godtar inte parametrarna ({exc})"
+    return None
+
+
 def _check(users: dict[str, str], origin: str) -> dict[str, str]:
     for name, stored in users.items():
-        if not name or not isinstance(stored, str) or not stored.startswith(f"{SCHEME}$") or stored.count("$") != 5:
+        problem = "användarnamnet är tomt" if not name else hash_problem(stored)
+        if problem:
             raise ConfigError(
-                f"{origin}: user {name!r} must have a password hash made with `metodstod serve --hash-password`"
+                f"{origin}: användaren {name!r} har ingen giltig lösenordshash: {problem}. "
+                "Gör en ny med `metodstod serve --hash-password`."
             )
     return users
 
@@ -79,7 +108,10 @@ def _parse_lines(text: str) -> dict[str, str]:
 def parse_users_file(path: Path) -> dict[str, str]:
     if not path.exists():
         raise ConfigError(f"users file {path} does not exist")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"users file {path} is not UTF-8 (invalid byte at position {exc.start})") from exc
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(text)

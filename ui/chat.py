@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from assistant.errors import IndexMissingError, InputError, MetodstodError
-from assistant.language.text import EMPTY_QUESTION, validate_question
+from assistant.errors import IndexMissingError, InputError, MetodstodError, SearchUnavailableError
+from assistant.language.text import EMPTY_QUESTION, strip_controls, validate_question
 from assistant.types import Answer
 from ui import render
 
@@ -51,19 +51,40 @@ class FeedbackLike(Protocol):
 
 
 class AssistantHolder:
-    """Builds the assistant once, on first use or at start-up; retries while there is no index."""
+    """Builds the assistant once, on first use or at start-up; retries while there is no index.
 
-    def __init__(self, factory: Callable[[], AssistantLike]) -> None:
+    With `version` (the published knowledge version, `assistant.wiring.knowledge_version`) it
+    builds the assistant anew when an ingest on any host published another vocabulary; requests
+    that come meanwhile go on with the assistant they had."""
+
+    def __init__(self, factory: Callable[[], AssistantLike], version: Callable[[], str] | None = None) -> None:
         self._factory = factory
+        self._version = version
+        self._built: str | None = None
         self._assistant: AssistantLike | None = None
         self._lock = threading.Lock()
 
     def get(self) -> AssistantLike:
-        if self._assistant is None:
+        assistant = self._assistant
+        if assistant is None:
             with self._lock:
                 if self._assistant is None:
-                    self._assistant = self._factory()
+                    self._build()
+            return self._assistant
+        if self._version is not None and self._version() != self._built and self._lock.acquire(blocking=False):
+            try:
+                self._build()
+            except Exception:  # a vocabulary that cannot be read: keep answering with the one before
+                log.exception("the assistant could not be built anew; the previous one goes on")
+                self._built = self._version()
+            finally:
+                self._lock.release()
         return self._assistant
+
+    def _build(self) -> None:
+        version = self._version() if self._version is not None else None
+        self._assistant = self._factory()
+        self._built = version
 
 
 def to_messages(turns: Sequence[Turn]) -> list[Message]:
@@ -109,7 +130,7 @@ class ChatController:
     ) -> Iterator[list[Turn]]:
         """Yield the conversation after each streamed piece; the last yield is final. An empty question
         adds no turn (`check` says why)."""
-        question = question or ""
+        question = strip_controls(question or "") if isinstance(question, str) else ""
         if self.check(question):
             yield list(turns)
             return
@@ -133,6 +154,9 @@ class ChatController:
             turn["html"] = render.render_notice(str(exc), "input")
         except IndexMissingError:
             turn["html"] = render.render_notice(NO_INDEX, "index")
+        except SearchUnavailableError as exc:
+            log.warning("search service unreachable: %r", exc.__cause__)
+            turn["html"] = render.render_notice(str(exc), "error")
         except MetodstodError as exc:
             log.warning("question failed: %s", exc)
             turn["html"] = render.render_notice(f"Frågan kunde inte besvaras: {exc}")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
+from assistant.service import SEARCH_UNAVAILABLE, SEARCH_UNAVAILABLE_NOTE
 from assistant.types import Answer, Citation
 
 REFUSED_NOTE = "Svaret kunde inte beläggas i underlaget."
@@ -236,6 +237,8 @@ def render_answer(answer: Answer) -> str:
         parts.append(render_sources(answer.sources[:MAX_CLOSEST], CLOSEST_SOURCES, renumber=True))
     else:
         parts.append(render_sources(answer.citations, SOURCES))
+    if SEARCH_UNAVAILABLE in answer.flags:
+        parts.append(f'<div class="ms-refused" role="note">{esc(SEARCH_UNAVAILABLE_NOTE)}</div>')
     parts.append(render_diagnostics(answer))
     return f'<div class="ms-answer">{"".join(parts)}</div>'
 

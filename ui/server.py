@@ -11,8 +11,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import GenerationError, IndexMissingError, MetodstodError
-from assistant.settings import Settings
+from assistant.errors import GenerationError, IndexMissingError, MetodstodError, SearchUnavailableError
+from assistant.settings import Settings, WebSettings
 from ui.chat import AssistantHolder, AssistantLike, ChatController
 
 if TYPE_CHECKING:
@@ -109,20 +109,22 @@ def build_services(
         concurrency_limit=settings.web.concurrency_limit,
         top_k=settings.retrieval.top_k,
         focus_names=names,
+        session_ttl_seconds=settings.web.session_ttl_seconds,
     )
 
 
 def prepare_assistant(holder: AssistantHolder) -> str | None:
     """Build the assistant and answer one question so models are loaded before the first user.
 
-    Returns a warning when there is no index yet or the language model does not answer (the app
-    starts anyway and says what to do); any other library error (a missing dependency, an index
-    built with another embedder) propagates: `serve` then refuses to start with that message.
+    Returns a warning when there is no index yet, the search service cannot be reached or the
+    language model does not answer (the app starts anyway and says what to do); any other library
+    error (a missing dependency, an index built with another embedder) propagates: `serve` then
+    refuses to start with that message.
     """
     started = time.perf_counter()
     try:
         holder.get().ask(WARM_UP_QUESTION)
-    except (IndexMissingError, GenerationError) as exc:  # fixable while running: ingest / start the LLM
+    except (IndexMissingError, GenerationError, SearchUnavailableError) as exc:  # fixable while running
         return str(exc)
     log.info("assistant ready in %.1f s", time.perf_counter() - started)
     return None
@@ -137,12 +139,15 @@ def launch(
     from ui.theme import FONT_CSS, FONT_PATHS, SWEDISH_LABELS, THEME
 
     auth = make_auth(users or {})
-    app.queue(default_concurrency_limit=settings.web.concurrency_limit)
+    web = settings.web
+    app.queue(default_concurrency_limit=web.concurrency_limit)
     result = app.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         auth_message=AUTH_MESSAGE if auth else None,
+        app_kwargs={"middleware": login_middleware(web)} if auth else None,
+        state_session_capacity=web.session_capacity,
         show_error=False,
         ssr_mode=False,
         css=FONT_CSS + CSS,
@@ -185,6 +190,15 @@ def serve_until_stopped(app: Any, ready: str) -> None:
         print(STOPPED, flush=True)
 
 
+def login_middleware(web: WebSettings) -> list:
+    """Failed logins slowed and locked per user and address (`ui.login_guard`)."""
+    from starlette.middleware import Middleware
+
+    from ui.login_guard import LoginGuard, LoginThrottle
+
+    return [Middleware(LoginThrottle, guard=LoginGuard(web.login_max_failures, web.login_lock_seconds))]
+
+
 def serve(
     settings: Settings,
     host: str,
@@ -197,9 +211,11 @@ def serve(
     The assistant (models, indexes) is built and warmed up in a thread while gradio is
     imported and the app is built, so start-up costs the longer of the two, not the sum.
     """
+    from assistant.wiring import knowledge_version
+
     check_port(host, port)  # before models load: a busy port is said at once
     started = time.perf_counter()
-    holder = AssistantHolder(factory or default_factory(settings))
+    holder = AssistantHolder(factory or default_factory(settings), knowledge_version(settings))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up") as pool:
         warm_up = pool.submit(prepare_assistant, holder)
         from ui.app import build_app

@@ -9,9 +9,10 @@ from typing import TextIO
 
 import typer
 
-from assistant.cli.common import EXIT_USAGE, app, fail, settings_from
-from assistant.errors import InputError, MetodstodError
+from assistant.cli.common import EXIT_USAGE, app, fail, read_utf8, settings_from
+from assistant.errors import InputError, MetodstodError, SearchUnavailableError
 from assistant.language.conversation import as_messages
+from assistant.service import SEARCH_UNAVAILABLE, SEARCH_UNAVAILABLE_NOTE
 from assistant.types import Answer, Message
 
 
@@ -37,7 +38,9 @@ def print_answer(answer: Answer, out: TextIO, streamed: str = "") -> None:
             page = f", s. {c.page}" if c.page else ""
             out.write(f"  [{c.n if answer.citations else i}] {c.title} — {c.section or '(början)'}{page}\n")
     for flag in answer.flags:
-        if not flag.startswith(("signal:", "refused:")):  # calibration signals stay in --json
+        if flag == SEARCH_UNAVAILABLE:
+            out.write(f"\n({SEARCH_UNAVAILABLE_NOTE})\n")
+        elif not flag.startswith(("signal:", "refused:")):  # calibration signals stay in --json
             out.write(f"  ! {flag}\n")
 
 
@@ -53,7 +56,7 @@ def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         raise InputError(f"{path}: filen finns inte")
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_utf8(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -141,10 +144,16 @@ def _answer_json(question: str | None, history: list[str], generator: str | None
         answer = build_assistant(settings_from(generator=generator)).ask(question, messages, k=k, filters=filters)
     except InputError as exc:
         typer.echo(json.dumps({"question": question or "", "error": str(exc)}, ensure_ascii=False))
+        typer.echo(f"Fel: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from exc
     except MetodstodError as exc:
         typer.echo(json.dumps({"question": question or "", "error": str(exc)}, ensure_ascii=False))
+        typer.echo(f"Fel: {exc}", err=True)
         raise typer.Exit(1) from exc
+    except Exception as exc:  # a bug: still one JSON object, and the one-line error on stderr
+        error = f"Internt fel: {type(exc).__name__}: {exc}"
+        typer.echo(json.dumps({"question": question or "", "error": error}, ensure_ascii=False))
+        raise
     typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
 
 
@@ -154,11 +163,9 @@ def _answer_many(assistant, items: list[dict], k: int | None, filters: dict) -> 
         try:
             answer = assistant.ask(item["question"], item["history"], k=k, filters=filters)
             line = answer.to_json(item_id=item["id"])
-        except InputError as exc:
+        except (InputError, SearchUnavailableError) as exc:
             failed += 1
             line = {"id": item["id"], "question": item["question"], "error": str(exc)}
-        except MetodstodError:
-            raise
         typer.echo(json.dumps(line, ensure_ascii=False))
     if failed:
         typer.echo(f"Fel: {failed} fråga/frågor kunde inte besvaras (se fälten ”error”)", err=True)

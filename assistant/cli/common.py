@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 
 import click
 import typer
 from pydantic import ValidationError
 
-from assistant.errors import MetodstodError, UsageError
+from assistant.errors import InputError, MetodstodError, UsageError
 from assistant.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -35,6 +36,16 @@ def settings_from(**overrides: object) -> Settings:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()
         )
         raise MetodstodError(f"Ogiltig konfiguration: {problems}") from exc
+
+
+def read_utf8(path: Path) -> str:
+    """A text file the user named; one that is not UTF-8 is a clear error naming it."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: filen är inte UTF-8-kodad (ogiltig byte på position {exc.start}). Spara den som UTF-8."
+        ) from exc
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:

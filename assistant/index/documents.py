@@ -1,19 +1,25 @@
 """The document registry: which documents are in the corpus, in which version.
 
 Lives in the records database (SQLite by default, any SQLAlchemy URL works). Switching a
-document to a new version is one row update in one transaction: that is the moment readers
-move from the old chunks to the new ones.
+document to a new version is one row upsert in the ingest's one transaction, which also moves
+the corpus generation (`assistant.index.generation`): that is the moment readers move from the
+old chunks to the new ones. Called without a connection, each change is its own transaction
+and moves the generation itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, delete, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from assistant.db import make_engine
+from assistant.db import create_schema, make_engine, upsert
+from assistant.index.generation import bump_generation, corpus_key, read_generation
+from assistant.index.generation import metadata as generation_metadata
 
 metadata = MetaData()
 
@@ -53,7 +59,8 @@ class DocumentInfo(BaseModel):
 class DocumentRegistry:
     def __init__(self, url: str) -> None:
         self.engine: Engine = make_engine(url)
-        metadata.create_all(self.engine)
+        create_schema(self.engine, metadata)
+        create_schema(self.engine, generation_metadata)
 
     def all(self) -> list[DocumentInfo]:
         with self.engine.connect() as conn:
@@ -65,21 +72,30 @@ class DocumentRegistry:
             row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).mappings().first()
         return DocumentInfo(**row) if row else None
 
-    def put(self, info: DocumentInfo) -> None:
-        """Insert or replace one document row in one transaction."""
+    @contextmanager
+    def _writing(self, conn: Connection | None) -> Iterator[Connection]:
+        """The caller's transaction, or a new one that also moves the generation."""
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.begin() as own:
+            yield own
+            bump_generation(own)
+
+    def put(self, info: DocumentInfo, conn: Connection | None = None) -> None:
+        """Insert or replace one document row (an upsert: safe with concurrent writers)."""
         values = info.model_dump()
         values["ingested_at"] = values["ingested_at"] or datetime.now(UTC)
-        with self.engine.begin() as conn:
-            conn.execute(delete(documents).where(documents.c.doc_id == info.doc_id))
-            conn.execute(documents.insert().values(**values))
+        with self._writing(conn) as c:
+            upsert(c, documents, values, ["doc_id"])
 
-    def remove(self, doc_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(documents).where(documents.c.doc_id == doc_id))
+    def remove(self, doc_id: str, conn: Connection | None = None) -> None:
+        with self._writing(conn) as c:
+            c.execute(delete(documents).where(documents.c.doc_id == doc_id))
 
     def clear(self) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(documents))
+        with self._writing(None) as c:
+            c.execute(delete(documents))
 
     def active_hashes(self) -> list[str]:
         """Versions of documents whose chunks readers may see."""
@@ -87,6 +103,18 @@ class DocumentRegistry:
             rows = conn.execute(select(documents.c.doc_hash).where(documents.c.kind == "document")).all()
         return [r[0] for r in rows]
 
+    def active_versions(self) -> dict[str, int]:
+        """Active document versions (content hash) with their chunk counts."""
+        kind = documents.c.kind == "document"
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.doc_hash, documents.c.chunk_count).where(kind)).all()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def generation(self) -> int:
+        """The corpus generation (one small query; see `assistant.index.generation`)."""
+        with self.engine.connect() as conn:
+            return read_generation(conn)
+
     def stamp(self) -> str:
-        """Changes whenever the corpus changes; lets long-running readers reload."""
-        return "|".join(sorted(f"{d.doc_id}:{d.doc_hash}" for d in self.all()))
+        """Names the active document versions: what the lexical index is built from."""
+        return corpus_key(self.active_hashes())

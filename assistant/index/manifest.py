@@ -46,6 +46,8 @@ def load_manifest(path: Path) -> Manifest:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return Manifest.model_validate(data)
+    except UnicodeDecodeError as exc:
+        raise IngestError(path, f"not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from exc
     except (yaml.YAMLError, ValidationError) as exc:
         raise IngestError(path, f"ogiltigt manifest: {exc}") from exc
 

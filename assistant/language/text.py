@@ -81,12 +81,27 @@ def normalize(text: str) -> str:
 
 
 EMPTY_QUESTION = "Skriv en fråga först, till exempel ”Vad är Crime proofing?”."
+# Terminal escape sequences (colours, cursor moves, titles) as a whole, then single control characters:
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without terminal escape sequences, control characters (null bytes included; tabs and
+    line breaks become spaces), bidirectional overrides and lone surrogates: what user input may
+    carry but no answer, page or log should ever see."""
+    text = _ESCAPES.sub("", text)
+    return "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in text
+        if ch in "\t\n\r" or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in _BIDI)
+    )
 
 
 def validate_question(question: object, max_chars: int) -> str:
-    """The question as every stage reads it (NFC, whitespace folded). The one check of user input:
-    an empty or too long question is an `InputError` with a message for the user."""
-    text = normalize(question) if isinstance(question, str) else ""
+    """The question as every stage reads it (controls stripped, NFC, whitespace folded). The one
+    check of user input: an empty or too long question is an `InputError` with a message for the user."""
+    text = normalize(strip_controls(question)) if isinstance(question, str) else ""
     if not text:
         raise InputError(EMPTY_QUESTION)
     if len(text) > max_chars:

@@ -14,6 +14,7 @@ honest empty answer (``refused=False``) that says so and, where the records expl
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -38,6 +39,7 @@ NOUNS: dict[str, tuple[str, str]] = {
 
 DETAIL_ROWS = 3  # this few rows asked about: a question about their details
 BODY_TEXT = "brödtext"  # in a row's note: the body text says more about it (see schema.py)
+TITLES_CHECK_S = 1.0  # how often the titles look for a changed corpus generation
 TOPIC_NOUN_MIN = 7  # topic stems this long name a thing ("arbetsgrupp"), shorter ones are often verbs ("gick")
 
 
@@ -211,8 +213,14 @@ def document_titles(records_url: str, manifest: Path | None = None) -> Callable[
         known = {d.id: d.title for d in load_manifest(manifest).documents if d.title}
     registry = DocumentRegistry(records_url)
     cache: dict[str, str] = {}
+    seen = {"generation": -1, "checked": 0.0}
 
     def title(doc_id: str) -> str:
+        if time.monotonic() - seen["checked"] >= TITLES_CHECK_S:  # a retitled document, from any host
+            seen["checked"] = time.monotonic()
+            if (generation := registry.generation()) != seen["generation"]:
+                seen["generation"] = generation
+                cache.clear()
         if doc_id not in cache:
             info = registry.get(doc_id)
             cache[doc_id] = (info.title if info and info.title else None) or known.get(doc_id) or doc_id

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from assistant.db import make_engine
+from assistant.db import create_schema, lock_in_transaction, make_engine
 from assistant.errors import InputError
 from assistant.records.schema import (
     RECORD_FILES,
@@ -124,22 +124,29 @@ class SqlRecordStore:
         return self._engine
 
     def create_schema(self) -> None:
-        self.metadata.create_all(self.engine)
+        create_schema(self.engine, self.metadata)
 
     # -- writing ----------------------------------------------------------------------------
-    def replace_file(self, stem: str, rows: Sequence[RecordRow], source_file: str) -> int:
-        """Replace the rows that came from ``source_file`` with ``rows``, in one transaction."""
+    def replace_file(
+        self, stem: str, rows: Sequence[RecordRow], source_file: str, conn: Connection | None = None
+    ) -> int:
+        """Replace the rows that came from ``source_file`` with ``rows``, in one transaction (the
+        caller's ``conn``, e.g. the ingest's, or one of its own). Replaces of one table take turns,
+        so two at once leave one file's rows and no link rows without their row."""
         model = self._model(stem)
         bad = [type(r).__name__ for r in rows if not isinstance(r, model)]
         if bad:
             raise InputError(f"{stem}: väntade rader av typen {model.__name__}, fick {bad[0]}")
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.replace_file(stem, rows, source_file, own)
         table, kinds = self.tables[stem], field_kinds(model)
-        with self.engine.begin() as conn:
-            old = select(table.c.pk).where(table.c.source_file == source_file)
-            conn.execute(delete(self.links).where(self.links.c.stem == stem, self.links.c.row_pk.in_(old)))
-            conn.execute(delete(table).where(table.c.source_file == source_file))
-            for row_no, row in enumerate(rows, start=1):
-                self._insert(conn, stem, row, kinds, source_file, row_no)
+        lock_in_transaction(conn, f"metodstod:records:{stem}")
+        conn.execute(delete(table).where(table.c.source_file == source_file))
+        kept = select(table.c.pk)
+        conn.execute(delete(self.links).where(self.links.c.stem == stem, self.links.c.row_pk.not_in(kept)))
+        for row_no, row in enumerate(rows, start=1):
+            self._insert(conn, stem, row, kinds, source_file, row_no)
         return len(rows)
 
     def _insert(

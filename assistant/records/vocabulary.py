@@ -272,13 +272,24 @@ def load_vocabulary(path: Path) -> Vocabulary:
     """Read and validate vocabulary.yaml."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Vocabulary.model_validate(data)
-    except (OSError, yaml.YAMLError, ValueError) as exc:
+        return parse_vocabulary(path.read_text(encoding="utf-8"), str(path))
+    except OSError as exc:
         raise ConfigError(f"{path}: ogiltig vokabulär: {exc}") from exc
+
+
+def parse_vocabulary(text: str, origin: str) -> Vocabulary:
+    """Validate the text of a vocabulary.yaml (`origin` names it in the error)."""
+    try:
+        return Vocabulary.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"{origin}: ogiltig vokabulär: {exc}") from exc
 
 
 def load_municipality_list(path: Path) -> list[str]:
     """All Swedish municipalities from a YAML list (data, so ingest never takes it for a document)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    return parse_municipality_list(Path(path).read_text(encoding="utf-8"))
+
+
+def parse_municipality_list(text: str) -> list[str]:
+    data = yaml.safe_load(text) or []
     return [str(name).strip() for name in data if str(name).strip()]

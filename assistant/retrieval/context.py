@@ -40,7 +40,7 @@ def with_context(
     skip: frozenset[str] = frozenset(),
 ) -> list[Passage]:
     """Passages with `context`: their text joined with up to `window` same-section neighbours each side
-    (neighbours of an inactive document version are never joined)."""
+    (only neighbours of the passage's own, active, document version are joined)."""
     if index is None or window < 1:
         return list(passages)
     out = []
@@ -83,7 +83,8 @@ def _walk(
     current = chunk
     for _ in range(window):
         nxt = index.neighbour(current, step)
-        if nxt is None or nxt.section != chunk.section or nxt.doc_hash not in active or nxt.id in skip:
+        same_version = nxt is not None and nxt.doc_hash == chunk.doc_hash and nxt.doc_hash in active
+        if not same_version or nxt.section != chunk.section or nxt.id in skip:
             break
         found.append(nxt)
         current = nxt

@@ -1,21 +1,31 @@
-"""What retrieval may see: the active document versions, the lexical index and its term statistics.
+"""What retrieval may see: one consistent snapshot of the corpus, refreshed when it changes.
 
-Reloaded only when the corpus changes: the registry stamp and the index pointer are checked at
-most every `index_check_seconds`, so a query costs nothing here. Results are restricted to the
-registered (active) document versions, so a reader never mixes an old and a new version of a
-document while ingest is switching them.
+A `Snapshot` holds the active document versions, the lexical index built from their chunks
+and what is learnt from them (term statistics, section headings, tables of contents, the text
+for `mentions`), all of one corpus generation. `CorpusView.snapshot()` reads the generation
+from the shared database (one tiny query) at most every `check_seconds` and builds a new
+snapshot only when it moved: the active versions from the registry, the lexical index from
+this host's cache (`LexicalCache`, by corpus key) or else from the active chunks in Chroma. A
+new snapshot replaces the old one in one step; a request keeps the snapshot it started with.
+While one request builds, the others go on with the current snapshot.
+
+An index built while an ingest was deleting chunks can come out short: it is used, but not
+cached, and built again at a check `RETRY_INCOMPLETE_S` later.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.index.lexical import POINTER, LexicalIndex, index_text
+from assistant.index.generation import corpus_key
+from assistant.index.lexical import LexicalCache, LexicalIndex, index_text
 from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
@@ -24,98 +34,137 @@ SECTION_SEP = " > "
 
 if TYPE_CHECKING:
     from assistant.index.documents import DocumentRegistry
+    from assistant.index.vector_store import ChromaStore
+    from assistant.types import Chunk
+
+log = logging.getLogger("metodstod.retrieval")
+RETRY_INCOMPLETE_S = 10.0
+
+
+@dataclass
+class Snapshot:
+    generation: int
+    key: str
+    active: frozenset[str]  # content hashes of the active document versions
+    lexical: LexicalIndex | None
+    complete: bool = True  # the lexical index holds every chunk the registry counts
+    _mentions: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        """The active chunks."""
+        return [c for c in (self.lexical.chunks if self.lexical else []) if c.doc_hash in self.active]
+
+    @cached_property
+    def term_stats(self) -> TermStats | None:
+        """Document frequencies of stems over the active chunks (for term weights)."""
+        return TermStats(stems(index_text(c)) for c in self.chunks) if self.lexical is not None else None
+
+    @cached_property
+    def headings(self) -> frozenset[str]:
+        """Every section heading of the active documents (normalised with `heading_key`)."""
+        return frozenset(heading_key(part) for c in self.chunks for part in c.section.split(SECTION_SEP) if part)
+
+    @cached_property
+    def navigation(self) -> frozenset[str]:
+        """Ids of chunks that are tables of contents (see `is_navigation`)."""
+        return frozenset(c.id for c in self.chunks if is_navigation(c.text, self.headings))
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(c.text for c in self.chunks).casefold()
+
+    def mentions(self, name: str) -> bool:
+        """Whether the active documents mention `name` (a place, an organisation) as a word of its own."""
+        key = name.casefold()
+        if key not in self._mentions:
+            self._mentions[key] = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", self.text) is not None
+        return self._mentions[key]
 
 
 class CorpusView:
     def __init__(
         self,
         registry: DocumentRegistry,
-        lexical_path: Path,
+        store: ChromaStore,
+        cache: LexicalCache,
         check_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.registry = registry
-        self.lexical_path = lexical_path
+        self.store = store
+        self.cache = cache
         self.check_seconds = check_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._checked_at: float | None = None
-        self._version: tuple[str, str] | None = None
-        self._active: frozenset[str] = frozenset()
-        self._lexical: LexicalIndex | None = None
-        self._stats: TermStats | None = None
-        self._headings: frozenset[str] = frozenset()
-        self._navigation: frozenset[str] = frozenset()
-        self._text = ""
-        self._mentions: dict[str, bool] = {}
+        self._checked_at = 0.0
+        self._built_at = 0.0
+        self._snapshot: Snapshot | None = None
 
-    def refresh(self, force: bool = False) -> None:
-        """Reload the lexical index and active versions if the corpus changed (cheap check)."""
-        now = self._clock()
-        if not force and self._checked_at is not None and now - self._checked_at < self.check_seconds:
-            return
-        with self._lock:
-            self._checked_at = now
-            version = (self.registry.stamp(), self._pointer())
-            if version == self._version and not force:
-                return
-            self._active = frozenset(self.registry.active_hashes())
-            self._lexical = LexicalIndex.load(self.lexical_path)
-            self._stats = None
-            self._learn_structure()
-            self._version = version
-
-    def _learn_structure(self) -> None:
-        """The documents' section headings, and the chunks that only list them (tables of contents)."""
-        chunks = [c for c in (self._lexical.chunks if self._lexical else []) if c.doc_hash in self._active]
-        self._headings = frozenset(heading_key(part) for c in chunks for part in c.section.split(SECTION_SEP) if part)
-        self._navigation = frozenset(c.id for c in chunks if is_navigation(c.text, self._headings))
-        self._text = "\n".join(c.text for c in chunks).casefold()
-        self._mentions = {}
-
-    def mentions(self, name: str) -> bool:
-        """Whether the active documents mention `name` (a place, an organisation) as a word of its own."""
-        self.refresh()
-        key = name.casefold()
-        if key not in self._mentions:
-            self._mentions[key] = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", self._text) is not None
-        return self._mentions[key]
-
-    def _pointer(self) -> str:
+    def snapshot(self) -> Snapshot:
+        """The current snapshot, refreshed first if the corpus generation moved (see the module docstring)."""
+        current = self._snapshot
+        if current is not None and self._clock() - self._checked_at < self.check_seconds:
+            return current
+        if not self._lock.acquire(blocking=current is None):
+            return current  # another request is refreshing: go on with what there is
         try:
-            return (self.lexical_path / POINTER).read_text(encoding="utf-8").strip()
-        except OSError:
-            return ""
+            current = self._snapshot
+            if current is not None and self._clock() - self._checked_at < self.check_seconds:
+                return current  # refreshed while this request waited
+            generation = self.registry.generation()
+            if current is None or generation != current.generation or self._retry(current):
+                self._snapshot = self._build(generation, current)
+                self._built_at = self._clock()
+            self._checked_at = self._clock()
+            return self._snapshot
+        finally:
+            self._lock.release()
 
+    def _retry(self, snapshot: Snapshot) -> bool:
+        return not snapshot.complete and self._clock() - self._built_at >= RETRY_INCOMPLETE_S
+
+    @property
+    def current(self) -> Snapshot:
+        """The snapshot in use, without a check (built on first use)."""
+        return self._snapshot or self.snapshot()
+
+    def _build(self, generation: int, previous: Snapshot | None) -> Snapshot:
+        if previous is not None and self.store.embedded:
+            self.store.refresh()  # another process wrote the embedded store: open it anew
+        versions = self.registry.active_versions()
+        key = corpus_key(versions)
+        if previous is not None and previous.key == key and previous.complete:
+            return replace(previous, generation=generation)
+        if not versions:
+            return Snapshot(generation, key, frozenset(), None)
+        lexical, complete = self.cache.ensure(versions, self.store.chunks)
+        if not complete:
+            found, expected = len(lexical.chunks), sum(versions.values())
+            log.warning("lexical index %s: %d of %d chunks found; built again later", key, found, expected)
+        log.info("corpus generation %d (%s): %d chunks", generation, key, len(lexical.chunks))
+        return Snapshot(generation, key, frozenset(versions), lexical, complete)
+
+    # -- what retrieval reads (each a fresh look) -----------------------------------------------
     @property
     def active(self) -> frozenset[str]:
-        """Content hashes of the active document versions."""
-        self.refresh()
-        return self._active
-
-    @property
-    def headings(self) -> frozenset[str]:
-        """Every section heading of the active documents (normalised with `heading_key`)."""
-        self.refresh()
-        return self._headings
-
-    @property
-    def navigation(self) -> frozenset[str]:
-        """Ids of chunks that are tables of contents (see `is_navigation`)."""
-        self.refresh()
-        return self._navigation
+        return self.snapshot().active
 
     @property
     def lexical(self) -> LexicalIndex | None:
-        self.refresh()
-        return self._lexical
+        return self.snapshot().lexical
 
     @property
     def term_stats(self) -> TermStats | None:
-        """Document frequencies of stems over the active chunks (for term weights)."""
-        lexical = self.lexical
-        if lexical is None:
-            return None
-        if self._stats is None:
-            self._stats = TermStats(stems(index_text(c)) for c in lexical.chunks if c.doc_hash in self._active)
-        return self._stats
+        return self.current.term_stats
+
+    @property
+    def headings(self) -> frozenset[str]:
+        return self.snapshot().headings
+
+    @property
+    def navigation(self) -> frozenset[str]:
+        return self.snapshot().navigation
+
+    def mentions(self, name: str) -> bool:
+        return self.snapshot().mentions(name)

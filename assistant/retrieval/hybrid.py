@@ -53,21 +53,23 @@ class HybridRetriever:
         if k < 1:
             raise InputError("k måste vara minst 1")
         s = self.settings
-        active, index = self.view.active, self.view.lexical
+        snapshot = self.view.snapshot()  # one corpus generation for the whole query
+        active, index = snapshot.active, snapshot.lexical
         if not active or (s.mode == "lexical" and index is None):
             raise IndexMissingError(NOT_INDEXED)
         where, predicates = parse_filters(filters)
         n = max(k, s.candidate_k)
         size = len(index.chunks) if index is not None else None
         dense = self.dense.search(query, n, active, where, predicates, size) if s.mode != "lexical" else []
-        lexical = lexical_search(index, query, n, active, predicates, self.term_stats) if s.mode != "dense" else []
+        stats = snapshot.term_stats
+        lexical = lexical_search(index, query, n, active, predicates, stats) if s.mode != "dense" else []
         if s.mode == "dense":
             fused = fusion.dense_only(dense)
         elif s.mode == "lexical":
             fused = fusion.lexical_only(lexical)
         else:
             fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight)
-        navigation = self.view.navigation
+        navigation = snapshot.navigation
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
         if self.reranker is not None:
             fused = self.reranker.rerank(query, fused)
@@ -80,4 +82,5 @@ class HybridRetriever:
     def with_context(self, passages: Sequence[Passage], window: int | None = None) -> list[Passage]:
         """Passages with `context`: their text joined with up to `window` same-section neighbours each side."""
         window = self.settings.neighbour_window if window is None else window
-        return context.with_context(self.view.lexical, self.view.active, passages, window, self.view.navigation)
+        snapshot = self.view.current
+        return context.with_context(snapshot.lexical, snapshot.active, passages, window, snapshot.navigation)

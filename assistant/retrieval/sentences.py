@@ -44,7 +44,7 @@ class SentenceScorer:
         return out
 
     def _chunk_ids(self, passages: Sequence[Passage]) -> list[str]:
-        index = self.view.lexical
+        index = self.view.current.lexical  # the snapshot the passages were retrieved from (no new check)
         ids: dict[str, None] = {}
         for p in passages:
             ids[p.chunk.id] = None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant.index.documents import DocumentInfo, DocumentRegistry
 from assistant.index.embeddings import HashEmbeddings
-from assistant.index.lexical import LexicalIndex, index_text
+from assistant.index.lexical import LexicalCache, index_text
 from assistant.index.vector_store import ChromaStore
 from assistant.protocols import Embedder
 from assistant.retrieval.hybrid import HybridRetriever
@@ -166,8 +166,8 @@ def build_index(
 
 
 def save_lexical(settings: Settings, store: ChromaStore, registry: DocumentRegistry) -> None:
-    """What ingest does after a change: rebuild the lexical index from the active chunks."""
-    LexicalIndex(store.chunks(registry.active_hashes()), registry.stamp()).save(settings.lexical_path)
+    """What ingest does after a change: build this host's lexical cache from the active chunks."""
+    LexicalCache(settings.lexical_path).ensure(registry.active_versions(), store.chunks)
 
 
 def make_retriever(settings: Settings, chunks: Sequence[Chunk] | None = None, **kw: object) -> HybridRetriever:

@@ -100,3 +100,25 @@ def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["rating"] == "up"
     assert run_cli(app, ["feedback", "export", "--format", "xml", "--out", str(out)]) == 1
     assert "formatet ska vara ett av" in capsys.readouterr().err
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(store: FeedbackStore, tmp_path: Path) -> None:
+    """OWASP's CSV-injection rule: a cell starting with = + - @ tab or CR gets a leading apostrophe."""
+    from assistant.feedback import safe_cell
+
+    store.add('=HYPERLINK("http://x","klicka")', "+46 70 123", route="rag", comment="@SUM(A1:A9)")
+    store.add("-1+1", "\tfrom a tab", comment="vanlig kommentar - med streck")
+    out = tmp_path / "fb.csv"
+    store.export(out, "csv")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["question"] == '\'=HYPERLINK("http://x","klicka")'
+    assert (rows[0]["answer"], rows[0]["comment"]) == ("'+46 70 123", "'@SUM(A1:A9)")
+    assert (rows[1]["question"], rows[1]["answer"]) == ("'-1+1", "'\tfrom a tab")
+    assert rows[1]["comment"] == "vanlig kommentar - med streck"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+    assert (safe_cell("-12.5"), safe_cell("3"), safe_cell("")) == ("-12.5", "3", "")  # numbers stay numbers
+
+
+def test_comments_lose_control_characters(store: FeedbackStore) -> None:
+    fid = store.add("q", "a", comment="bra\x00 svar\x1b[31m!")
+    assert store.get(fid).comment == "bra svar!"

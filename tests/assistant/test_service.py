@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from assistant.errors import InputError
-from assistant.service import Assistant, merge_answers, validate_question
+from assistant.errors import InputError, SearchUnavailableError
+from assistant.index.chroma_client import UNREACHABLE
+from assistant.service import SEARCH_UNAVAILABLE, Assistant, merge_answers, validate_question
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 
@@ -128,6 +129,40 @@ def test_refused_lookup_is_final() -> None:
     assistant, rag = _assistant("both", refused=True)
     answer = assistant.ask("Vilka aktiviteter genomförde Malmö?")
     assert answer.refused and rag.calls == []
+
+
+# -- the search service (Chroma) cannot be reached ---------------------------------------------
+class _RagDown(_Rag):
+    def stream(self, question: str, history: Sequence[str] = (), k=None, filters=None) -> Iterator[str | Answer]:
+        raise SearchUnavailableError(UNREACHABLE)
+        yield  # a generator, as the real one
+
+    def sources(self, question: str, history: Sequence[str] = (), k=None, filters=None) -> list[Citation]:
+        raise SearchUnavailableError(UNREACHABLE)
+
+
+def _assistant_without_search(route: str) -> Assistant:
+    return Assistant(Settings(embedder="fake"), _RagDown(), _Router(route), _Lookup())
+
+
+@pytest.mark.parametrize("route", ["lookup", "both"])
+def test_records_answers_come_without_the_search_service_and_say_so(route: str) -> None:
+    answer = _assistant_without_search(route).ask("Vilka aktiviteter genomförde Sigtuna?")
+    assert answer.text == "Två rader: [1]" and not answer.refused
+    assert [s.text for s in answer.sources] == ["rad"]  # only the cited record passages
+    assert SEARCH_UNAVAILABLE in answer.flags
+
+
+def test_a_question_for_the_material_fails_with_the_swedish_message() -> None:
+    with pytest.raises(SearchUnavailableError, match="Söktjänsten"):
+        _assistant_without_search("rag").ask("Vad är SSPF?")
+
+
+def test_questions_lose_control_characters_at_the_boundary() -> None:
+    assert validate_question("\x1b[31mVad är SSPF?\x1b[0m\x00", 100) == "Vad är SSPF?"
+    assert validate_question("Vad\u202e är\x07 SSPF?\r\n", 100) == "Vad är SSPF?"
+    with pytest.raises(InputError, match="Skriv en fråga"):
+        validate_question("\x00\x1b[0m\x07", 100)
 
 
 def test_a_note_on_what_the_material_does_not_cover_comes_first() -> None:

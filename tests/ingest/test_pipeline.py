@@ -10,7 +10,7 @@ import pytest
 from assistant.errors import EmbedderMismatchError, UnknownDocumentError
 from assistant.index.documents import DocumentRegistry
 from assistant.index.embeddings import HashEmbeddings
-from assistant.index.lexical import LexicalIndex
+from assistant.index.lexical import LexicalCache, LexicalIndex
 from assistant.index.vector_store import SENTENCES_SUFFIX, ChromaStore
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, IngestReport, expand_paths
@@ -63,6 +63,11 @@ def make_ingestor(settings: Settings, embedder: HashEmbeddings | None = None, **
         DocumentRegistry(settings.records_url),
         **kw,
     )
+
+
+def lexical_of(settings: Settings) -> LexicalIndex | None:
+    """This host's lexical index of the registered corpus, as ingest left it in the cache."""
+    return LexicalCache(settings.lexical_path).load(DocumentRegistry(settings.records_url).stamp())
 
 
 def statuses(report: IngestReport) -> dict[str, str]:
@@ -142,7 +147,7 @@ def test_changed_document_replaces_its_old_chunks(fake_settings: Settings, corpu
         assert all(chunk.doc_hash == info.doc_hash for chunk, _ in hits)
         assert not any("Kameror" in chunk.text for chunk, _ in hits)
 
-    lexical = LexicalIndex.load(fake_settings.lexical_path)
+    lexical = lexical_of(fake_settings)
     assert lexical is not None and lexical.stamp == registry.stamp()
     assert {c.doc_hash for c in lexical.chunks} == {info.doc_hash}
     assert not lexical.search("kameror", 5)
@@ -230,7 +235,7 @@ def test_prune_removes_documents_whose_files_are_gone(fake_settings: Settings, c
     store = ChromaStore(fake_settings)
     assert store.count("annan") == 0
     assert store.count() == registry.get("riktlinjer").chunk_count
-    lexical = LexicalIndex.load(fake_settings.lexical_path)
+    lexical = lexical_of(fake_settings)
     assert {c.doc_id for c in lexical.chunks} == {"riktlinjer"}
 
 

@@ -65,3 +65,10 @@ def test_cli_hash_password(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     assert run_cli(app, ["serve", "--hash-password"]) == 0
     stored = capsys.readouterr().out.strip()
     assert auth.verify_password("mitt lösen", stored)
+
+
+def test_a_users_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    users = tmp_path / "users.txt"
+    users.write_bytes(f"göran:{auth.hash_password('pw')}\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"users\.txt is not UTF-8"):
+        auth.load_users(users, env={})

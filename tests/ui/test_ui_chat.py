@@ -139,3 +139,59 @@ def test_comment_without_rating_creates_row(controller: chat.ChatController, fee
     controller.comment(turns, "Borde finnas")
     row = feedback.all()[0]
     assert row.rating is None and row.comment == "Borde finnas" and len(row.citations) == 2
+
+
+def test_control_characters_and_null_bytes_never_reach_the_page_or_the_assistant(
+    controller: chat.ChatController, fake: FakeAssistant
+) -> None:
+    turns = final(controller, "\x1b[31mVad är Crime\x00 proofing?\x1b[0m")
+    assert fake.calls[-1]["question"] == "Vad är Crime proofing?"  # answered, not refused
+    assert turns[-1]["answer"] is not None
+    page = "".join(m["content"] for m in chat.to_messages(turns))
+    assert "\x00" not in page and "\x1b" not in page and "[31m" not in page
+
+
+def test_an_unreachable_search_service_is_a_swedish_notice(feedback: FeedbackStore) -> None:
+    from assistant.errors import SearchUnavailableError
+    from assistant.index.chroma_client import UNREACHABLE
+
+    class Down(FakeAssistant):
+        def stream(self, question, history=(), k=None, filters=None):
+            raise SearchUnavailableError(UNREACHABLE)
+            yield
+
+    controller = chat.ChatController(chat.AssistantHolder(Down), feedback, 200)
+    html = final(controller, "Vad är Crime proofing?")[-1]["html"]
+    assert "Söktjänsten (Chroma) går inte att nå just nu" in html and "ms-error" in html
+
+
+def test_a_records_answer_without_the_search_service_says_so() -> None:
+    from assistant.service import SEARCH_UNAVAILABLE
+    from assistant.types import Answer
+    from tests.ui.ui_fakes import citation
+
+    answer = Answer(question="q", text="Två rader [1]", citations=[citation(1)], flags=[SEARCH_UNAVAILABLE])
+    assert "Söktjänsten gick inte att nå" in render.render_answer(answer)
+
+
+def test_the_holder_builds_the_assistant_anew_when_another_vocabulary_is_published() -> None:
+    built: list[FakeAssistant] = []
+    version = {"now": "v1"}
+
+    def factory() -> FakeAssistant:
+        built.append(FakeAssistant())
+        return built[-1]
+
+    holder = chat.AssistantHolder(factory, lambda: version["now"])
+    first = holder.get()
+    assert holder.get() is first and len(built) == 1
+    version["now"] = "v2"  # an ingest on some host published a changed vocabulary
+    second = holder.get()
+    assert second is not first and holder.get() is second and len(built) == 2
+
+    def broken() -> FakeAssistant:
+        raise ValueError("invalid vocabulary")
+
+    holder._factory = broken
+    version["now"] = "v3"
+    assert holder.get() is second  # a vocabulary that cannot be read: the previous assistant goes on

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.errors import EmbedderMismatchError, IndexMissingError
@@ -195,3 +197,84 @@ def test_embed_text_keeps_the_two_innermost_headings() -> None:
     assert embed_text(chunk) == "B > C\nTexten."
     assert index_text(chunk) == "A > B > C\nTexten."  # the lexical index keeps the whole path
     assert embed_text(chunk.model_copy(update={"section": ""})) == "Texten."
+
+
+# -- another process writes; a server that is down or frozen ------------------------------------
+def _replace_in_another_process(data_dir: str) -> None:
+    """What an ingest in another process does to the embedded store: a new version, the old deleted."""
+    from assistant.settings import Settings
+
+    store = ChromaStore(Settings(data_dir=Path(data_dir), embedder="fake"))
+    add(store, make_chunks("doc", "v2" * 16, ["Pelargoner vattnas två gånger i veckan.", *TEXTS[1:]]))
+    store.delete_stale("doc", keep_hash="v2" * 16)
+
+
+def test_the_embedded_store_is_read_anew_after_another_process_wrote_it(fake_settings: Settings) -> None:
+    import multiprocessing
+
+    store = ChromaStore(fake_settings)
+    add(store, make_chunks("doc", "v1" * 16, TEXTS))
+    assert len(query(store, "trygghet i skolan", ["v1" * 16])) == 3  # this client has the index in memory
+
+    ctx = multiprocessing.get_context("spawn")
+    writer = ctx.Process(target=_replace_in_another_process, args=(str(fake_settings.data_dir),))
+    writer.start()
+    writer.join(120)
+    assert writer.exitcode == 0
+
+    # Without being told, the stale client's read fails on ids it can no longer find: it reopens and reads again.
+    reopened = []
+    real_refresh = store.refresh
+    store.refresh = lambda: reopened.append(1) or real_refresh()  # type: ignore[method-assign]
+    hits = query(store, "pelargoner vattnas", ["v2" * 16])
+    assert reopened == [1]
+    assert {c.doc_hash for c, _ in hits} == {"v2" * 16} and len(hits) == 3
+    assert query(store, "trygghet i skolan", ["v1" * 16]) == []
+    store.refresh()  # what the corpus view does when the generation moved
+    assert store.count() == 3 and store.count("doc", "v2" * 16) == 3
+
+
+class _Silent:
+    """A TCP server that accepts connections and never answers (a frozen Chroma server)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_frozen_server_costs_at_most_the_timeout_and_says_so_in_swedish(fake_settings: Settings) -> None:
+    import time
+
+    from assistant.errors import SearchUnavailableError
+
+    silent = _Silent()
+    try:
+        settings = fake_settings.model_copy(update={"chroma_server": silent.address, "chroma_timeout_seconds": 0.5})
+        store = ChromaStore(settings)
+        started = time.monotonic()
+        with pytest.raises(SearchUnavailableError, match="Söktjänsten") as raised:
+            store.query([0.1] * 8, 3, ["h"])
+        assert time.monotonic() - started < 3
+        assert "Försök igen" in str(raised.value)
+    finally:
+        silent.close()
+
+
+def test_a_server_that_is_down_is_a_clear_error_and_the_next_call_connects_anew(fake_settings: Settings) -> None:
+    from assistant.errors import SearchUnavailableError
+
+    silent = _Silent()
+    address = silent.address
+    silent.close()  # nothing listens there now
+    store = ChromaStore(fake_settings.model_copy(update={"chroma_server": address}))
+    for _ in range(2):
+        with pytest.raises(SearchUnavailableError):
+            store.exists()
+        assert store._client is None  # no half-made client kept: the next call tries again

@@ -9,6 +9,7 @@ import pytest
 from assistant.errors import IndexMissingError, InputError, MissingDependencyError
 from assistant.index.documents import DocumentRegistry
 from assistant.index.embeddings import HashEmbeddings
+from assistant.index.lexical import LexicalCache
 from assistant.index.vector_store import ChromaStore
 from assistant.retrieval.context import merge_texts
 from assistant.retrieval.corpus_view import CorpusView
@@ -27,7 +28,6 @@ from tests.assistant.rag_fixtures import (
     make_retriever,
     pm_chunks,
     register,
-    save_lexical,
 )
 
 
@@ -131,15 +131,19 @@ def test_nothing_indexed_raises_index_missing(fake_settings: Settings) -> None:
         retriever.retrieve("Vad är SSPF?", 3)
 
 
-def test_lexical_mode_without_lexical_index_raises(fake_settings: Settings) -> None:
-    retriever = make_retriever(settings_for(fake_settings, retrieval_mode="lexical"), lexical=False)
-    with pytest.raises(IndexMissingError):
-        retriever.retrieve("SSPF", 3)
-
-
-def test_hybrid_without_lexical_index_falls_back_to_dense(fake_settings: Settings) -> None:
-    passages = make_retriever(fake_settings, lexical=False).retrieve("Vad är SSPF?", 3)
-    assert passages and all(p.lexical_score is None for p in passages)
+def test_a_host_without_a_lexical_cache_builds_the_same_index_from_chroma(fake_settings: Settings) -> None:
+    """A host that never ran ingest (its own data dir, the shared stores): its first query builds
+    the lexical index from the chunks in Chroma and caches it; the ranking is the ingest host's."""
+    ingest_host = make_retriever(fake_settings)
+    other = settings_for(fake_settings, data_dir=fake_settings.data_dir / "host-b")
+    other_host = compose_retriever(other, ingest_host.dense.store, HashEmbeddings(), ingest_host.view.registry)
+    assert not other.lexical_path.exists()
+    for question in ("Vad är Crime proofing?", "Hur många svarade på enkäten?", "samverkan kommun polis"):
+        mine = [(p.chunk.id, p.lexical_score, p.score) for p in ingest_host.retrieve(question, 6)]
+        theirs = [(p.chunk.id, p.lexical_score, p.score) for p in other_host.retrieve(question, 6)]
+        assert theirs == mine and any(score for _, score, _ in theirs)
+    key = DocumentRegistry(fake_settings.records_url).stamp()
+    assert [p.name for p in other.lexical_path.iterdir()] == [f"index-{key}"]
 
 
 def test_only_active_document_versions_are_seen(fake_settings: Settings) -> None:
@@ -150,31 +154,48 @@ def test_only_active_document_versions_are_seen(fake_settings: Settings) -> None
         assert hashes == {"h1"}
 
 
-def test_reloads_when_the_corpus_changes_but_checks_at_most_once_per_interval(fake_settings: Settings) -> None:
+def test_reloads_when_the_generation_moves_but_checks_at_most_once_per_interval(fake_settings: Settings) -> None:
     clock = Clock()
     embedder = HashEmbeddings()
     store, registry = build_index(fake_settings, pm_chunks(), embedder)
-    view = CorpusView(registry, fake_settings.lexical_path, fake_settings.retrieval.index_check_seconds, clock=clock)
+    cache = LexicalCache(fake_settings.lexical_path)
+    view = CorpusView(registry, store, cache, check_seconds=1.0, clock=clock)
     retriever = HybridRetriever(fake_settings.retrieval, view, DenseSearch(store, embedder, 4))
     assert {p.chunk.doc_id for p in retriever.retrieve("samordning trygghet fastighetsägare", 8)} == {PM}
+    before = view.current
 
     est = est_chunks()
     store.add(est, embedder.embed_documents([c.text for c in est]))
-    register(registry, EST, "e1", "metodstod", 1)
-    save_lexical(fake_settings, store, registry)
+    register(registry, EST, "e1", "metodstod", 1)  # a committed registry change moves the generation
     calls = []
-    original = registry.stamp
-    registry.stamp = lambda: calls.append(1) or original()  # type: ignore[method-assign]
+    original = registry.generation
+    registry.generation = lambda: calls.append(1) or original()  # type: ignore[method-assign]
 
-    clock.now += fake_settings.retrieval.index_check_seconds / 2
+    clock.now += 0.5
     assert EST not in {p.chunk.doc_id for p in retriever.retrieve("samordning trygghet fastighetsägare", 8)}
     assert calls == []  # no check inside the interval
 
-    clock.now += fake_settings.retrieval.index_check_seconds
+    clock.now += 1.0
     found = retriever.retrieve("samordning trygghet fastighetsägare", 8)
     assert found[0].chunk.doc_id == EST
-    assert retriever.view.lexical is not None and len(retriever.view.lexical.chunks) == len(pm_chunks()) + 1
+    assert len(view.current.lexical.chunks) == len(pm_chunks()) + 1  # built from Chroma: no ingest ran
+    assert view.current.generation == before.generation + 1 and view.current.key != before.key
     assert len(calls) == 1
+
+    clock.now += 1.0
+    retriever.retrieve("samordning", 3)
+    assert len(calls) == 2 and view.current.lexical is not None  # the same generation: nothing rebuilt
+
+
+def test_a_short_index_is_used_but_not_cached(fake_settings: Settings) -> None:
+    """Chunks missing from Chroma (deleted under the build, or a lost store): the index serves,
+    is not cached under the corpus key, and is built again later."""
+    store, registry = build_index(fake_settings, pm_chunks(), lexical=False)
+    register(registry, PM, "h1", "pm", len(pm_chunks()) + 5)  # the registry counts more than Chroma has
+    view = CorpusView(registry, store, LexicalCache(fake_settings.lexical_path), check_seconds=0)
+    snapshot = view.snapshot()
+    assert not snapshot.complete and len(snapshot.lexical.chunks) == len(pm_chunks())
+    assert LexicalCache(fake_settings.lexical_path).load(snapshot.key) is None
 
 
 def test_with_context_joins_same_section_neighbours_without_repeats(fake_settings: Settings) -> None:
@@ -329,3 +350,20 @@ def test_a_phrase_with_av_matches_the_compound_the_material_writes() -> None:
     head = next(t for t in terms if "typ" in t)
     assert head.found_in(text_stems(material))
     assert not next(t for t in question_terms("Vilka typer av brott?", TermStats([]))).found_in(text_stems(material))
+
+
+def test_context_comes_only_from_the_passages_own_document_version() -> None:
+    """A passage retrieved just before a new snapshot (a new version of its document) is never
+    joined with the new version's neighbours: an answer mixes no versions."""
+    from assistant.index.lexical import LexicalIndex
+    from assistant.retrieval.context import with_context
+    from assistant.types import Passage
+
+    old = [make_chunk("doc", i, "Avsnitt", f"Gammal mening {i}.", doc_hash="v1") for i in range(3)]
+    new = [make_chunk("doc", i, "Avsnitt", f"Ny mening {i}.", doc_hash="v2") for i in range(3)]
+    newer_snapshot = LexicalIndex(new, "k2")
+    passage = Passage(chunk=old[1], score=1.0)
+    (joined,) = with_context(newer_snapshot, frozenset({"v1", "v2"}), [passage], window=1)
+    assert joined.context == "Gammal mening 1."
+    (current,) = with_context(newer_snapshot, frozenset({"v2"}), [Passage(chunk=new[1], score=1.0)], window=1)
+    assert current.context == "Ny mening 0.\nNy mening 1.\nNy mening 2."
