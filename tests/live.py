@@ -64,10 +64,13 @@ def cli_start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
 
 
 def summary(stdout: str) -> dict[str, str]:
-    """The ingest summary table as {column: value}."""
+    """The ingest summary table as {what it counts: value} ("added", "updated", ..., "chunks")."""
+    from ingest.cli import SUMMARY
+
+    english = {**dict(SUMMARY), "delar": "chunks", "rader": "rows", "sekunder": "seconds"}
     lines = stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if "added" in line and "unchanged" in line)
-    names = [c.strip() for c in lines[header].strip("┃ ").split("┃")]
+    header = next(i for i, line in enumerate(lines) if "tillagda" in line and "oförändrade" in line)
+    names = [english.get(c.strip(), c.strip()) for c in lines[header].strip("┃ ").split("┃")]
     row = next(line for line in lines[header + 1 :] if line.startswith("│"))
     return dict(zip(names, [c.strip() for c in row.strip("│ ").split("│")], strict=True))
 
