@@ -34,7 +34,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from assistant.answering.demands import is_comparison
 from assistant.language.text import stem
@@ -42,9 +41,6 @@ from assistant.records.cues import fold
 from assistant.records.query import LookupQuery, QuestionParser
 from assistant.records.vocabulary import Vocabulary
 from assistant.types import Route
-
-if TYPE_CHECKING:
-    pass
 
 _STRUCTURED_OUTCOMES = {"crm", "enkat"}
 

@@ -76,6 +76,13 @@ def _context_marks(chunks: Sequence[Chunk]) -> str:
     return format_page_marks(marks)
 
 
+def neighbours(
+    index: LexicalIndex, active: frozenset[str], chunk: Chunk, window: int, skip: frozenset[str] = frozenset()
+) -> list[Chunk]:
+    """The chunks a passage's context joins to it: up to `window` same-section neighbours each side."""
+    return [*_walk(index, active, chunk, -1, window, skip), *_walk(index, active, chunk, 1, window, skip)]
+
+
 def _walk(
     index: LexicalIndex, active: frozenset[str], chunk: Chunk, step: int, window: int, skip: frozenset[str]
 ) -> list[Chunk]:

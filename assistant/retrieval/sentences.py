@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.language.sentences import passage_sentences
+from assistant.retrieval.context import neighbours
 from assistant.types import Passage, sentence_key
 
 if TYPE_CHECKING:
@@ -44,18 +45,11 @@ class SentenceScorer:
         return out
 
     def _chunk_ids(self, passages: Sequence[Passage]) -> list[str]:
-        index = self.view.current.lexical  # the snapshot the passages were retrieved from (no new check)
-        ids: dict[str, None] = {}
-        for p in passages:
-            ids[p.chunk.id] = None
-            if index is None:
-                continue
-            for step in (-1, 1):
-                current = p.chunk
-                for _ in range(self.window):
-                    nxt = index.neighbour(current, step)
-                    if nxt is None or nxt.doc_hash != p.chunk.doc_hash:
-                        break
-                    ids[nxt.id] = None
-                    current = nxt
+        """The passages' chunks and the neighbours their context holds (see `context.neighbours`)."""
+        snapshot = self.view.current  # the snapshot the passages were retrieved from (no new check)
+        ids = dict.fromkeys(p.chunk.id for p in passages)
+        if snapshot.lexical is not None:
+            for p in passages:
+                found = neighbours(snapshot.lexical, snapshot.active, p.chunk, self.window, snapshot.navigation)
+                ids.update(dict.fromkeys(c.id for c in found))
         return list(ids)
