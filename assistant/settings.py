@@ -105,7 +105,8 @@ class RefusalSettings(_Section):
 
 
 class ExtractiveSettings(_Section):
-    max_answer_sentences: int = Field(default=4, ge=1, le=12)
+    # 4 -> 6 measured: dev guide 29 -> 32 of 40, written gold 0.914 -> 0.935, answers p50 +110 characters
+    max_answer_sentences: int = Field(default=6, ge=1, le=12)
     passages: int = Field(default=6, ge=1, le=12)  # top passages sentences are drawn from
     passage_weight: float = Field(default=0.3, ge=0, le=1)  # share of the passage's relevance
     rank_weight: float = Field(default=0.3, ge=0)  # boost of a sentence by its passage rank

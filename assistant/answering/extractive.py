@@ -309,6 +309,7 @@ class ExtractiveGenerator:
         by_place = {(u.rank, u.order): u for u in units}
         out = list(chosen)
         for unit in chosen:
+            _with_intro(unit, by_place, out)
             nxt = by_place.get((unit.rank, unit.order + 1))
             linked = [nxt] if nxt is not None and CONTINUES_RE.match(nxt.text) else []
             if CONCLUDES_RE.match(unit.text):
@@ -322,3 +323,18 @@ class ExtractiveGenerator:
                     return out
                 out.append(other)
         return out
+
+
+def _with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[Unit]) -> None:
+    """A list item quoted alone starts with the line that introduces its list ("Guiden behandlar
+    inte:"), which says what the item is an instance of; items of one list share one intro."""
+    if unit.group is None or len(unit.lines) != 1 or not unit.is_list:
+        return
+    intro = by_place.get((unit.rank, unit.group - 1))
+    if intro is None or intro.group != unit.group or intro in chosen or intro.is_list:
+        return
+    if any(c is not unit and c.rank == unit.rank and c.group == unit.group for c in chosen):
+        return  # another item of the list is quoted: the intro goes with the first one only
+    if intro.lines[0].rstrip().endswith(":"):  # an explicit intro, not a table's caption
+        unit.lines.insert(0, intro.lines[0])
+

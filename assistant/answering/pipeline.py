@@ -24,7 +24,7 @@ from assistant.answering.citations import (
 )
 from assistant.answering.demands import vague_answer
 from assistant.answering.prompts import is_no_answer
-from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
+from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE
 from assistant.answering.support import Support, assess, refusal_text
 from assistant.language.conversation import Rewriter, resolve
 from assistant.language.terms import TermStats
@@ -57,9 +57,12 @@ NOT_COVERED = {
 }
 
 
-def _scope_statement(text: str) -> str:
-    """The answer's first quoted unit when it is the material saying what it does not cover."""
+def _scope_statement(question: str, text: str) -> str:
+    """The answer's first quoted unit when it is the material saying what it does not cover (and
+    the question does not itself ask what is not covered: then that statement is the answer)."""
     first = next((u for u in answer_units(text) if marker_numbers(u)), "")
+    if NEGATED_RE.search(question):
+        return ""
     return first if SCOPE_STATEMENT_RE.search(strip_markers(first)) else ""
 
 
@@ -132,7 +135,7 @@ class RagAnswerer:
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
         reason = _no_answer(question, query, text, self.instances)
-        stated = _scope_statement(text) if not reason else ""
+        stated = _scope_statement(query, text) if not reason else ""
         if stated:  # the material itself says it does not cover this: a refusal, with its words
             text, citations = build_citations(f"{NOT_COVERED.get(language, NOT_COVERED['sv'])} {stated}", top)
             yield text

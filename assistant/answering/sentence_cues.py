@@ -64,6 +64,9 @@ SCOPE_STATEMENT_RE = re.compile(
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
     re.IGNORECASE,
 )
+# A question that itself asks what is not done or covered ("Vad tar guiden inte upp?"): the
+# material's scope statement is then its answer, not a reason to decline.
+NEGATED_RE = re.compile(r"\b(?:inte|inga|inget|ej|aldrig|not|no|never)\b", re.IGNORECASE)
 # A sentence in the first person singular, in a report written in the third: a respondent's words.
 FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"

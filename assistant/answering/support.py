@@ -15,15 +15,13 @@ The features are exposed as `signal:` flags so that the model can be refitted fr
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from assistant.answering.evidence import FEATURES, VETOES, Evidence, gather
-from assistant.errors import ConfigError
+from assistant.answering.fitted import LinearModel, read_model
 from assistant.language.terms import TermStats
 from assistant.settings import RefusalSettings
 from assistant.types import Passage
@@ -40,49 +38,12 @@ def refusal_text(language: str) -> str:
     return REFUSAL_TEXT.get(language, REFUSAL_TEXT["sv"])
 
 
-@dataclass(frozen=True)
-class SupportModel:
-    """Logistic regression over standardised features."""
-
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-
-    def probability(self, values: dict[str, float]) -> float:
-        z = self.bias + sum(
-            w * (values[f] - m) / s
-            for f, m, s, w in zip(self.features, self.mean, self.scale, self.weights, strict=True)
-        )
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-    def contributions(self, values: dict[str, float]) -> dict[str, float]:
-        return {
-            f: w * (values[f] - m) / s
-            for f, m, s, w in zip(self.features, self.mean, self.scale, self.weights, strict=True)
-        }
+SupportModel = LinearModel  # the support model is a fitted logistic model (`fitted`)
 
 
 @lru_cache(maxsize=4)
-def load_model(path: Path = MODEL_FILE) -> SupportModel:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        model = SupportModel(
-            tuple(data["features"]),
-            tuple(data["mean"]),
-            tuple(data["scale"]),
-            tuple(data["weights"]),
-            float(data["bias"]),
-            float(data["threshold"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"the support model {path} cannot be read: {exc}") from exc
-    unknown = set(model.features) - set(FEATURES)
-    if unknown:
-        raise ConfigError(f"the support model {path} uses unknown features: {', '.join(sorted(unknown))}")
-    return model
+def load_model(path: Path = MODEL_FILE) -> LinearModel:
+    return read_model(path, FEATURES, "Stödmodellen")
 
 
 @dataclass(frozen=True)
@@ -118,7 +79,7 @@ def assess(
     settings: RefusalSettings,
     stats: TermStats | None = None,
     language: str = "sv",
-    model: SupportModel | None = None,
+    model: LinearModel | None = None,
 ) -> Support:
     """Whether `passages` support answering `question`, with the evidence that decided it."""
     evidence = gather(question, passages, settings, stats, language)

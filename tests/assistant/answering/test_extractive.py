@@ -392,3 +392,22 @@ def test_a_sentence_pointing_back_brings_what_it_points_at(fake_settings: Settin
     )
     quoted = answer(fake_settings, "Vad är SSPF?", [passage(make_chunk("pm", 3, "Barn och unga", text))])
     assert quoted.index("Fyra av de fem kommunerna") < quoted.index("Tre av dessa kommuner")
+
+
+def test_a_list_item_quoted_alone_starts_with_its_intro_and_a_table_row_does_not(fake_settings: Settings) -> None:
+    text = (
+        "För att guiden ska hållas hanterbar har vi gjort flera avgränsningar. Guiden behandlar inte:\n"
+        "- juridisk tolkning av de regler som styr kommunernas ansvar,\n"
+        "- riskbedömningar av enskilda individer, till exempel om en ung person är på väg in i kriminalitet,\n"
+        "- polisens egen lägesbild och underrättelsearbete."
+    )
+    got = answer(
+        fake_settings,
+        "Hur gör man riskbedömningar av enskilda individer?",
+        [passage(make_chunk(PM, 3, "Avgränsningar", text))],
+    )
+    assert "Guiden behandlar inte:\n- riskbedömningar av enskilda individer" in got
+    assert got.count("Guiden behandlar inte:") == 1
+    table = "Datakällor i korthet\n| Källa | Styrka |\n| Skolenkät | Hög svarsfrekvens bland eleverna i skolan |"
+    got = answer(fake_settings, "Vilken styrka har skolenkäten?", [passage(make_chunk(PM, 4, "Källor", table))])
+    assert "Datakällor i korthet" not in got
