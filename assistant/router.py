@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from assistant.answering.demands import is_comparison
 from assistant.language.text import stem
+from assistant.language.words import load_words
 from assistant.records.cues import fold
 from assistant.records.query import LookupQuery, QuestionParser
 from assistant.records.vocabulary import Vocabulary
@@ -81,7 +82,7 @@ class Router:
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query, note)
 
 
-_ASKER = re.compile(r"\b(?:jag|vi|oss|vår|vårt|våra|min|mitt|mina|mig|we|our|us|my)\b", re.IGNORECASE)
+_ASKER = re.compile(rf"\b(?:{'|'.join(sorted(load_words().asker))})\b", re.IGNORECASE)  # data/words.yaml
 
 
 def _asker_context(query: LookupQuery) -> bool:

@@ -337,4 +337,3 @@ def _with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[
         return  # another item of the list is quoted: the intro goes with the first one only
     if intro.lines[0].rstrip().endswith(":"):  # an explicit intro, not a table's caption
         unit.lines.insert(0, intro.lines[0])
-

@@ -13,21 +13,12 @@ import re
 from assistant.answering.citations import strip_markers
 from assistant.language.terms import Term, text_stems
 from assistant.language.text import stem, stems, words
+from assistant.language.words import load_words
 
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 
-NUMBER_WORDS = frozenset(
-    """
-    två tre fyra fem sex sju åtta nio tio elva tolv tjugo trettio hundra hundratal femtiotal tiotal dussin
-    miljoner miljon procent cirka
-    """.split()
-)
-TIME_WORDS = frozenset(
-    """
-    januari februari mars april maj juni juli augusti september oktober november december våren sommaren
-    hösten vintern år
-    """.split()
-)
+NUMBER_WORDS = load_words().number_words  # data/words.yaml
+TIME_WORDS = load_words().time_words
 COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
 EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
 MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
@@ -66,7 +57,7 @@ SCOPE_STATEMENT_RE = re.compile(
 )
 # A question that itself asks what is not done or covered ("Vad tar guiden inte upp?"): the
 # material's scope statement is then its answer, not a reason to decline.
-NEGATED_RE = re.compile(r"\b(?:inte|inga|inget|ej|aldrig|not|no|never)\b", re.IGNORECASE)
+NEGATED_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().negations))})\b", re.IGNORECASE)
 # A sentence in the first person singular, in a report written in the third: a respondent's words.
 FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"

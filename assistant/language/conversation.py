@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from assistant.errors import InputError
 from assistant.language.terms import QUESTION_FILLER, topic_words
 from assistant.language.text import SWEDISH_STOPWORDS, normalize, split_sentences, stem, words
+from assistant.language.words import load_words
 from assistant.protocols import Rewriter
 from assistant.settings import ConversationSettings
 from assistant.types import Message
@@ -31,32 +32,9 @@ from assistant.types import Message
 log = logging.getLogger(__name__)
 
 # Pronouns that always point back ("vad hände där?", "what did they do?").
-STRONG_ANAPHORA = frozenset(
-    [
-        "dem",
-        "där",
-        "dit",
-        "därifrån",
-        "dess",
-        "deras",
-        "denna",
-        "detta",
-        "dessa",
-        "han",
-        "hon",
-        "honom",
-        "henne",
-        "it",
-        "they",
-        "them",
-        "there",
-        "its",
-        "their",
-        "those",
-    ]
-)
+STRONG_ANAPHORA = load_words().strong_anaphora  # data/words.yaml
 # Words that point back only when they stand alone: "startade det?" but not "det övergripande målet".
-WEAK_ANAPHORA = frozenset(["det", "den", "de", "that", "this", "these"])
+WEAK_ANAPHORA = load_words().weak_anaphora
 # Openings that carry on the conversation: "Och ...?", "Men ...?", "And ...?".
 CONTINUATIONS = frozenset(["och", "men", "samt", "and", "but"])
 SHORT_QUESTION_WORDS = 3  # "Och i Sigtuna?" / "Varför?" are follow-ups whatever they contain

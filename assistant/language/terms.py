@@ -23,22 +23,10 @@ from assistant.language.text import (
     stem,
     stems,
 )
+from assistant.language.words import load_words
 
 # Words that only shape a question ("how many", "tell me") and say nothing about its topic.
-QUESTION_FILLER: frozenset[str] = frozenset(
-    """
-    många mycket stor stort stora länge berätta beskriv förklara ge exempel vet veta kort mer fler lite snälla
-    tack ange lista nämn many much long tell describe explain give example please know briefly more list name
-    can could would should will shall may might me my you your us our i we main key most important different
-    various specific get got happen happened står stod menas betyder innebär innebar händer hände hänt sa sade
-    säger sagt datum störst största vanligast ligger låg bakom ar e förkortningen förkortning förkortar date
-    stand stands mean means meant enligt according kring angående beträffande gällande rörande gör görs göra
-    behöver behövs behövde bör borde måste vare egentligen typ liksom ungefär nar manga lange mkt
-    hej hejsan tjena hallå hi hello thanks snabb fråga question undrar wonder
-    guiden guide rapporten report materialet material dokumentet document promemorian pm:et
-    begreppet begrepp term definierar definieras definition define defined defines
-    """.split()
-)
+QUESTION_FILLER: frozenset[str] = load_words().question_filler  # data/words.yaml
 
 FUZZY_MIN_STEM = 4  # shorter stems must match exactly
 FUZZY_MAX_EXTRA = 2  # letters a longer stem may add and still be the same word ("delt"/"deltog")

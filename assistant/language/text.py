@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.errors import InputError
+from assistant.language.words import load_words
 
 _WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\[]?[A-ZÅÄÖ0-9])")
@@ -32,18 +33,7 @@ _ABBREVIATIONS = (
     "i.e.",
 )
 
-SWEDISH_STOPWORDS: frozenset[str] = frozenset(
-    """
-    alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din dina ditt
-    du där då efter ej eller en er era ert ett från för ha hade han hans har henne hennes hon honom hur
-    här i icke ingen inom inte jag ju kan kunde man med mellan men mig min mina mitt mot mycket ni nu
-    när någon något några och om oss på samma sedan sig sin sina sitta själv skulle som så sådan sådana
-    sådant till under upp ut utan vad var vara varför varit varje vars vart vem vi vid vilka vilkas
-    vilken vilket vår våra vårt än är åt över också även samt ska skall får fick finns fanns
-    the a an and or of to in on for with by is are was were be been what which who whom how why when
-    where do does did that this these those it its as at from about into their there than
-    """.split()
-)
+SWEDISH_STOPWORDS: frozenset[str] = load_words().stopwords  # data/words.yaml
 
 # Parts used to split compounds; longest first so "brottslighet" wins over "brott".
 _COMPOUND_PARTS: tuple[str, ...] = (

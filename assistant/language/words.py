@@ -1,0 +1,59 @@
+"""The hand-written word data of the language stage (`data/words.yaml`), read once and validated.
+
+Swedish and English grammar and question words only — function words, words that shape a question,
+pronouns that point back, the asker's pronouns, number and time words, negations. A missing, empty,
+duplicated or unknown list, or an entry that is not one lower-case token, is a ConfigError naming it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from assistant.errors import ConfigError
+
+WORDS_FILE = Path(__file__).parent / "data" / "words.yaml"
+
+
+class Words(BaseModel):
+    """The schema of `data/words.yaml`: each field a whitespace-separated list of words."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stopwords: frozenset[str]
+    question_filler: frozenset[str]
+    strong_anaphora: frozenset[str]
+    weak_anaphora: frozenset[str]
+    asker: frozenset[str]
+    number_words: frozenset[str]
+    time_words: frozenset[str]
+    negations: frozenset[str]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _words(cls, value: object) -> frozenset[str]:
+        listed = value.split() if isinstance(value, str) else value
+        if not isinstance(listed, list) or not listed:
+            raise ValueError("ska vara en icke-tom lista med ord")
+        bad = [w for w in listed if not isinstance(w, str) or w != w.lower() or not w.strip() or " " in w]
+        if bad:
+            raise ValueError(f"ord som inte är ett gement ord: {', '.join(map(str, bad[:5]))}")
+        dupes = sorted({w for w in listed if listed.count(w) > 1})
+        if dupes:
+            raise ValueError(f"dubbletter: {', '.join(dupes[:5])}")
+        return frozenset(listed)
+
+
+@lru_cache(maxsize=2)
+def load_words(path: Path = WORDS_FILE) -> Words:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Words.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Ordfilen {path} går inte att läsa: {exc}") from exc
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) or "(filen)" for e in exc.errors())
+        raise ConfigError(f"Ordfilen {path} är felaktig ({fields}): {exc.errors()[0]['msg']}") from exc

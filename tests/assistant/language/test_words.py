@@ -1,0 +1,33 @@
+"""The word data file and its schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import ConfigError
+from assistant.language.words import WORDS_FILE, load_words
+
+
+def test_the_shipped_word_file_is_valid_and_complete() -> None:
+    words = load_words(WORDS_FILE)
+    assert {"vad", "the"} <= words.stopwords and "hej" in words.question_filler
+    assert "inte" in words.negations and "vi" in words.asker and "tre" in words.number_words
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ("stopwords: [och]\n", "question_filler"),  # a list missing
+        ("stopwords: []\n", "stopwords"),  # an empty list
+        ("stopwords: och Och\n", "stopwords"),  # not lower case
+        ("stopwords: och och\n", "stopwords"),  # a duplicate
+        ("stopword: och\n", "stopword"),  # an unknown key
+    ],
+)
+def test_a_broken_word_file_is_named_with_the_bad_list(tmp_path: Path, content: str, named: str) -> None:
+    path = tmp_path / "words.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"words\.yaml.*{named}"):
+        load_words(path)
