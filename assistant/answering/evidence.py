@@ -34,13 +34,14 @@ from assistant.language.terms import (
 )
 from assistant.language.text import stem, stems
 from assistant.settings import RefusalSettings
-from assistant.types import Passage
+from assistant.types import Passage, sentence_key
 
 # What the support model weighs: how related the material is to the question at all.
 FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "english")
 # What vetoes an answer however related the material is: it cannot answer this question.
 VETOES = ("unmet_year", "unmet_name", "unmet_counted", "unmet_demand")
 TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
+CLOSEST_SENTENCES = 3  # the sentences nearest the question in meaning are on its topic
 
 
 @dataclass
@@ -175,17 +176,35 @@ def _unmet(question: str, passages: Sequence[Passage], stats: TermStats | None, 
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
     counted = counted_word(question) if language == "sv" else None
-    if counted and not _counted_with_number(question_terms(counted, stats), evidence, names):
-        return "missing_counted"
-    demand = unmet_demand(question, evidence, names, _topical(question, stats))
+    counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
+    if counted_terms and not _counted_with_number(counted_terms, evidence, names):
+        return "missing_counted"  # the material speaks of the counted thing, these passages give no number
+    demand = unmet_demand(question, evidence, names, _topical(question, stats, _closest(passages)))
     return f"no_{demand}" if demand else ""
 
 
-def _topical(question: str, stats: TermStats | None) -> Callable[[str], bool]:
+def _used(term: Term, stats: TermStats | None) -> bool:
+    """Whether the indexed material uses the term anywhere (always, without statistics)."""
+    return stats is None or not stats.n or term.found_in(frozenset(stats.df), inflected=False)
+
+
+def _closest(passages: Sequence[Passage]) -> frozenset[str]:
+    """The `CLOSEST_SENTENCES` sentences of the top passages nearest the question (sentence index)."""
+    scores = sorted(((c, k) for p in passages for k, c in p.sentence_scores.items()), reverse=True)
+    return frozenset(k for _, k in scores[:CLOSEST_SENTENCES])
+
+
+def _topical(question: str, stats: TermStats | None, closest: frozenset[str] = frozenset()) -> Callable[[str], bool]:
     """Whether a sentence is about the question's topic: it has one of the question's rarer terms
-    (those in at most `TOPIC_SHARE` of the chunks; with no statistics, any of its terms)."""
+    (those in at most `TOPIC_SHARE` of the chunks; with no statistics, any of its terms), or it is
+    one of the sentences nearest the question in meaning (`closest`: a paraphrase shares no word)."""
     terms = question_terms(question, stats)
     if stats is not None and stats.n:
-        rare = [t for t in terms if min((stats.df.get(s, 0) for s in t), default=0) <= TOPIC_SHARE * stats.n]
-        terms = rare or terms
-    return lambda sentence: any(t.found_in(text_stems(sentence)) for t in terms)
+        used = [t for t in terms if _used(t, stats)]  # a word the material never uses names no topic of it
+        rare = [t for t in used if min((stats.df.get(s, 0) for s in t), default=0) <= TOPIC_SHARE * stats.n]
+        terms = rare or used or terms
+    def about(sentence: str) -> bool:  # a heading may run into the first sentence: the key is inside it
+        key = sentence_key(sentence)
+        return any(near in key for near in closest) or any(t.found_in(text_stems(sentence)) for t in terms)
+
+    return about

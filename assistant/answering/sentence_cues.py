@@ -43,7 +43,7 @@ ENUMERATION_RE = re.compile(rf":\s*\w|{ITEM},\s{ITEM}\s(?:och|samt|eller)\s\w", 
 # Openings that refer to the sentence before ("Dessa rapporter har ...", "Detta innebär ..."):
 # quoted alone they would not say what they are about.
 REFERS_BACK_RE = re.compile(
-    r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar)\b"
+    r"^(?:detta|dessa|denna|därmed|det\s+innebär|det\s+inkluderar|(?:den|det|de)\s+här|med\s+det)\b"
     r"|^(?:[\w-]+\s+){0,3}(?:av|i|inom|under|för|med|från)\s+(?:dessa|detta|denna|de\s+här|den\s+här|det\s+här)\b",
     re.IGNORECASE,
 )

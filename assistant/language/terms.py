@@ -29,6 +29,7 @@ from assistant.language.words import load_words
 QUESTION_FILLER: frozenset[str] = load_words().question_filler  # data/words.yaml
 
 FUZZY_MIN_STEM = 4  # shorter stems must match exactly
+TYPO_MIN_LETTERS = 5  # a shorter word the material does not have is not read as a typo of one it has
 FUZZY_MAX_EXTRA = 2  # letters a longer stem may add and still be the same word ("delt"/"deltog")
 FUZZY_MIN_PART = 6  # a stem this long found inside a longer one is a compound part ("skolmiljö")
 FUZZY_LONG_STEM = 8  # from this length on ...
@@ -186,6 +187,10 @@ def _decompound(word: str, stats: TermStats) -> tuple[str, ...]:
     return best[1]
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 class TermStats:
     """Document frequencies of stems over a set of texts; weights are BM25-style IDF."""
 
@@ -193,6 +198,7 @@ class TermStats:
         self.df: Counter[str] = Counter()
         self.n = 0
         self._folded: dict[str, tuple[str, ...]] | None = None
+        self._deletions: dict[str, tuple[str, ...]] | None = None
         for doc in docs:
             self.n += 1
             self.df.update(set(doc))
@@ -206,16 +212,35 @@ class TermStats:
 
     def spelled_out(self, term: str) -> tuple[str, ...]:
         """The material's stems that `term` is, typed without Swedish letters ("problemtrad" ->
-        "problemträd"); () when the material has `term` itself or no such stem."""
-        if term in self or term != fold_letters(term):
+        "problemträd") or else with one letter wrong, missing, extra or swapped ("proffing" ->
+        "proofing", "sigtna" -> "sigtuna"); () when the material has `term` itself or no such stem."""
+        if term in self:
             return ()
-        if self._folded is None:
-            folded: dict[str, list[str]] = {}
+        if term == fold_letters(term):
+            if self._folded is None:
+                folded: dict[str, list[str]] = {}
+                for known in self.df:
+                    if fold_letters(known) != known:
+                        folded.setdefault(fold_letters(known), []).append(known)
+                self._folded = {k: tuple(v) for k, v in folded.items()}
+            if term in self._folded:
+                return self._folded[term]
+        return self._misspelled(term)
+
+    def _misspelled(self, term: str) -> tuple[str, ...]:
+        """Stems of the material one edit from `term` (a deletion index: two words one edit apart
+        share a deletion), for words of at least `TYPO_MIN_LETTERS` letters."""
+        if len(term) < TYPO_MIN_LETTERS or not term.isalpha():
+            return ()
+        if self._deletions is None:
+            index: dict[str, set[str]] = {}
             for known in self.df:
-                if fold_letters(known) != known:
-                    folded.setdefault(fold_letters(known), []).append(known)
-            self._folded = {k: tuple(v) for k, v in folded.items()}
-        return self._folded.get(term, ())
+                if len(known) >= TYPO_MIN_LETTERS and known.isalpha():
+                    for key in (known, *_deletions(known)):
+                        index.setdefault(key, set()).add(known)
+            self._deletions = {k: tuple(sorted(v)) for k, v in index.items()}
+        found = {k for key in (term, *_deletions(term)) for k in self._deletions.get(key, ())}
+        return tuple(sorted(k for k in found if abs(len(k) - len(term)) <= 1))
 
 
 class Term(frozenset[str]):

@@ -7,6 +7,7 @@ import pytest
 from assistant.answering.demands import unmet_demand, vague_answer
 from assistant.answering.support import assess
 from assistant.settings import Settings
+from assistant.types import sentence_key
 from tests.assistant.rag_fixtures import make_chunk, passage
 
 BUDGET = "För uppdragets genomförande erhöll Brå 3 miljoner kronor för år 2022."
@@ -155,3 +156,21 @@ NAMED = {"kommun": ["sigtuna", "borås", "göteborg sydväst"], "område": ["val
 )
 def test_vague_answer(question: str, answer: str, vague: bool) -> None:
     assert vague_answer(question, answer, NAMED) is vague
+
+
+def test_a_count_or_amount_asked_in_words_the_passage_does_not_use_is_not_vetoed(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    budget = passage(make_chunk("pm", 0, "Uppdraget", BUDGET, "h1", "pm"))
+    other = "Kommunens budget för fritid minskade."
+    common = [text_stems("Brå och regeringen fick stor uppmärksamhet.")] * 40  # the question's other words are common
+    stats = TermStats([*common, text_stems(BUDGET), text_stems(other), text_stems(CVE)])
+    question = "Hur stor budget fick Brå från regeringen?"
+    assert assess(question, [budget], settings, stats).reason == "no_amount"  # "budget" is not in the sentence
+    near = budget.model_copy(update={"sentence_scores": {sentence_key(BUDGET): 0.9}})
+    assert assess(question, [near], settings, stats).supported  # ... but it is the sentence nearest in meaning
+    survey = passage(make_chunk("pm", 0, "Enkät", "Enkäten skickades till 30 personer och 27 svar kom in.", "h1", "pm"))
+    stats = TermStats([text_stems("Enkäten skickades till 30 personer och 27 svar kom in."), text_stems(CVE)])
+    # "besvarade" is a word the material never uses: it cannot tell that the count is missing
+    assert assess("Hur många besvarade enkäten?", [survey], settings, stats).reason != "missing_counted"

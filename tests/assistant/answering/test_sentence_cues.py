@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.sentence_cues import ENUMERATION_RE, quantified_mention, specificity
+from assistant.answering.sentence_cues import ENUMERATION_RE, REFERS_BACK_RE, quantified_mention, specificity
 from assistant.language.terms import answer_type
 
 
@@ -45,3 +45,11 @@ def test_quantified_mention(sentence: str, counted: bool, announces: bool) -> No
     asked = answer_type("Vilka hinder fanns?") if "hinder" in sentence else answer_type("På vilka sätt?")
     assert asked is not None
     assert quantified_mention(sentence, asked, counted) is announces
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Den här möjligheten togs väl emot.", "Det här arbetet tog tid.", "Med det i åtanke valdes fem kommuner."],
+)
+def test_a_demonstrative_opening_refers_back(sentence: str) -> None:
+    assert REFERS_BACK_RE.match(sentence)

@@ -34,3 +34,13 @@ def test_words_typed_without_swedish_letters_find_the_material_s_words() -> None
     (term,) = question_terms("problemtradet", stats)
     assert term.found_in(text_stems("Problemträdet har rötter."))
     assert stats.spelled_out(stems("problemträdet")[0]) == ()  # the material's own spelling needs nothing
+
+
+def test_a_word_one_letter_off_finds_the_material_s_word_and_short_or_known_words_do_not() -> None:
+    stats = TermStats(stems(t) for t in ["Crime proofing är en metod.", "Sigtuna deltog.", "Ett mål sattes."])
+    assert stats.spelled_out(stems("proffing")[0]) == tuple(stems("proofing"))  # a letter wrong
+    assert stats.spelled_out(stems("sigtna")[0]) == tuple(stems("sigtuna"))  # a letter missing
+    assert stats.spelled_out(stems("croofing")[0]) == tuple(stems("proofing"))
+    assert stats.spelled_out(stems("mål")[0]) == ()  # the material's own word
+    assert stats.spelled_out("måla") == ()  # too short to be read as a typo
+    assert stats.spelled_out(stems("västervik")[0]) == ()  # nothing of the material is one edit away
