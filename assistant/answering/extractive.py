@@ -127,10 +127,10 @@ class ExtractiveGenerator:
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
-            chosen = self._continued(self._digest(units), units)
+            chosen = self._listed(self._continued(self._digest(units), units), units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._introduced(self._pick(units), units, ask)
-        chosen = self._bridged(self._continued(chosen, units), units)
+        chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
         related = max((self._similarity(u) for u in chosen), default=0.0)
         if (
             coverage_of(ask.terms, chosen, weight) < self.settings.min_coverage
@@ -261,6 +261,23 @@ class ExtractiveGenerator:
             if not any(similar(unit, c, self.settings.dedup) for c in chosen):
                 chosen.append(unit)
         return chosen
+
+    def _listed(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
+        """A chosen sentence that introduces a list ("Ett typiskt upplägg ... kan se ut så här:")
+        comes with its list, which then replaces the list's items quoted on their own."""
+        intros = [u for u in chosen if u.group is not None and not u.is_list and u.text.rstrip().endswith(":")]
+        if not intros:
+            return chosen
+        lists = {(u.rank, u.group): u for u in self._join_lists(units) if u.group is not None and u.is_list}
+        out: list[Unit] = []
+        for unit in chosen:
+            whole = lists.get((unit.rank, unit.group)) if unit in intros else None
+            if whole is not None:
+                whole.score = unit.score
+                out.append(whole)
+            elif not any(c.rank == unit.rank and c.group == unit.group for c in intros):
+                out.append(unit)
+        return out
 
     def _introduced(self, chosen: list[Unit], units: list[Unit], ask: Ask) -> list[Unit]:
         """With a best sentence that announces what a "which ..." question asks for without

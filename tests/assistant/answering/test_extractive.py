@@ -411,3 +411,15 @@ def test_a_list_item_quoted_alone_starts_with_its_intro_and_a_table_row_does_not
     table = "Datakällor i korthet\n| Källa | Styrka |\n| Skolenkät | Hög svarsfrekvens bland eleverna i skolan |"
     got = answer(fake_settings, "Vilken styrka har skolenkäten?", [passage(make_chunk(PM, 4, "Källor", table))])
     assert "Datakällor i korthet" not in got
+
+
+def test_a_chosen_sentence_that_introduces_a_list_comes_with_the_whole_list(fake_settings: Settings) -> None:
+    text = (
+        "Vandringen bör starta efter solnedgången. Ett typiskt upplägg för en kvällsvandring kan se ut så här:\n"
+        "- 18.00 Samling och fika för alla deltagare.\n"
+        "- 18.15 Introduktion av processledaren och polisen.\n"
+        "- 20.00 Summering med klisterprickar på en gemensam karta."
+    )
+    got = answer(fake_settings, "Hur kan vi lägga upp kvällsvandringen?", [passage(make_chunk(PM, 5, "Steg 3", text))])
+    assert "kan se ut så här:\n- 18.00 Samling" in got and "- 20.00 Summering" in got
+    assert got.count("Introduktion av processledaren") == 1
