@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from assistant.types import Passage
 
 if TYPE_CHECKING:
+    from assistant.language.question import Question
     from assistant.language.terms import TermStats
 
 Rewriter = Callable[[str, Sequence[str]], str]  # (question, earlier questions) -> standalone question
@@ -38,7 +39,8 @@ class Retriever(Protocol):
 
 
 class Generator(Protocol):
-    """Writes an answer from a question and numbered passages.
+    """Writes an answer from an analysed question (`Question`: its resolved query, language, terms)
+    and numbered passages.
 
     `instant`: the whole answer is computed at once (nothing gained by showing it piece by piece,
     so it is checked before it is shown). `rewriter()`: a follow-up rewriter on the same model,
@@ -47,6 +49,6 @@ class Generator(Protocol):
     name: str
     instant: bool
 
-    def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]: ...
+    def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]: ...
 
     def rewriter(self) -> Rewriter | None: ...

@@ -21,13 +21,11 @@ from dataclasses import dataclass, field
 from assistant.answering.demands import unmet_demand
 from assistant.answering.sentence_cues import has_number
 from assistant.index.lexical import index_text
+from assistant.language.question import Question
 from assistant.language.sentences import passage_sentences
 from assistant.language.terms import (
-    YEAR_RE,
     Term,
     TermStats,
-    counted_word,
-    neutral_tokens,
     question_terms,
     text_stems,
     untranslated_words,
@@ -60,30 +58,29 @@ class Evidence:
 
 
 def gather(
-    question: str,
+    question: Question,
     passages: Sequence[Passage],
     settings: RefusalSettings,
     stats: TermStats | None = None,
-    language: str = "sv",
 ) -> Evidence:
     top = list(passages[: settings.passages])
     dense_scores = [p.dense_score for p in passages if p.dense_score is not None]
     sentence_scores = sorted((s for p in top for s in p.sentence_scores.values()), reverse=True)
-    terms = question_terms(question, stats)
+    terms = list(question.terms)
     weight = stats.weight if stats is not None and stats.n else TermStats([]).weight
     coverage, missing = _best_coverage(terms, top, weight, _known_discount(stats, settings.known_term_weight))
-    unknown_words = untranslated_words(question, stats)
+    unknown_words = untranslated_words(question.query, stats)
     if unknown_words:
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
-    unmet = _unmet(question, top, stats, language)
+    unmet = _unmet(question, top, stats)
     values = {
         "dense": max(dense_scores, default=0.0),
         "sentence": sentence_scores[0] if sentence_scores else 0.0,
         "sentence_top3": sum(sentence_scores[:3]) / len(sentence_scores[:3]) if sentence_scores else 0.0,
         "coverage": coverage if terms else 0.0,
         "unknown": _unknown_share(terms, unknown_words, stats, weight),
-        "english": 1.0 if language == "en" else 0.0,
+        "english": 1.0 if question.language == "en" else 0.0,
         "unmet_year": float(unmet == "unknown_year"),
         "unmet_name": float(unmet == "missing_name"),
         "unmet_counted": float(unmet == "missing_counted"),
@@ -163,23 +160,23 @@ def _counted_with_number(counted: Sequence[Term], evidence: Sequence[str], names
     return False
 
 
-def _unmet(question: str, passages: Sequence[Passage], stats: TermStats | None, language: str) -> str:
+def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | None) -> str:
     """Why the top passages, though on the topic, cannot answer: a year the material never
     mentions; no passage mentions a name the question asks about (and the material knows), or
     what a count question counts; or they lack the evidence the question demands."""
-    if stats is not None and stats.n and any(y not in stats for y in YEAR_RE.findall(question)):
+    if stats is not None and stats.n and any(y not in stats for y in question.years):
         return "unknown_year"
     evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
     present = frozenset().union(*(text_stems(text) for text in evidence))
-    names = [t for t in neutral_tokens(question) if not t.isdigit()]
+    names = list(question.names)
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
-    counted = counted_word(question) if language == "sv" else None
+    counted = question.counted
     counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
     if counted_terms and not _counted_with_number(counted_terms, evidence, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
-    demand = unmet_demand(question, evidence, names, _topical(question, stats, _closest(passages)))
+    demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)))
     return f"no_{demand}" if demand else ""
 
 
@@ -194,15 +191,18 @@ def _closest(passages: Sequence[Passage]) -> frozenset[str]:
     return frozenset(k for _, k in scores[:CLOSEST_SENTENCES])
 
 
-def _topical(question: str, stats: TermStats | None, closest: frozenset[str] = frozenset()) -> Callable[[str], bool]:
+def _topical(
+    question: Question, stats: TermStats | None, closest: frozenset[str] = frozenset()
+) -> Callable[[str], bool]:
     """Whether a sentence is about the question's topic: it has one of the question's rarer terms
     (those in at most `TOPIC_SHARE` of the chunks; with no statistics, any of its terms), or it is
     one of the sentences nearest the question in meaning (`closest`: a paraphrase shares no word)."""
-    terms = question_terms(question, stats)
+    terms = list(question.terms)
     if stats is not None and stats.n:
         used = [t for t in terms if _used(t, stats)]  # a word the material never uses names no topic of it
         rare = [t for t in used if min((stats.df.get(s, 0) for s in t), default=0) <= TOPIC_SHARE * stats.n]
         terms = rare or used or terms
+
     def about(sentence: str) -> bool:  # a heading may run into the first sentence: the key is inside it
         key = sentence_key(sentence)
         return any(near in key for near in closest) or any(t.found_in(text_stems(sentence)) for t in terms)

@@ -46,7 +46,6 @@ from assistant.answering.quotes import (
 from assistant.answering.sentence_cues import (
     CONCLUDES_RE,
     CONTINUES_RE,
-    DAY_ASKED_RE,
     ENUMERATION_RE,
     FULL_DATE_RE,
     REASON_RE,
@@ -58,7 +57,8 @@ from assistant.answering.sentence_cues import (
     specificity,
 )
 from assistant.index.lexical import index_text
-from assistant.language.terms import TermStats, answer_type, question_kinds, question_terms, text_stems
+from assistant.language.question import Question
+from assistant.language.terms import TermStats, text_stems
 from assistant.settings import ExtractiveSettings
 from assistant.types import Passage
 
@@ -89,13 +89,13 @@ class ExtractiveGenerator:
         """No model to rewrite follow-ups with: the deterministic rule of `conversation` applies."""
         return None
 
-    def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+    def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
         chosen = self.select(question, passages)
-        lead = lead_in(language, "howto" in question_kinds(question))
+        lead = lead_in(question.language, "howto" in question.kinds)
         if lead and chosen:
             yield lead
         for i, unit in enumerate(chosen):
-            yield self._separator(chosen, i, bool(lead)) + self._render(unit, language)
+            yield self._separator(chosen, i, bool(lead)) + self._render(unit, question.language)
 
     @staticmethod
     def _separator(chosen: list[Unit], i: int, after_lead: bool) -> str:
@@ -112,16 +112,14 @@ class ExtractiveGenerator:
         return f"{unit.lines[0]} {marker}"
 
     # -- selection --------------------------------------------------------------------------
-    def select(self, question: str, passages: Sequence[Passage]) -> list[Unit]:
+    def select(self, question: Question, passages: Sequence[Passage]) -> list[Unit]:
         """The units to quote, in answer order (see `in_answer_order`)."""
         top = list(passages[: self.settings.passages])
         if not top:
             return []
         units = self._candidates(top)
         weight = self._weights(units)
-        kinds = question_kinds(question)
-        day = "time" in kinds and bool(DAY_ASKED_RE.search(question))
-        ask = Ask(question_terms(question, self._term_stats()), kinds, answer_type(question), day)
+        ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day)
         for unit in units:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:

@@ -26,6 +26,7 @@ from assistant.answering.prompts import (
     message_text,
 )
 from assistant.errors import ConfigError, GenerationError, MetodstodError, MissingDependencyError
+from assistant.language.question import Question
 from assistant.settings import LLMSettings
 from assistant.types import Passage
 
@@ -111,12 +112,12 @@ class LangChainGenerator:
         count = self._counter()
         return sum(count(message_text(m.content)) for m in messages) + MESSAGE_OVERHEAD_TOKENS
 
-    def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+    def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
         if self._lock is None:
-            yield from self._answer(question, passages, language)
+            yield from self._answer(question.query, passages, question.language)
             return
         with self._lock:
-            yield from self._answer(question, passages, language)
+            yield from self._answer(question.query, passages, question.language)
 
     def _answer(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
         pieces = self._pieces(question, passages, language)

@@ -27,8 +27,9 @@ from assistant.answering.prompts import is_no_answer
 from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE
 from assistant.answering.support import Support, assess, refusal_text
 from assistant.language.conversation import Rewriter, resolve
+from assistant.language.question import Question
 from assistant.language.terms import TermStats
-from assistant.language.text import question_language, validate_question
+from assistant.language.text import validate_question
 from assistant.protocols import Generator, Retriever
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Passage
@@ -108,12 +109,13 @@ class RagAnswerer:
         """Text pieces as they are generated, then the final `Answer`."""
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        language = question_language(question)
         query = resolve(question, list(history), self.rewriter, self.settings.conversation)
+        asked = Question.analyse(question, query, self._stats())  # read by every stage below
+        language = asked.language
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
-        support = assess(query, top, self.settings.refusal, self._stats(), language)
+        support = assess(asked, top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
         if not support.supported:
             text = refusal_text(language)
@@ -124,7 +126,7 @@ class RagAnswerer:
         pieces: list[str] = []
 
         def tapped() -> Iterator[str]:
-            for piece in self.generator.stream(query, top, language):
+            for piece in self.generator.stream(asked, top):
                 pieces.append(piece)
                 yield piece
 

@@ -61,7 +61,6 @@ NEGATED_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().negations))})\b", 
 # A sentence in the first person singular, in a report written in the third: a respondent's words.
 FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"
-DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 
 
 def specificity(text: str) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from assistant.answering.evidence import FEATURES, VETOES, Evidence, gather
 from assistant.answering.fitted import LinearModel, read_model
+from assistant.language.question import Question
 from assistant.language.terms import TermStats
 from assistant.settings import RefusalSettings
 from assistant.types import Passage
@@ -74,15 +75,14 @@ class Support:
 
 
 def assess(
-    question: str,
+    question: Question,
     passages: Sequence[Passage],
     settings: RefusalSettings,
     stats: TermStats | None = None,
-    language: str = "sv",
     model: LinearModel | None = None,
 ) -> Support:
     """Whether `passages` support answering `question`, with the evidence that decided it."""
-    evidence = gather(question, passages, settings, stats, language)
+    evidence = gather(question, passages, settings, stats)
     if not passages:
         return Support(False, 0.0, evidence, "no_passages")
     model = model or load_model()

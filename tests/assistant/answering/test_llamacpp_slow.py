@@ -68,6 +68,7 @@ def test_first_gold_questions_are_cited(bench: ModuleType, pipeline: Any, record
 
 
 def test_local_model_streams_deterministically(pipeline: Any, bench: ModuleType) -> None:
+    from assistant.language.question import Question
     from assistant.types import Chunk, Passage
 
     generator = bench.generator_of(pipeline)
@@ -76,7 +77,7 @@ def test_local_model_streams_deterministically(pipeline: Any, bench: ModuleType)
         id="c", doc_id="d", title="t", doc_type="pm", section="Organisation", position=0, text=text, content_hash="h"
     )
     passages = [Passage(chunk=chunk, score=1.0)]
-    runs = [list(generator.stream("När avslutades projektet?", passages, "sv")) for _ in range(2)]
+    runs = [list(generator.stream(Question.analyse("När avslutades projektet?"), passages)) for _ in range(2)]
     assert len(runs[0]) > 3  # token by token, not one block
     assert "".join(runs[0]) == "".join(runs[1])
     assert "2024" in "".join(runs[0]) and "[1]" in "".join(runs[0])

@@ -22,8 +22,11 @@ from assistant.answering.llm import (
 )
 from assistant.errors import ConfigError, GenerationError, MissingDependencyError
 from assistant.language.conversation import resolve
+from assistant.language.question import Question
 from assistant.settings import Settings
 from assistant.types import Chunk, Passage
+
+asked = Question.analyse  # the analysed question every stage reads
 
 DATES = "Brå fick i mars 2022 i uppdrag av regeringen att utveckla stödet till kommuner med utsatta områden."
 END = "Projektet startade i augusti år 2022 och avslutades i maj år 2024."
@@ -90,7 +93,7 @@ def generator(settings: Settings, reply: str = "Svaret [1].", **kw: Any) -> tupl
 # -- prompts ---------------------------------------------------------------------------------
 def test_prompt_has_swedish_rules_and_numbered_passages(settings: Settings) -> None:
     gen, chat = generator(settings)
-    list(gen.stream("När avslutades projektet?", [passage(DATES, 0), passage(END, 1, "Organisation", 7)], "sv"))
+    list(gen.stream(asked("När avslutades projektet?"), [passage(DATES, 0), passage(END, 1, "Organisation", 7)]))
     system, user = chat.seen[0]
     assert system.type == "system" and user.type == "human"
     assert "bara utifrån de numrerade källorna" in system.content
@@ -211,7 +214,7 @@ def test_is_no_answer() -> None:
 def test_stream_yields_pieces_without_leading_whitespace(settings: Settings) -> None:
     reply = "\n  Projektet avslutades i maj 2024 [1]. Det startade i augusti 2022 [1]."
     gen, _ = generator(settings, reply=reply)
-    pieces = list(gen.stream("När avslutades projektet?", [passage(END)], "sv"))
+    pieces = list(gen.stream(asked("När avslutades projektet?"), [passage(END)]))
     assert len(pieces) > 5
     assert "".join(pieces) == reply.lstrip()
     assert all(pieces)
@@ -232,14 +235,14 @@ def test_model_is_created_once_and_lazily(settings: Settings) -> None:
     gen = LangChainGenerator("lazy", factory, settings.llm, serialize=True)
     assert not gen.loaded and not made
     for _ in range(3):
-        assert "".join(gen.stream("Vad?", [passage(END)], "sv")) == "Svaret [1]."
+        assert "".join(gen.stream(asked("Vad?"), [passage(END)])) == "Svaret [1]."
     assert len(made) == 1 and len(made[0].seen) == 3
 
 
 def test_model_failure_becomes_generation_error(settings: Settings) -> None:
     gen, _ = generator(settings, fail=True)
     with pytest.raises(GenerationError, match="server went away"):
-        list(gen.stream("Vad?", [passage(END)], "sv"))
+        list(gen.stream(asked("Vad?"), [passage(END)]))
 
 
 # -- follow-up rewriter ----------------------------------------------------------------------
@@ -279,7 +282,7 @@ def test_generator_rewriter_shares_the_model(settings: Settings) -> None:
 
     gen = LangChainGenerator("lazy", factory, settings.llm, serialize=True)
     assert gen.rewriter()("Och Sigtuna?", ["Vad gjorde Linköping?"]) == "Vad gjorde Sigtuna?"
-    list(gen.stream("Vad?", [passage(END)], "sv"))
+    list(gen.stream(asked("Vad?"), [passage(END)]))
     assert len(made) == 1
 
 
@@ -321,8 +324,8 @@ def test_llamacpp_factory_loads_nothing_until_used(
     monkeypatch.setattr(chat_models, "ChatLlamaCpp", FakeChatLlamaCpp)
     gen = llamacpp_generator(settings.model_copy(update={"llm_model_path": model, "llm_threads": 3}).llm)
     assert gen.name == "llamacpp" and not gen.loaded and not made
-    list(gen.stream("Vad?", [passage(END)], "sv"))
-    list(gen.stream("Vad?", [passage(END)], "sv"))
+    list(gen.stream(asked("Vad?"), [passage(END)]))
+    list(gen.stream(asked("Vad?"), [passage(END)]))
     assert len(made) == 1
     params = made[0]
     assert params["model_path"] == str(model) and params["n_threads"] == 3
@@ -372,6 +375,6 @@ def test_missing_package_names_the_install_command(settings: Settings, monkeypat
 def test_generator_adds_missing_markers_unless_turned_off(settings: Settings) -> None:
     reply = "Projektet avslutades i maj 2024."
     gen, _ = generator(settings, reply=reply)
-    assert "".join(gen.stream("När?", [passage(END)], "sv")) == reply + " [1]"
+    assert "".join(gen.stream(asked("När?"), [passage(END)])) == reply + " [1]"
     gen, _ = generator(settings.model_copy(update={"llm_add_missing_markers": False}), reply=reply)
-    assert "".join(gen.stream("När?", [passage(END)], "sv")) == reply
+    assert "".join(gen.stream(asked("När?"), [passage(END)])) == reply

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from assistant.language.question import Question
 from assistant.settings import Settings
 from assistant.types import Chunk, Passage
 from assistant.wiring import build_generator
@@ -89,7 +90,7 @@ def test_remote_generators_stream_from_a_server(name: str, settings: Settings, f
     pytest.importorskip(f"langchain_{name}")
     url = {"openai": {"openai_base_url": f"{fake_server}/v1"}, "ollama": {"ollama_base_url": fake_server}}[name]
     gen = build_generator(settings.model_copy(update={"generator": name, **url}))
-    pieces = list(gen.stream("När avslutades projektet?", [passage(END)], "sv"))
+    pieces = list(gen.stream(Question.analyse("När avslutades projektet?"), [passage(END)]))
     assert pieces == list(_FakeServer.pieces)
     body = _FakeServer.bodies[-1]
     assert body["stream"] is True

@@ -16,6 +16,7 @@ from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.pipeline import RagAnswerer
 from assistant.answering.support import REFUSAL_TEXT
 from assistant.errors import InputError
+from assistant.language.question import Question
 from assistant.settings import Settings
 from assistant.types import Answer, Passage
 from tests.assistant.rag_fixtures import make_retriever
@@ -34,8 +35,8 @@ class Scripted:
     def rewriter(self) -> None:
         return None
 
-    def stream(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
-        self.calls.append((question, list(passages), language))
+    def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
+        self.calls.append((question.query, list(passages), question.language))
         yield from self.pieces
 
 

@@ -10,10 +10,13 @@ import pytest
 from assistant.answering.evidence import FEATURES, gather
 from assistant.answering.support import MODEL_FILE, SupportModel, assess, load_model
 from assistant.errors import ConfigError
+from assistant.language.question import Question
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
 from assistant.settings import RefusalSettings
 from tests.assistant.rag_fixtures import make_chunk, passage
+
+asked = Question.analyse  # the analysed question every stage reads
 
 TEXT = "SSPF är en samverkansform mellan skola, socialtjänst och polis. Arbetet startade i Sigtuna 2023."
 
@@ -38,9 +41,9 @@ def test_the_shipped_model_is_fitted_and_documented() -> None:
 
 def test_related_evidence_is_supported_and_unrelated_is_not() -> None:
     settings = RefusalSettings()
-    good = assess("Vad är SSPF?", [scored(TEXT, 0.9)], settings, model=model())
+    good = assess(asked("Vad är SSPF?"), [scored(TEXT, 0.9)], settings, model=model())
     assert good.supported and good.probability > 0.5 and not good.reason
-    bad = assess("Vad kostar en hyresrätt?", [scored(TEXT, 0.1)], settings, model=model())
+    bad = assess(asked("Vad kostar en hyresrätt?"), [scored(TEXT, 0.1)], settings, model=model())
     assert not bad.supported and bad.reason == "low_support"
     assert any(f.startswith("signal:sentence=") for f in bad.flags())
 
@@ -48,13 +51,13 @@ def test_related_evidence_is_supported_and_unrelated_is_not() -> None:
 def test_a_veto_refuses_however_related() -> None:
     stats = TermStats([stems(TEXT)])
     question, top = "Vad hände i Sigtuna år 2031?", [scored(TEXT, 0.95)]
-    support = assess(question, top, RefusalSettings(), stats, model=model(0.0))
+    support = assess(asked(question, stats=stats), top, RefusalSettings(), stats, model=model(0.0))
     assert not support.supported and support.reason == "unknown_year"
-    assert assess(question, top, RefusalSettings(vetoes=False), stats, model=model(0.0)).supported
+    assert assess(asked(question, stats=stats), top, RefusalSettings(vetoes=False), stats, model=model(0.0)).supported
 
 
 def test_evidence_has_every_feature() -> None:
-    evidence = gather("Vad är SSPF?", [scored(TEXT, 0.8)], RefusalSettings())
+    evidence = gather(asked("Vad är SSPF?"), [scored(TEXT, 0.8)], RefusalSettings())
     assert set(FEATURES) <= set(evidence.values) and evidence.values["sentence"] == pytest.approx(0.8)
 
 

@@ -1,0 +1,60 @@
+"""One question, analysed once per ask: what the support check and the generators read.
+
+`RagAnswerer.stream` resolves a follow-up against the conversation and analyses the result once
+(`Question.analyse`) with the corpus's term statistics: its language, content terms (with
+compound parts, synonyms and the material's spellings), kinds ("quantity", "who", "howto" …),
+the asked-for type ("Vilka *kommuner*"), the counted thing, names and years. The support check
+(`answering.evidence`), the extractive generator and the language-model generators take this
+object instead of parsing the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.language.terms import (
+    YEAR_RE,
+    Term,
+    TermStats,
+    answer_type,
+    counted_word,
+    neutral_tokens,
+    question_kinds,
+    question_terms,
+)
+from assistant.language.text import question_language
+
+DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # as asked
+    query: str  # the follow-up resolved against the conversation: what retrieval and answering read
+    language: str  # "sv" or "en", of the question as asked
+    terms: tuple[Term, ...]
+    kinds: frozenset[str]
+    asked_type: Term | None  # "Vilka kommuner ...": the kind of thing asked for
+    counted: str | None  # "Hur många deltagare ...": what is counted (Swedish questions)
+    names: tuple[str, ...]  # names, acronyms and numbers as written
+    years: tuple[str, ...]
+    day: bool  # a date to the day is asked for ("Vilket datum ...?")
+
+    @classmethod
+    def analyse(cls, text: str, query: str | None = None, stats: TermStats | None = None) -> Question:
+        query = text if query is None else query
+        language = question_language(text)
+        kinds = frozenset(question_kinds(query))
+        return cls(
+            text=text,
+            query=query,
+            language=language,
+            terms=tuple(question_terms(query, stats)),
+            kinds=kinds,
+            asked_type=answer_type(query),
+            counted=counted_word(query) if language == "sv" else None,
+            names=tuple(t for t in neutral_tokens(query) if not t.isdigit()),
+            years=tuple(YEAR_RE.findall(query)),
+            day="time" in kinds and bool(DAY_ASKED_RE.search(query)),
+        )

@@ -1,0 +1,28 @@
+"""The question analysis every stage after the router reads."""
+
+from __future__ import annotations
+
+from assistant.language.question import Question
+from assistant.language.terms import TermStats
+from assistant.language.text import stems
+
+
+def test_a_question_is_analysed_once_into_what_the_stages_read() -> None:
+    asked = Question.analyse("Hur många deltagare kom till konferensen i Stockholm 2023?")
+    assert asked.language == "sv" and asked.query == asked.text
+    assert "quantity" in asked.kinds and asked.counted == "deltagare"
+    assert asked.names == ("Stockholm",) and asked.years == ("2023",)
+    assert any("konferens" in t for t in asked.terms) and not asked.day
+
+
+def test_a_follow_up_is_read_as_its_resolved_query_in_the_language_it_was_asked() -> None:
+    asked = Question.analyse("And when?", "När startade projektet SSPF i Sigtuna?")
+    assert asked.language == "en" and asked.text == "And when?"
+    assert "time" in asked.kinds and "SSPF" in asked.names
+    assert asked.counted is None  # an English question counts nothing in Swedish words
+
+
+def test_the_material_s_statistics_shape_the_terms_and_a_date_asked_to_the_day() -> None:
+    stats = TermStats(stems(t) for t in ["Problemträdet har rötter.", "Ett datum sattes."])
+    asked = Question.analyse("Vilket datum ritades problemtradet?", stats=stats)
+    assert asked.day and any(t & set(stems("problemträdet")) for t in asked.terms)
