@@ -1,4 +1,5 @@
-"""A small English -> Swedish glossary of the material's domain vocabulary.
+"""A small English -> Swedish glossary of the domain's vocabulary, and everyday Swedish words
+mapped to the words the material uses (`data/glossary.yaml`, validated by `Glossary`).
 
 No translation model exists offline, so English questions over the Swedish material are
 bridged with this word list: the lexical retriever, the extractive answerer and the
@@ -11,254 +12,47 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from assistant.errors import ConfigError
 from assistant.language.text import stem
 
-EN_SV: dict[str, tuple[str, ...]] = {
-    "agency": ("myndighet",),
-    "agencies": ("myndigheter",),
-    "aim": ("mål", "syfte"),
-    "area": ("område",),
-    "assessment": ("bedömning", "lägesbild"),
-    "association": ("förening", "föreningen"),
-    "areas": ("områden",),
-    "assignment": ("uppdrag", "regeringsuppdraget"),
-    "author": ("författare",),
-    "authority": ("myndighet",),
-    "begin": ("startade", "inleddes"),
-    "budget": ("medel", "kronor", "miljoner"),
-    "challenge": ("utmaningar", "utmaning", "hinder"),
-    "difficulty": ("utmaningar", "hinder"),
-    "difficulties": ("utmaningar", "hinder"),
-    "child": ("barn",),
-    "children": ("barn",),
-    "collaboration": ("samverkan",),
-    "company": ("aktör", "företag"),
-    "consultancy": ("extern aktör", "konsult"),
-    "consultant": ("extern aktör", "konsult"),
-    "consulting": ("extern aktör", "konsult"),
-    "commission": ("uppdrag", "regeringsuppdraget"),
-    "conference": ("konferens",),
-    "cooperation": ("samverkan",),
-    "coordinator": ("koordinator",),
-    "cost": ("kostnader", "medel", "kronor"),
-    "crime": ("brott", "brottslighet"),
-    "criminal": ("kriminella", "kriminalitet"),
-    "crime prevention": ("brottsförebyggande",),
-    "decision": ("beslut",),
-    "deadline": ("senast", "redovisas"),
-    "dimension": ("dimensioner",),
-    "duration": ("tid", "pågick"),
-    "end": ("avslutades", "avslutning"),
-    "evidence-based": ("kunskapsbaserat",),
-    "extremism": ("extremism",),
-    "finish": ("avslutades",),
-    "focus area": ("fokusområde", "fokusområden"),
-    "follow-up": ("uppföljning",),
-    "format": ("format",),
-    "fraud": ("välfärdsbrott", "felaktiga utbetalningar"),
-    "funding": ("medel", "kronor", "ekonomiskt stöd"),
-    "future": ("framöver", "fortsatt", "framtida"),
-    "experience": ("erfarenheter", "erfarenhet"),
-    "goal": ("mål", "målsättning"),
-    "government": ("regeringen",),
-    "swedish": ("svenska", "sverige"),
-    "originally": ("ursprungligen",),
-    "reference number": ("diarienummer",),
-    "halfway": ("halvvägs", "halvtid"),
-    "held": ("hölls", "genomfördes"),
-    "used": ("använts", "användes", "använda"),
-    "trained": ("utbildning", "utbildade"),
-    "delivered": ("genomförde", "höll", "ledde"),
-    "sweden": ("sverige",),
-    "develop": ("utveckla",),
-    "development": ("utveckling", "utveckla"),
-    "signed": ("vägnar",),
-    "hindrance": ("hinder",),
-    "hire": ("anlita", "uppdrag"),
-    "hired": ("anlitade", "uppdrag"),
-    "housing": ("bostäder", "bostadsbolag"),
-    "improper influence": ("otillåten påverkan",),
-    "influence": ("påverkan",),
-    "interview": ("intervjuer",),
-    "knowledge": ("kunskap",),
-    "knowledge-based": ("kunskapsbaserat",),
-    "law": ("lag", "lagen"),
-    "lecture": ("föreläsningar", "föreläsning"),
-    "learn": ("lärdomar", "lärdom"),
-    "lesson": ("lärdomar",),
-    "lessons learned": ("lärdomar",),
-    "manager": ("chefer",),
-    "mother": ("mamma", "mammor"),
-    "mothers": ("mamma", "mammor"),
-    "measurement": ("mätning", "mätningar"),
-    "method": ("metod", "metoder", "metodstöd"),
-    "model": ("modell", "modellen"),
-    "money": ("medel", "kronor", "miljoner"),
-    "municipality": ("kommun", "kommuner"),
-    "municipalities": ("kommuner",),
-    "objective": ("mål", "målsättning"),
-    "organise": ("organisation", "organiserat"),
-    "organised": ("organisation", "organiserat"),
-    "organize": ("organisation", "organiserat"),
-    "organized": ("organisation", "organiserat"),
-    "organisation": ("organisation",),
-    "organization": ("organisation",),
-    "obstacle": ("hinder",),
-    "organised crime": ("organiserad brottslighet",),
-    "organized crime": ("organiserad brottslighet",),
-    "outcome": ("resultat",),
-    "parallel societal structures": ("parallella samhällsstrukturer",),
-    "parallel structures": ("parallella samhällsstrukturer",),
-    "parent": ("föräldrar", "föräldraskapsstöd"),
-    "parenting": ("föräldraskapsstöd",),
-    "participant": ("deltagare",),
-    "participate": ("deltog", "medverkat", "delta"),
-    "percent": ("procent",),
-    "practical": ("praktisknära", "praktiskt"),
-    "problem": ("utmaningar", "hinder", "problem"),
-    "problems": ("utmaningar", "hinder", "problem"),
-    "planning": ("planering",),
-    "police": ("polisen", "polismyndigheten"),
-    "prevent": ("förebygga", "förebyggande"),
-    "prevention": ("förebyggande", "förebygga"),
-    "preventive": ("förebyggande",),
-    "programme": ("program", "programmet"),
-    "program": ("program", "programmet"),
-    "project": ("projekt", "projektet"),
-    "purpose": ("syfte",),
-    "questionnaire": ("enkät",),
-    "radicalisation": ("radikalisering",),
-    "radicalization": ("radikalisering",),
-    "recruit": ("rekryteras",),
-    "recruitment": ("rekryteras",),
-    "report": ("rapport",),
-    "respond": ("svar", "respondenter"),
-    "run into": ("stötte", "hinder"),
-    "ran into": ("stötte", "hinder"),
-    "respondent": ("respondenter", "svar"),
-    "response": ("svar",),
-    "receive": ("erhöll", "fick", "tilldelades"),
-    "recommend": ("rekommendation", "rekommenderar", "lärdomar"),
-    "recommendation": ("rekommendation", "lärdomar"),
-    "result": ("resultat",),
-    "safety": ("trygghet",),
-    "school": ("skola", "skolor", "skolmiljöer"),
-    "social services": ("socialtjänst", "socialtjänsten"),
-    "security": ("säkerhet", "trygghet"),
-    "select": ("urval", "valdes", "valde"),
-    "selected": ("urval", "valdes", "valde"),
-    "selection": ("urval", "valdes"),
-    "staff": ("personal", "medarbetare"),
-    "start": ("startade", "inleddes", "uppstart"),
-    "support": ("stöd",),
-    "survey": ("enkät", "enkätundersökning"),
-    "teacher": ("lärare",),
-    "time frame": ("tidsram",),
-    "timeframe": ("tidsram",),
-    "take part": ("deltog", "medverkat"),
-    "took part": ("deltog", "medverkat"),
-    "training": ("utbildning",),
-    "urban planning": ("samhällsplanering", "samhällsbyggnadsprocessen"),
-    "violent extremism": ("våldsbejakande extremism",),
-    "voluntary": ("ideella", "ideell"),
-    "vulnerable": ("utsatta",),
-    "classified": ("klassificerats", "klassas", "klassade"),
-    "welfare": ("välfärd", "välfärdssystemen"),
-    "welfare fraud": ("välfärdsbrottslighet", "välfärdsbrott"),
-    "workshop": ("workshop", "workshops"),
-    "write": ("författare",),
-    "wrote": ("författare",),
-    "young": ("unga",),
-    "youth": ("unga",),
-}
+GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
 
-# Swedish question words the material puts differently ("pengar" -> "medel", "kronor").
-# Strong verbs are listed because the stemmer cannot relate their forms ("deltog" / "delta").
-SV_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "pengar": ("medel", "kronor", "miljoner"),
-    # everyday words for the material's own terms
-    "satsning": ("projekt", "projektet"),
-    "satsningen": ("projekt", "projektet"),
-    "frågeformulär": ("enkät", "enkäten"),
-    "frågeformuläret": ("enkät", "enkäten"),
-    "ort": ("kommun",),
-    "orter": ("kommuner",),
-    "orterna": ("kommunerna",),
-    "partnervåld": ("våld", "nära", "relationer"),
-    "hedersförtryck": ("hedersrelaterat", "förtryck"),
-    "konsult": ("extern", "aktör"),
-    "konsulter": ("extern", "aktör"),
-    "konsultföretag": ("extern", "aktör"),
-    "konsultföretaget": ("extern", "aktör"),
-    "stadsplanering": ("samhällsplanering", "samhällsbyggnadsprocessen"),
-    "stadsplaneringen": ("samhällsplanering", "samhällsbyggnadsprocessen"),
-    "bidrag": ("medel", "anslag"),
-    "bidraget": ("medel", "anslag"),
-    "slut": ("avslutades", "avslut"),
-    "koll": ("uppföljning", "följa"),
-    "kostade": ("kronor", "miljoner", "medel"),
-    "kostar": ("kronor", "miljoner", "medel"),
-    "kostat": ("kronor", "miljoner", "medel"),
-    "kostnad": ("kronor", "miljoner", "medel"),
-    "kostnaden": ("kronor", "miljoner", "medel"),
-    "kostnader": ("kronor", "miljoner", "medel"),
-    "kostnaderna": ("kronor", "miljoner", "medel"),
-    "utgick": ("utgå", "utgångspunkt"),
-    "utgår": ("utgå", "utgångspunkt"),
-    "utgått": ("utgå", "utgångspunkt"),
-    "deltog": ("delta", "deltagit", "medverkat"),
-    "deltar": ("delta", "deltog", "medverkat"),
-    "deltagit": ("delta", "deltog", "medverkat"),
-    "gjorde": ("göra", "gjort", "genomförde"),
-    "gjordes": ("göra", "gjort", "genomfördes"),
-    "fick": ("få", "fått", "erhöll"),
-    "gick": ("gå", "gått"),
-    "pågick": ("pågå", "pågått", "startade", "avslutades"),  # how long it went on: when it began and ended
-    "pågått": ("pågå", "pågick", "startade", "avslutades"),
-    "pågå": ("pågick", "pågått"),
-    "pågår": ("pågick", "pågått"),
-    "drog": ("dra", "dragit", "dras"),
-    "drar": ("dra", "dragit", "drog"),
-    "drogs": ("dra", "dragits", "dras"),
-    "valde": ("välja", "valt", "valdes"),
-    "skedde": ("ske", "skett"),
-    "hände": ("hänt", "skedde"),
-    "svårigheter": ("utmaningar", "hinder"),
-    "svårighet": ("utmaning", "hinder"),
-    "problem": ("utmaningar", "hinder"),
-    "syftet": ("mål", "målsättning"),
-    "författare": ("författare",),
-    "skrev": ("författare", "vägnar"),  # wrote, or signed ("skrev under")
-    "undertecknade": ("vägnar",),
-    "bättre": ("förbättrats", "förbättring", "förstärkt"),  # "vad blev bättre": what improved
-    "inget": ("inga", "ingen", "inte"),  # a negation in any of its forms
-    "ingen": ("inga", "inget", "inte"),
-    "inga": ("ingen", "inget", "inte"),
-    "signerade": ("vägnar",),
-    "skrivit": ("författare",),
-    # everyday verbs and nouns (any inflection: looked up by stem too, see `synonyms`)
-    "jobba": ("arbeta", "arbetade", "arbete"),
-    "jobb": ("arbete",),
-    "hjälpa": ("stöd", "stödja"),
-    "hjälp": ("stöd",),
-    "hjälpte": ("stöd", "stödde"),
-    "började": ("startade", "inleddes", "påbörjades"),
-    "slutade": ("avslutades", "avslut"),
-    "anlita": ("upphandlat", "uppdrag"),
-    "anlitade": ("upphandlat", "uppdrag"),
-    "konsultbolag": ("extern", "aktör", "konsulttjänster"),
-    "inbjuden": ("bjöds",),
-    "inbjudna": ("bjöds",),
-    "bjöd": ("bjöds",),
-    "träff": ("möte", "tillfälle"),
-    "träffar": ("möten", "tillfällen"),
-    "ungdomar": ("unga",),
-    "polisen": ("polismyndigheten",),
-    "polis": ("polismyndigheten",),
-    "gäng": ("kriminella", "nätverk"),
-    "tänk": ("perspektiv",),
-}
+
+class Glossary(BaseModel):
+    """The schema of `data/glossary.yaml`: lower-case words or phrases to non-empty word lists."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    en_sv: dict[str, tuple[str, ...]]
+    sv_synonyms: dict[str, tuple[str, ...]]
+
+    @field_validator("en_sv", "sv_synonyms")
+    @classmethod
+    def _entries(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        bad = [k for k, v in value.items() if k != k.lower() or not k.strip() or not v or not all(w.strip() for w in v)]
+        if bad:
+            raise ValueError(f"poster som inte är gemena ord med en icke-tom lista: {', '.join(bad[:5])}")
+        return value
+
+
+@lru_cache(maxsize=2)
+def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
+    try:
+        return Glossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Ordlistan {path} går inte att läsa: {exc}") from exc
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
+        raise ConfigError(f"Ordlistan {path} är felaktig ({fields}): {exc.errors()[0]['msg']}") from exc
+
+
+EN_SV: dict[str, tuple[str, ...]] = load_glossary().en_sv
+SV_SYNONYMS: dict[str, tuple[str, ...]] = load_glossary().sv_synonyms
 
 _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ies", "y"),

@@ -31,3 +31,14 @@ def test_a_broken_word_file_is_named_with_the_bad_list(tmp_path: Path, content: 
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"words\.yaml.*{named}"):
         load_words(path)
+
+
+def test_the_glossary_file_is_valid_and_a_broken_one_is_named(tmp_path: Path) -> None:
+    from assistant.language.glossary import GLOSSARY_FILE, load_glossary
+
+    glossary = load_glossary(GLOSSARY_FILE)
+    assert "medel" in glossary.sv_synonyms["pengar"] and "brott" in glossary.en_sv["crime"]
+    path = tmp_path / "glossary.yaml"
+    path.write_text("en_sv:\n  Crime: [brott]\nsv_synonyms: {}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"glossary\.yaml.*en_sv"):
+        load_glossary(path)

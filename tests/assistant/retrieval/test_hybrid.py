@@ -285,7 +285,6 @@ def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
         ("Vilken lägesbild utgick urvalet från?", "utgick", "Urvalet gjordes med utgångspunkt i lägesbilden."),
         ("Vilken lärdom drog Brå?", "drog", "Brå har dragit lärdomen att tiden var kort."),
         ("Vad tyckte de om satsningen?", "satsningen", "Respondenterna var nöjda med projektet."),
-        ("Vilket konsultföretag anlitades?", "konsultföretag", "Brå gav i uppdrag åt den externa aktören Sweco."),
         ("Vad stod i frågeformuläret?", "frågeformuläret", "Enkäten skickades till 30 respondenter."),
         # any inflection of a listed word: found by its stem
         ("Hur mycket av pengarna gick till kommunerna?", "pengarna", "Sammanlagt 2 miljoner kronor."),
@@ -303,11 +302,12 @@ def test_question_words_the_material_puts_otherwise_are_matched(question: str, w
     assert text_stems(lexical_query(question)) - text_stems(question) & present  # the lexical query says it too
 
 
-def test_english_words_for_hiring_a_consultancy_reach_the_swedish_text() -> None:
+def test_english_domain_words_reach_the_swedish_text_and_no_report_s_own_phrasing() -> None:
     from assistant.language.glossary import translate
 
     words = translate("Which consultancy did Brå hire to support urban planning?")
-    assert {"extern aktör", "uppdrag", "samhällsbyggnadsprocessen"} <= set(words)
+    assert {"uppdrag", "samhällsplanering"} <= set(words)
+    assert "extern aktör" not in words  # one report's phrasing, not a translation
 
 
 @pytest.mark.parametrize(
