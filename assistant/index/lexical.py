@@ -28,6 +28,9 @@ from assistant.language.text import stems
 from assistant.types import Chunk
 
 CACHE_PREFIX = "index-"
+# The tokenisation an index was built with is part of its folder's name: raise it when `stems`
+# changes (t2: no hand-listed compound parts), so that no host reads an index built the old way.
+TOKENISATION = "t2"
 TMP_PREFIX = ".tmp-"
 KEEP_INDEXES = 3  # the newest few stay: a process that just read the key may still be loading it
 TMP_MAX_AGE_S = 3600  # a temporary folder this old was left by a crashed process
@@ -96,7 +99,7 @@ class LexicalCache:
         self.root = root
 
     def folder(self, key: str) -> Path:
-        return self.root / f"{CACHE_PREFIX}{key}"
+        return self.root / f"{CACHE_PREFIX}{TOKENISATION}-{key}"
 
     def ensure(
         self, versions: Mapping[str, int], fetch: Callable[[Iterable[str]], list[Chunk]]

@@ -35,23 +35,6 @@ _ABBREVIATIONS = (
 
 SWEDISH_STOPWORDS: frozenset[str] = load_words().stopwords  # data/words.yaml
 
-# Parts used to split compounds; longest first so "brottslighet" wins over "brott".
-_COMPOUND_PARTS: tuple[str, ...] = (
-    "brottslighet",
-    "förebyggande",
-    "välfärd",
-    "välfärds",
-    "brott",
-    "sspf",
-    "workshop",
-    "workshops",
-    "extremism",
-    "påverkan",
-    "skola",
-    "trygghet",
-    "trygghets",
-)
-
 _stemmer = None
 
 
@@ -125,16 +108,9 @@ def stem(word: str) -> str:
 
 
 def split_compound(word: str) -> list[str]:
-    """Known compound parts of ``word`` (besides the word itself), e.g. SSPF-arbetet -> sspf, arbetet."""
-    parts: list[str] = []
-    for piece in re.split(r"-", word):
-        if piece and piece != word:
-            parts.append(piece)
-    lowered = word.lower()
-    for part in _COMPOUND_PARTS:
-        if part in lowered and part != lowered:
-            parts.append(part)
-    return parts
+    """The parts of a hyphenated word (besides the word itself): SSPF-arbetet -> sspf, arbetet. Other
+    compounds are split by what the corpus knows (`terms.decompound`), not by a list."""
+    return [piece for piece in word.split("-") if piece and piece != word] if "-" in word else []
 
 
 def stems(text: str, *, compounds: bool = True) -> list[str]:

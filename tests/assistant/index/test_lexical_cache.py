@@ -8,7 +8,15 @@ import time
 from pathlib import Path
 
 from assistant.index.generation import corpus_key
-from assistant.index.lexical import CACHE_PREFIX, KEEP_INDEXES, TMP_MAX_AGE_S, TMP_PREFIX, LexicalCache, LexicalIndex
+from assistant.index.lexical import (
+    CACHE_PREFIX,
+    KEEP_INDEXES,
+    TMP_MAX_AGE_S,
+    TMP_PREFIX,
+    TOKENISATION,
+    LexicalCache,
+    LexicalIndex,
+)
 from tests.assistant.index.test_vector_store import make_chunks
 
 TEXTS = ["Trygghetsvandring i området.", "Samverkan mellan skola och polis.", "Enkäten fick 27 svar."]
@@ -26,7 +34,7 @@ def test_saved_index_loads_under_its_key_and_only_there(tmp_path: Path) -> None:
     assert loaded is not None and [c.id for c in loaded.chunks] == [c.id for c in index.chunks]
     assert loaded.search("enkät svar", 2)[0][0].text == "Enkäten fick 27 svar."
     assert cache.load(corpus_key(["another version"])) is None
-    assert [p.name for p in (tmp_path / "lexical").iterdir()] == [f"{CACHE_PREFIX}{index.stamp}"]
+    assert [p.name for p in (tmp_path / "lexical").iterdir()] == [f"{CACHE_PREFIX}{TOKENISATION}-{index.stamp}"]
 
 
 def test_a_damaged_or_half_written_folder_is_no_index(tmp_path: Path) -> None:
@@ -92,5 +100,5 @@ def test_old_indexes_and_leftovers_of_crashed_processes_are_pruned(tmp_path: Pat
         os.utime(folder, (time.time() - 100 + i, time.time() - 100 + i))
         keys.append(index.stamp)
     kept = sorted(p.name for p in tmp_path.glob(f"{CACHE_PREFIX}*"))
-    assert kept == sorted(f"{CACHE_PREFIX}{k}" for k in keys[-KEEP_INDEXES:])
+    assert kept == sorted(f"{CACHE_PREFIX}{TOKENISATION}-{k}" for k in keys[-KEEP_INDEXES:])
     assert not leftover.exists() and fresh.exists()

@@ -9,7 +9,7 @@ import pytest
 from assistant.errors import IndexMissingError, InputError, MissingDependencyError
 from assistant.index.documents import DocumentRegistry
 from assistant.index.embeddings import HashEmbeddings
-from assistant.index.lexical import LexicalCache
+from assistant.index.lexical import TOKENISATION, LexicalCache
 from assistant.index.vector_store import ChromaStore
 from assistant.retrieval.context import merge_texts
 from assistant.retrieval.corpus_view import CorpusView
@@ -143,7 +143,7 @@ def test_a_host_without_a_lexical_cache_builds_the_same_index_from_chroma(fake_s
         theirs = [(p.chunk.id, p.lexical_score, p.score) for p in other_host.retrieve(question, 6)]
         assert theirs == mine and any(score for _, score, _ in theirs)
     key = DocumentRegistry(fake_settings.records_url).stamp()
-    assert [p.name for p in other.lexical_path.iterdir()] == [f"index-{key}"]
+    assert [p.name for p in other.lexical_path.iterdir()] == [f"index-{TOKENISATION}-{key}"]
 
 
 def test_only_active_document_versions_are_seen(fake_settings: Settings) -> None:
