@@ -48,7 +48,9 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     ),
     "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
     "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
-    "definition": re.compile(r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|what\s+is|what\s+does)\b"),
+    "definition": re.compile(
+        r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|vad\s+står\s+[\w-]+\s+för|what\s+is|what\s+does)\b"
+    ),
     "reason": re.compile(
         r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
     ),
@@ -67,15 +69,26 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
 }
 
 
-# Question words typed without Swedish letters ("nar", "hur manga").
-_UNACCENTED = {"nar": "när", "manga": "många", "lange": "länge", "vilket ar": "vilket år"}
-_UNACCENTED_RE = re.compile(r"\b(" + "|".join(_UNACCENTED) + r")\b")
+# The same patterns without Swedish letters, for questions typed without them ("nar", "hur manga").
+_FOLDED_PATTERNS = {kind: re.compile(fold_letters(p.pattern)) for kind, p in _KIND_PATTERNS.items()}
+# Function words and question words typed without Swedish letters ("nagot", "for", "manga").
+_FOLDED_FUNCTION_WORDS = frozenset(fold_letters(w) for w in SWEDISH_STOPWORDS | QUESTION_FILLER)
+
+
+def is_function_word(word: str) -> bool:
+    """A stopword or a word that only shapes a question, also typed without Swedish letters."""
+    lowered = word.lower()
+    if lowered in SWEDISH_STOPWORDS or lowered in QUESTION_FILLER:
+        return True
+    return lowered == fold_letters(lowered) and lowered in _FOLDED_FUNCTION_WORDS
 
 
 def question_kinds(question: str) -> set[Kind]:
     """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
-    lowered = _UNACCENTED_RE.sub(lambda m: _UNACCENTED[m.group(1)], normalize(question).lower())
+    lowered = normalize(question).lower()
+    folded = fold_letters(lowered)
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
+    kinds |= {kind for kind, pattern in _FOLDED_PATTERNS.items() if pattern.search(folded)}
     if "time" in kinds:
         kinds.discard("who")  # "vilket år" asks for a year, not a name
     if "howto" in kinds:
@@ -110,7 +123,13 @@ def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
 
 
 def _content_tokens(text: str) -> list[str]:
-    return [w for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text)) if w.lower() not in QUESTION_FILLER]
+    return [w for w in re.findall(r"[^\W_]+(?:-[^\W_]+)*", normalize(text)) if not _folded_filler(w)]
+
+
+def _folded_filler(word: str) -> bool:
+    """A question-shaping word, or a function word typed without Swedish letters ("nagot", "nar")."""
+    lowered = word.lower()
+    return lowered in QUESTION_FILLER or (lowered not in SWEDISH_STOPWORDS and is_function_word(lowered))
 
 
 _COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{4,})")
