@@ -7,9 +7,10 @@
   otherwise), and English words no glossary knows count as missing at a reduced weight;
 * `unknown`: the weighted share of the question's terms that the material never uses at all;
 * `english`: the question is English (its similarities to Swedish text run lower);
-* `unmet_year`, `unmet_name`, `unmet_counted`, `unmet_demand`: the top passages cannot answer
-  although on the topic — a year the material never mentions, a name the material knows but no
-  top passage mentions, the thing a count question counts, the kind of evidence the question
+* `unmet_year`, `unmet_name`, `unmet_type`, `unmet_counted`, `unmet_demand`: the top passages
+  cannot answer although on the topic — a year the material never mentions, a name the material
+  knows but no top passage mentions, a kind of thing asked for ("Vilken *app* ...?") that the
+  material never speaks of, the thing a count question counts, the kind of evidence the question
   demands (an amount, an age, a comparison; see `demands`).
 """
 
@@ -21,11 +22,13 @@ from dataclasses import dataclass, field
 from assistant.answering.demands import unmet_demand
 from assistant.answering.sentence_cues import has_number
 from assistant.index.lexical import index_text
+from assistant.language.glossary import synonyms
 from assistant.language.question import Question
 from assistant.language.sentences import passage_sentences
 from assistant.language.terms import (
     Term,
     TermStats,
+    decompound,
     question_terms,
     text_stems,
     untranslated_words,
@@ -37,7 +40,7 @@ from assistant.types import Passage, sentence_key
 # What the support model weighs: how related the material is to the question at all.
 FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "english")
 # What vetoes an answer however related the material is: it cannot answer this question.
-VETOES = ("unmet_year", "unmet_name", "unmet_counted", "unmet_demand")
+VETOES = ("unmet_year", "unmet_name", "unmet_type", "unmet_counted", "unmet_demand")
 TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
 CLOSEST_SENTENCES = 3  # the sentences nearest the question in meaning are on its topic
 
@@ -83,6 +86,7 @@ def gather(
         "english": 1.0 if question.language == "en" else 0.0,
         "unmet_year": float(unmet == "unknown_year"),
         "unmet_name": float(unmet == "missing_name"),
+        "unmet_type": float(unmet == "unknown_type"),
         "unmet_counted": float(unmet == "missing_counted"),
         "unmet_demand": float(unmet.startswith("no_")),
     }
@@ -172,12 +176,25 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
+    if _unknown_type(question, stats):
+        return "unknown_type"  # "Vilken app ...?": the material never speaks of such a thing, it names none
     counted = question.counted
     counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
     if counted_terms and not _counted_with_number(counted_terms, evidence, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
     demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)))
     return f"no_{demand}" if demand else ""
+
+
+def _unknown_type(question: Question, stats: TermStats | None) -> bool:
+    """The kind of thing asked for ("Vilken *paragraf* ...") is a word the material never uses:
+    not as written, not one letter off, not through the glossary ("orter": kommuner), not as the
+    parts of a compound ("målnivåer": mål, nivå)."""
+    asked = question.asked_type
+    if asked is None or question.language != "sv" or stats is None or not stats.n:
+        return False
+    spelled = Term({s for a in asked for s in (a, *stats.spelled_out(a), *stems(" ".join(synonyms(a))))})
+    return not _used(spelled.with_parts(decompound(min(asked), stats)), stats)
 
 
 def _used(term: Term, stats: TermStats | None) -> bool:

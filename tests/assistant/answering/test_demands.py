@@ -187,3 +187,17 @@ def test_a_count_or_amount_asked_in_words_the_passage_does_not_use_is_not_vetoed
         assess(asked("Hur många besvarade enkäten?", stats=stats), [survey], settings, stats).reason
         != "missing_counted"
     )
+
+
+def test_a_kind_of_thing_the_material_never_speaks_of_is_declined(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    text = "Åtgärdsplanen beslutas av kommunfullmäktige enligt lagen. Målen och nivåerna följs upp."
+    stats = TermStats([text_stems(text), text_stems(CVE), text_stems(BUDGET)])
+    top = [passage(make_chunk("pm", 0, "Lagen", text, "h1", "pm"))]
+    question = "Vilken paragraf i lagen säger att åtgärdsplanen beslutas av kommunfullmäktige?"
+    assert assess(asked(question, stats=stats), top, settings, stats).reason == "unknown_type"
+    # a compound of known parts, a typo of a known word, a glossary word: the material speaks of them
+    for said in ("Vilka målnivåer följs upp?", "Vilken åtgärdsplaan beslutas?", "Vilka orter har en åtgärdsplan?"):
+        assert assess(asked(said, stats=stats), top, settings, stats).reason != "unknown_type", said
