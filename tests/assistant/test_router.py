@@ -86,6 +86,9 @@ CASES: list[tuple[str, list[str], str]] = [
     ("Vilket stöd fick Sigtuna med SSPF och varför?", [], "both"),
     ("Vad resulterade arbetet med Tryggare skola i Trollhättan i?", [], "both"),
     ("I vilka bostadsområden initierade Linköping SSPF?", [], "both"),
+    # a summary of what a municipality did: the records' overview (the prose too where rows say less)
+    ("Kan du ge en kort sammanfattning av vad Göteborg Sydväst gjorde?", [], "lookup"),
+    ("Sammanfatta vad Sigtuna jobbade med under projektet", [], "lookup"),
 ]
 
 
