@@ -217,7 +217,7 @@ def test_the_material_s_own_statement_that_it_does_not_cover_something_is_a_refu
 
 def test_a_question_about_what_is_not_covered_gets_the_scope_statement_as_its_answer(settings: Settings) -> None:
     stated = "Guiden behandlar inte:\n- regler om sekretess och behandling av personuppgifter, [1]"
-    answer = rag(settings, Scripted(stated)).answer("Vilka frågor går guiden inte in på?")
+    answer = rag(settings, Scripted(stated)).answer("Vad går guiden inte in på?")
     assert not answer.refused and "personuppgifter" in answer.text and answer.citations
     declined = rag(settings, Scripted(stated)).answer("Hur länge får vi spara personuppgifter?")
     assert declined.refused and "refused:not_covered" in declined.flags
