@@ -117,7 +117,9 @@ class ExtractiveSettings(_Section):
     min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best
     dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
     max_list_items: int = Field(default=12, ge=1)
-    digest_sentences: int = Field(default=5, ge=1, le=12)  # a summary or practical answer: its best section's
+    # a summary or practical answer: its best section's sentences; 5 -> 6 measured: gold +2 (how-to,
+    # summary), new guide +1, dev guide and probe unchanged (7: one more item on gold and probe, longer)
+    digest_sentences: int = Field(default=6, ge=1, le=12)
     # Sentence similarity (the question's cosine to each sentence, from the sentence index):
     # added to a sentence's score at full similarity; 0: measured, it lowered the gold set (exact 0.935 -> 0.892)
     # and raised the dev guide by one item, so similarity only lets a sentence without shared words qualify
