@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 STRONG_ANAPHORA = load_words().strong_anaphora  # data/words.yaml
 # Words that point back only when they stand alone: "startade det?" but not "det övergripande målet".
 WEAK_ANAPHORA = load_words().weak_anaphora
+AUXILIARIES = load_words().auxiliaries
 # Openings that carry on the conversation: "Och ...?", "Men ...?", "And ...?".
 CONTINUATIONS = frozenset(["och", "men", "samt", "and", "but"])
 SHORT_QUESTION_WORDS = 3  # "Och i Sigtuna?" / "Varför?" are follow-ups whatever they contain
@@ -113,6 +114,8 @@ def _points_back(tokens: list[str]) -> bool:
         if token in WEAK_ANAPHORA:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is None or nxt in SWEDISH_STOPWORDS:
+                return True
+            if i > 0 and tokens[i - 1] in AUXILIARIES:  # "när ska den börja", "hur gick det": the subject
                 return True
     return False
 

@@ -1,7 +1,7 @@
 """The hand-written word data of the language stage (`data/words.yaml`), read once and validated.
 
 Swedish and English grammar and question words only — function words, words that shape a question,
-pronouns that point back, the asker's pronouns, number and time words, negations. A missing, empty,
+pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations. A missing, empty,
 duplicated or unknown list, or an entry that is not one lower-case token, is a ConfigError naming it.
 """
 
@@ -27,6 +27,7 @@ class Words(BaseModel):
     question_filler: frozenset[str]
     strong_anaphora: frozenset[str]
     weak_anaphora: frozenset[str]
+    auxiliaries: frozenset[str]
     asker: frozenset[str]
     number_words: frozenset[str]
     time_words: frozenset[str]

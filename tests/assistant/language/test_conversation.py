@@ -112,3 +112,11 @@ def test_messages_from_strings_mappings_and_messages() -> None:
     assert retrieval_history(messages) == ["Vad är SSPF?", "SSPF är en samverkansform."]
     assert retrieval_history(messages[:1]) == ["Vad är SSPF?"]
     assert as_messages(["  ", {"role": "user", "content": ""}]) == []  # blank turns say nothing
+
+
+def test_a_weak_pronoun_after_the_verb_is_the_subject_and_points_back() -> None:
+    from assistant.language.conversation import resolve
+
+    earlier = ["Varför jobbade Södertälje bara med en styrmodell?"]
+    assert "styrmodell" in resolve("när ska den börja användas?", earlier)
+    assert resolve("När ska den nya styrmodellen börja användas i Södertälje?", earlier).endswith("Södertälje?")
