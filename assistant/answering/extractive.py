@@ -46,6 +46,8 @@ from assistant.answering.quotes import (
 from assistant.answering.sentence_cues import (
     CONCLUDES_RE,
     CONTINUES_RE,
+    DOCUMENT_DEIXIS_RE,
+    DOCUMENT_PART_RE,
     ENUMERATION_RE,
     FULL_DATE_RE,
     REASON_RE,
@@ -119,7 +121,10 @@ class ExtractiveGenerator:
             return []
         units = self._candidates(top)
         weight = self._weights(units)
-        ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day)
+        about_document = bool(DOCUMENT_PART_RE.search(question.query))
+        ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day, about_document)
+        if not ask.about_document:  # "I det här kapitlet följer ...": points at text the reader does not see
+            units = [u for u in units if not DOCUMENT_DEIXIS_RE.search(u.text)]
         for unit in units:
             unit.score = self._score(unit, ask, weight, len(top))
         if "list" in ask.kinds:

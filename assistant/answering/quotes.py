@@ -46,6 +46,7 @@ class Ask:
     kinds: set[str]
     type: Term | None
     day: bool = False  # a date to the day is asked for ("Vilket datum ...?")
+    about_document: bool = False  # asks about the document's parts ("Vad står i kapitel 4?")
 
 
 @dataclass

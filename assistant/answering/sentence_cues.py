@@ -58,6 +58,18 @@ SCOPE_STATEMENT_RE = re.compile(
 # A question that itself asks what is not done or covered ("Vad tar guiden inte upp?"): the
 # material's scope statement is then its answer, not a reason to decline.
 NEGATED_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().negations))})\b", re.IGNORECASE)
+# A sentence about the document's own structure, pointing at text the reader does not see
+# ("I det här kapitlet följer ...", "... redovisas därför här", "Kapitel 4 beskriver ...", "se bilaga 2").
+DOCUMENT_DEIXIS_RE = re.compile(
+    r"\b(?:i|in)\s+(?:det\s+här|detta|denna|den\s+här|följande|nästa|this|the\s+next)\s+"
+    r"(?:kapit|avsnitt|stycke|chapter|section)\w*"
+    r"|\b(?:redovisas|beskrivs|presenteras|behandlas|sammanfattas)\s+(?:därför\s+|också\s+)?(?:här|nedan)\b"
+    r"|\b(?:nedan|här\s+nedan|below)\b|\b(?:se|see)\s+(?:kapitel|avsnitt|bilaga|chapter|section|appendix)\b"
+    r"|^(?:kapitel|avsnitt|chapter|section)\s+\d+",
+    re.IGNORECASE,
+)
+# A question about the document's parts ("Vad handlar kapitel 4 om?"): then such sentences answer it.
+DOCUMENT_PART_RE = re.compile(r"\b(?:kapit|avsnitt|bilag|chapter|section|appendix)\w*", re.IGNORECASE)
 # A sentence in the first person singular, in a report written in the third: a respondent's words.
 FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"

@@ -429,3 +429,15 @@ def test_a_chosen_sentence_that_introduces_a_list_comes_with_the_whole_list(fake
     got = answer(fake_settings, "Hur kan vi lägga upp kvällsvandringen?", [passage(make_chunk(PM, 5, "Steg 3", text))])
     assert "kan se ut så här:\n- 18.00 Samling" in got and "- 20.00 Summering" in got
     assert got.count("Introduktion av processledaren") == 1
+
+
+def test_sentences_about_the_document_s_own_structure_are_not_quoted(fake_settings: Settings) -> None:
+    text = (
+        "Projektet har följts upp på tre sätt. I det här kapitlet följer en beskrivning av uppföljningen. "
+        "Arbetet i varje kommun följdes genom skriftliga rapporter varje kvartal. Hindren redovisas därför här."
+    )
+    passages = [passage(make_chunk(PM, 6, "Uppföljning", text))]
+    got = answer(fake_settings, "Hur följdes projektet upp?", passages)
+    assert "kvartal" in got and "I det här kapitlet" not in got and "redovisas därför här" not in got
+    asked = answer(fake_settings, "Vad står det i kapitlet om uppföljningen?", passages)
+    assert "I det här kapitlet" in asked  # a question about the document's parts is answered by them
