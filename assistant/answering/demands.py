@@ -53,6 +53,7 @@ def unmet_demand(
     evidence: Iterable[str],
     names: Sequence[str] = (),
     topical: Callable[[str], bool] | None = None,
+    measures: bool = True,
 ) -> str:
     """The kind of evidence the question needs and `evidence` lacks ("amount", "age", "comparison"),
     "" otherwise.
@@ -62,14 +63,15 @@ def unmet_demand(
     acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two), and the sentence
     must be about the question's topic (`topical`, e.g. sharing one of its rarer terms): Brå's own
     budget does not say what a municipality got, and a budget of an action plan does not say what
-    a survey costs.
+    a survey costs. With `measures` False (the question asks why or how: "Varför ... med tanke
+    på budgetprocessen?") an amount or an age is not what it asks for.
     """
     lowered = normalize(question).lower()
     passages = list(evidence)
     about = topical or (lambda _sentence: True)
-    if _MONEY_QUESTION.search(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
+    if measures and _MONEY_QUESTION.search(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
         return "amount"
-    if _AGE_QUESTION.search(lowered) and not _any_about(passages, _AGE, names, len(names), about):
+    if measures and _AGE_QUESTION.search(lowered) and not _any_about(passages, _AGE, names, len(names), about):
         return "age"
     sentences = [s for passage in passages for s in split_sentences(passage)]  # a comparison names both in one
     if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, 2, about):

@@ -182,7 +182,8 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
     if counted_terms and not _counted_with_number(counted_terms, evidence, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
-    demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)))
+    measures = not question.kinds & {"reason", "howto"}  # "Varför ... budgetprocessen?" asks no amount
+    demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)), measures)
     return f"no_{demand}" if demand else ""
 
 

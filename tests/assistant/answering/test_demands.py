@@ -201,3 +201,10 @@ def test_a_kind_of_thing_the_material_never_speaks_of_is_declined(fake_settings:
     # a compound of known parts, a typo of a known word, a glossary word: the material speaks of them
     for said in ("Vilka målnivåer följs upp?", "Vilken åtgärdsplaan beslutas?", "Vilka orter har en åtgärdsplan?"):
         assert assess(asked(said, stats=stats), top, settings, stats).reason != "unknown_type", said
+
+
+def test_a_why_or_how_question_that_names_money_does_not_demand_an_amount() -> None:
+    plan = "Vandringen bör ligga på hösten så att förslagen hinner komma med i budgetprocessen."
+    asked_why = "Varför ska vandringen ligga på hösten med tanke på budgetprocessen?"
+    assert unmet_demand(asked_why, [plan], [], measures=False) == ""
+    assert unmet_demand("Hur stor är budgeten för vandringen?", [plan], []) == "amount"
