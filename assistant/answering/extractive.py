@@ -353,7 +353,7 @@ def _with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[
     intro = by_place.get((unit.rank, unit.group - 1))
     if intro is None or intro.group != unit.group or intro in chosen or intro.is_list:
         return
-    if any(c is not unit and c.rank == unit.rank and c.group == unit.group for c in chosen):
-        return  # another item of the list is quoted: the intro goes with the first one only
+    if any(c is not unit and c.rank == unit.rank and c.group == unit.group and c.order < unit.order for c in chosen):
+        return  # an earlier item of the list is quoted: the intro goes with the first one only
     if intro.lines[0].rstrip().endswith(":"):  # an explicit intro, not a table's caption
         unit.lines.insert(0, intro.lines[0])

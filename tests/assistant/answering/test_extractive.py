@@ -441,3 +441,19 @@ def test_sentences_about_the_document_s_own_structure_are_not_quoted(fake_settin
     assert "kvartal" in got and "I det här kapitlet" not in got and "redovisas därför här" not in got
     asked = answer(fake_settings, "Vad står det i kapitlet om uppföljningen?", passages)
     assert "I det här kapitlet" in asked  # a question about the document's parts is answered by them
+
+
+def test_two_items_of_one_list_quoted_share_one_intro_before_the_first() -> None:
+    from assistant.answering.extractive import _with_intro
+    from assistant.answering.quotes import Unit
+
+    intro = Unit(["Guiden behandlar inte:"], 0, 3, True, group=4)
+    first, second = (
+        Unit(["- juridisk tolkning,"], 0, 4, True, group=4),
+        Unit(["- riskbedömningar,"], 0, 5, True, group=4),
+    )
+    by_place = {(0, 3): intro, (0, 4): first, (0, 5): second}
+    chosen = [second, first]
+    for unit in chosen:
+        _with_intro(unit, by_place, chosen)
+    assert first.lines == ["Guiden behandlar inte:", "- juridisk tolkning,"] and second.lines == ["- riskbedömningar,"]
