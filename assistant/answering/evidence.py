@@ -124,7 +124,7 @@ def _known_discount(stats: TermStats | None, factor: float) -> Callable[[Term], 
     """`factor` for terms the indexed material contains somewhere, 1.0 for the rest."""
     if stats is None or not stats.n:
         return lambda _term: 1.0
-    vocabulary = frozenset(stats.df)
+    vocabulary = stats.vocabulary
     return lambda term: factor if term.found_in(vocabulary, inflected=False) else 1.0
 
 
@@ -143,7 +143,7 @@ def _unknown_share(
     """The weighted share of the question's terms (and untranslated words) the material never uses."""
     if stats is None or not stats.n:
         return 0.0
-    vocabulary = frozenset(stats.df)
+    vocabulary = stats.vocabulary
     total = sum(t.weight(weight) for t in terms) + sum(weight(w) for w in unknown_words)
     absent = sum(t.weight(weight) for t in terms if not t.found_in(vocabulary, inflected=False))
     absent += sum(weight(w) for w in unknown_words)
@@ -200,7 +200,7 @@ def _unknown_type(question: Question, stats: TermStats | None) -> bool:
 
 def _used(term: Term, stats: TermStats | None) -> bool:
     """Whether the indexed material uses the term anywhere (always, without statistics)."""
-    return stats is None or not stats.n or term.found_in(frozenset(stats.df), inflected=False)
+    return stats is None or not stats.n or term.found_in(stats.vocabulary, inflected=False)
 
 
 def _closest(passages: Sequence[Passage]) -> frozenset[str]:

@@ -14,11 +14,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from assistant.errors import ConfigError
 from assistant.language.text import stem
+from assistant.language.words import read_data_file
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
 
@@ -42,13 +41,7 @@ class Glossary(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
-    try:
-        return Glossary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"Ordlistan {path} går inte att läsa: {exc}") from exc
-    except ValidationError as exc:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
-        raise ConfigError(f"Ordlistan {path} är felaktig ({fields}): {exc.errors()[0]['msg']}") from exc
+    return read_data_file(path, Glossary, "Ordlistan")
 
 
 EN_SV: dict[str, tuple[str, ...]] = load_glossary().en_sv

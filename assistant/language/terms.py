@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from assistant.language.glossary import expand_swedish, synonyms, translate, translations
 from assistant.language.text import (
@@ -75,14 +75,6 @@ _FOLDED_PATTERNS = {kind: re.compile(fold_letters(p.pattern)) for kind, p in _KI
 _FOLDED_FUNCTION_WORDS = frozenset(fold_letters(w) for w in SWEDISH_STOPWORDS | QUESTION_FILLER)
 
 
-def is_function_word(word: str) -> bool:
-    """A stopword or a word that only shapes a question, also typed without Swedish letters."""
-    lowered = word.lower()
-    if lowered in SWEDISH_STOPWORDS or lowered in QUESTION_FILLER:
-        return True
-    return lowered == fold_letters(lowered) and lowered in _FOLDED_FUNCTION_WORDS
-
-
 def question_kinds(question: str) -> set[Kind]:
     """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
     lowered = normalize(question).lower()
@@ -129,7 +121,10 @@ def _content_tokens(text: str) -> list[str]:
 def _folded_filler(word: str) -> bool:
     """A question-shaping word, or a function word typed without Swedish letters ("nagot", "nar")."""
     lowered = word.lower()
-    return lowered in QUESTION_FILLER or (lowered not in SWEDISH_STOPWORDS and is_function_word(lowered))
+    if lowered in QUESTION_FILLER:
+        return True
+    typed_plain = lowered not in SWEDISH_STOPWORDS and lowered == fold_letters(lowered)  # stopwords go later
+    return typed_plain and lowered in _FOLDED_FUNCTION_WORDS
 
 
 _COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{4,})")
@@ -225,6 +220,11 @@ class TermStats:
     def weight(self, term: str) -> float:
         df = self.df.get(term, 0)
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every stem the material uses (built once per statistics)."""
+        return frozenset(self.df)
 
     def __contains__(self, term: object) -> bool:
         return self.df.get(term, 0) > 0  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -48,13 +49,20 @@ class Words(BaseModel):
         return frozenset(listed)
 
 
-@lru_cache(maxsize=2)
-def load_words(path: Path = WORDS_FILE) -> Words:
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def read_data_file(path: Path, schema: type[Schema], what: str) -> Schema:
+    """A YAML data file validated by `schema`; a ConfigError naming the file and the bad lists."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Words.model_validate(data)
+        return schema.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"Ordfilen {path} går inte att läsa: {exc}") from exc
+        raise ConfigError(f"{what} {path} går inte att läsa: {exc}") from exc
     except ValidationError as exc:
         fields = ", ".join(".".join(map(str, e["loc"])) or "(filen)" for e in exc.errors())
-        raise ConfigError(f"Ordfilen {path} är felaktig ({fields}): {exc.errors()[0]['msg']}") from exc
+        raise ConfigError(f"{what} {path} är felaktig ({fields}): {exc.errors()[0]['msg']}") from exc
+
+
+@lru_cache(maxsize=2)
+def load_words(path: Path = WORDS_FILE) -> Words:
+    return read_data_file(path, Words, "Ordfilen")

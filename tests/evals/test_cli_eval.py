@@ -15,8 +15,12 @@ GOOD_ITEM = '- id: a1\n  question: "Vad är Crime proofing?"\n  facts: [["analys
 
 
 def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return _metodstod("eval", *args, cwd=cwd, env=env)
+
+
+def _metodstod(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "eval", *args],
+        [sys.executable, "-m", "assistant.cli", *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -121,15 +125,7 @@ def tiny_corpus(tmp_path: Path) -> Path:
 @pytest.mark.integration
 def test_eval_run_with_baselines_on_a_tiny_corpus(tmp_path: Path, tiny_corpus: Path) -> None:
     env = {"METODSTOD_EMBEDDER": "fake", "METODSTOD_CORPUS_DIR": str(tiny_corpus)}
-    ingest = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", "-q", str(tiny_corpus / "documents")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=tmp_path,
-        env={**os.environ, **env},
-    )
+    ingest = _metodstod("ingest", "-q", str(tiny_corpus / "documents"), cwd=tmp_path, env=env)
     assert ingest.returncode == 0, ingest.stderr
     dataset = _write(tmp_path / "gold.yaml", TINY_GOLD)
     out = tmp_path / "run"
@@ -208,15 +204,7 @@ def test_a_dataset_with_a_document_leaves_the_production_data_dir_untouched(tmp_
         "METODSTOD_CORPUS_DIR": str(tiny_corpus),
         "METODSTOD_DATA_DIR": str(production),
     }
-    ingest = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", "-q", str(tiny_corpus)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=tmp_path,
-        env={**os.environ, **env},
-    )
+    ingest = _metodstod("ingest", "-q", str(tiny_corpus), cwd=tmp_path, env=env)
     assert ingest.returncode == 0, ingest.stderr
     before = _files(production)
     assert any(name.startswith("chroma") for name in before)
