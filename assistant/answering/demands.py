@@ -30,6 +30,8 @@ _AMOUNT = re.compile(
     r"|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|hundra|tusen)\s+(?:miljon\w*|miljard\w*|tusen)\s+kronor\b",
     re.IGNORECASE,
 )
+_CLAUSE_RE = re.compile(r",|;|\?|\boch\b|\band\b")
+_WHO_RE = re.compile(r"(?:vem|vilka|who|whom)\b")  # a clause opened by "vem" asks for a person or body
 _AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
 _AGE = re.compile(r"\b\d{1,3}\s*år(?:\s+gammal|\s+gamla|s\s+ålder)\b|\bålder(?:n)?\s+\d{1,3}\b", re.IGNORECASE)
 _COMPARISON_QUESTION = re.compile(
@@ -69,7 +71,7 @@ def unmet_demand(
     lowered = normalize(question).lower()
     passages = list(evidence)
     about = topical or (lambda _sentence: True)
-    if measures and _MONEY_QUESTION.search(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
+    if measures and _asks_amount(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
         return "amount"
     if measures and _AGE_QUESTION.search(lowered) and not _any_about(passages, _AGE, names, len(names), about):
         return "age"
@@ -77,6 +79,15 @@ def unmet_demand(
     if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, 2, about):
         return "comparison"
     return ""
+
+
+def _asks_amount(lowered: str) -> bool:
+    """Whether a clause of the question asks for an amount of money; one that asks who ("..., och
+    vem står för kostnaden?") asks for a payer."""
+    for clause in _CLAUSE_RE.split(lowered):
+        if _MONEY_QUESTION.search(clause) and not _WHO_RE.match(clause.strip()):
+            return True
+    return False
 
 
 def _any_about(

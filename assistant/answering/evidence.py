@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,6 +43,8 @@ FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "englis
 # What vetoes an answer however related the material is: it cannot answer this question.
 VETOES = ("unmet_year", "unmet_name", "unmet_type", "unmet_counted", "unmet_demand")
 TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
+VARIANT_MIN_PART = 4  # each shared part of a compound variant ("förä|ldraprogram" is no split)
+COUNT_REACH = 4  # words between a number and the thing it counts ("27 av de 30 tillfrågade kommunerna")
 CLOSEST_SENTENCES = 3  # the sentences nearest the question in meaning are on its topic
 
 
@@ -159,8 +162,21 @@ def _counted_with_number(counted: Sequence[Term], evidence: Sequence[str], names
         if wanted and not any(name in text.lower() for name in wanted):
             continue
         for sentence in passage_sentences(text):
-            if has_number(sentence, time=False) and any(t.found_in(text_stems(sentence)) for t in counted):
+            if has_number(sentence, time=False) and _quantified(sentence, counted):
                 return True
+    return False
+
+
+def _quantified(sentence: str, counted: Sequence[Term]) -> bool:
+    """Whether a number stands within `COUNT_REACH` words of the counted thing ("ett hundratal
+    deltagare", "deltagarna var 45"): a number elsewhere in the sentence counts something else
+    ("Fyra av de fem kommunerna ... barn och unga")."""
+    tokens = re.findall(r"[^\W_]+|\d[\d\s.,]*\d|\d", sentence.lower())
+    numbers = [i for i, token in enumerate(tokens) if has_number(token, time=False)]
+    for i, token in enumerate(tokens):
+        near = any(abs(i - n) <= COUNT_REACH for n in numbers)
+        if near and any(t.found_in(frozenset(stems(token))) for t in counted):
+            return True
     return False
 
 
@@ -172,7 +188,7 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
         return "unknown_year"
     evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
     present = frozenset().union(*(text_stems(text) for text in evidence))
-    names = list(question.names)
+    names = [_base_form(n, stats) for n in question.names]
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
@@ -180,11 +196,19 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
         return "unknown_type"  # "Vilken app ...?": the material never speaks of such a thing, it names none
     counted = question.counted
     counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
-    if counted_terms and not _counted_with_number(counted_terms, evidence, names):
+    body = [f"{p.chunk.text}\n{p.context or ''}" for p in passages]  # a heading's "Fokusområde 2" counts nothing
+    if counted_terms and not _counted_with_number(counted_terms, body, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
     measures = not question.kinds & {"reason", "howto"}  # "Varför ... budgetprocessen?" asks no amount
     demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)), measures)
     return f"no_{demand}" if demand else ""
+
+
+def _base_form(name: str, stats: TermStats | None) -> str:
+    """A name without its genitive "s" when the material uses the name without it ("Brås": Brå)."""
+    if stats is None or not stats.n or len(name) < 4 or not name.endswith("s") or name.isupper():
+        return name
+    return name[:-1] if any(s in stats for s in stems(name[:-1])) else name
 
 
 def _unknown_type(question: Question, stats: TermStats | None) -> bool:
@@ -195,7 +219,19 @@ def _unknown_type(question: Question, stats: TermStats | None) -> bool:
     if asked is None or question.language != "sv" or stats is None or not stats.n:
         return False
     spelled = Term({s for a in asked for s in (a, *stats.spelled_out(a), *stems(" ".join(synonyms(a))))})
-    return not _used(spelled.with_parts(decompound(min(asked), stats)), stats)
+    if _used(spelled.with_parts(decompound(min(asked), stats)), stats):
+        return False
+    return not any(_compound_variant(a, stats.vocabulary) for a in asked)
+
+
+def _compound_variant(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether the material has a compound with the same first and last part ("föräldraprogram":
+    "föräldraskapsprogrammet"): the thing asked for is there, named a little differently."""
+    for i in range(VARIANT_MIN_PART, len(word) - VARIANT_MIN_PART + 1):
+        first, last = word[:i], word[i:]
+        if any(v.startswith(first) and last in v[i + 1 :] for v in vocabulary if len(v) > len(word)):
+            return True
+    return False
 
 
 def _used(term: Term, stats: TermStats | None) -> bool:

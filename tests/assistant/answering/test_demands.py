@@ -208,3 +208,46 @@ def test_a_why_or_how_question_that_names_money_does_not_demand_an_amount() -> N
     asked_why = "Varför ska vandringen ligga på hösten med tanke på budgetprocessen?"
     assert unmet_demand(asked_why, [plan], [], measures=False) == ""
     assert unmet_demand("Hur stor är budgeten för vandringen?", [plan], []) == "amount"
+
+
+def test_a_clause_that_asks_who_pays_does_not_demand_an_amount() -> None:
+    plan = "Den nya styrmodellen kommer att implementeras under 2024 och 2025 med stöd från Brå."
+    assert unmet_demand("När ska den börja användas, och vem står för kostnaden?", [plan], []) == ""
+    assert unmet_demand("Vem betalade kostnaden för styrmodellen?", [plan], []) == ""
+    assert unmet_demand("Vad kostade styrmodellen, och vem betalade?", [plan], []) == "amount"
+
+
+def test_a_name_in_the_genitive_is_found_in_its_base_form(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    said = "Kommunerna uppskattade Brå för det praktiknära stödet. Brås roll var att samordna."
+    text = "De svarande tyckte att Brå gav ett flexibelt och praktiknära stöd."
+    stats = TermStats([text_stems(said), text_stems(text), text_stems(CVE)])
+    top = [passage(make_chunk("pm", 0, "Enkäten", text, "h1", "pm"))]
+    question = "Vad tyckte de svarande fungerade bra med Brås stöd?"
+    assert assess(asked(question, stats=stats), top, settings, stats).reason != "missing_name"
+
+
+def test_a_count_needs_its_number_next_to_the_counted_thing(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    apart = "Fyra av de fem kommunerna valde stöd inom fokusområdet om ungdomar som rekryteras, med SSPF."
+    near = "Under 2023 hanterades 45 ungdomar i SSPF."
+    heading = make_chunk("pm", 0, "Fokusområde 2: Ungdomar", apart, "h1", "pm")
+    question = "Hur många ungdomar hanterades i SSPF?"
+    assert assess(asked(question), [passage(heading)], settings).reason == "missing_counted"
+    counted = make_chunk("pm", 0, "Fokusområde 2: Ungdomar", near, "h1", "pm")
+    assert assess(asked(question), [passage(counted)], settings).reason != "missing_counted"
+
+
+def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    text = "Gruppledarna utbildades i föräldraskapsprogrammet LST."
+    stats = TermStats([text_stems(text), text_stems(CVE), text_stems(BUDGET)])
+    top = [passage(make_chunk("pm", 0, "Föräldrar", text, "h1", "pm"))]
+    assert assess(asked("Vilket föräldraprogram utbildades de i?", stats=stats), top, settings, stats).reason != (
+        "unknown_type"
+    )
+    assert assess(asked("Vilket GIS-program används?", stats=stats), top, settings, stats).reason == "unknown_type"
