@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.demands import unmet_demand
+from assistant.answering.exclusions import asks_about_excluded
 from assistant.answering.sentence_cues import has_number
 from assistant.index.lexical import index_text
 from assistant.language.glossary import synonyms
@@ -34,15 +35,18 @@ from assistant.language.terms import (
     text_stems,
     untranslated_words,
 )
-from assistant.language.text import stem, stems
+from assistant.language.text import stem, stems, words
+from assistant.language.words import load_words
 from assistant.settings import RefusalSettings
 from assistant.types import Passage, sentence_key
 
+WORDS = load_words()  # data/words.yaml
 # What the support model weighs: how related the material is to the question at all.
 FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "english")
 # What vetoes an answer however related the material is: it cannot answer this question.
 VETOES = ("unmet_year", "unmet_name", "unmet_type", "unmet_counted", "unmet_demand")
 TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
+PRETERITE_MIN = 5  # "visade", "minskade", "showed": shorter words ending so are rarely verbs
 VARIANT_MIN_PART = 4  # each shared part of a compound variant ("förä|ldraprogram" is no split)
 COUNT_REACH = 4  # words between a number and the thing it counts ("27 av de 30 tillfrågade kommunerna")
 CLOSEST_SENTENCES = 3  # the sentences nearest the question in meaning are on its topic
@@ -73,13 +77,15 @@ def gather(
     dense_scores = [p.dense_score for p in passages if p.dense_score is not None]
     sentence_scores = sorted((s for p in top for s in p.sentence_scores.values()), reverse=True)
     terms = list(question.terms)
-    weight = stats.weight if stats is not None and stats.n else TermStats([]).weight
+    weight = _weigher(stats)
     coverage, missing = _best_coverage(terms, top, weight, _known_discount(stats, settings.known_term_weight))
     unknown_words = untranslated_words(question.query, stats)
     if unknown_words:
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
     unmet = _unmet(question, top, stats)
+    if not unmet and asks_about_excluded(question, passages, weight):
+        unmet = "excluded"  # the material says it leaves this out (all passages: another may cover it)
     values = {
         "dense": max(dense_scores, default=0.0),
         "sentence": sentence_scores[0] if sentence_scores else 0.0,
@@ -87,9 +93,9 @@ def gather(
         "coverage": coverage if terms else 0.0,
         "unknown": _unknown_share(terms, unknown_words, stats, weight),
         "english": 1.0 if question.language == "en" else 0.0,
-        "unmet_year": float(unmet == "unknown_year"),
+        "unmet_year": float(unmet in ("unknown_year", "planned_year")),
         "unmet_name": float(unmet == "missing_name"),
-        "unmet_type": float(unmet == "unknown_type"),
+        "unmet_type": float(unmet in ("unknown_type", "excluded")),
         "unmet_counted": float(unmet == "missing_counted"),
         "unmet_demand": float(unmet.startswith("no_")),
     }
@@ -186,6 +192,8 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     what a count question counts; or they lack the evidence the question demands."""
     if stats is not None and stats.n and any(y not in stats for y in question.years):
         return "unknown_year"
+    if question.years and _asks_what_happened(question.query) and _only_planned(question.years, passages):
+        return "planned_year"  # "Vad visade uppföljningen 2026?": the material only plans it
     evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
     present = frozenset().union(*(text_stems(text) for text in evidence))
     names = [_base_form(n, stats) for n in question.names]
@@ -202,6 +210,33 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     measures = not question.kinds & {"reason", "howto"}  # "Varför ... budgetprocessen?" asks no amount
     demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)), measures)
     return f"no_{demand}" if demand else ""
+
+
+def _weigher(stats: TermStats | None) -> Callable[[str], float]:
+    return stats.weight if stats is not None and stats.n else TermStats([]).weight
+
+
+def _asks_what_happened(query: str) -> bool:
+    """A question in the past tense ("Vad visade ...", "Hur gick ...") that speaks of no plan."""
+    tokens = words(query.lower())
+    if any(token in WORDS.plan_words for token in tokens):
+        return False
+    return any(token in WORDS.past_verbs or _preterite(token) for token in tokens)
+
+
+def _preterite(token: str) -> bool:
+    return len(token) >= PRETERITE_MIN and token.endswith(("ade", "ades", "ed"))
+
+
+def _only_planned(years: Sequence[str], passages: Sequence[Passage]) -> bool:
+    """Whether the top passages speak of each year only in sentences about what is to come
+    ("Kommunen planerar att göra sin första uppföljning under 2026")."""
+    sentences = [s for p in passages for s in passage_sentences(f"{p.chunk.text}\n{p.context or ''}")]
+    for year in years:
+        mentions = [s for s in sentences if year in s]
+        if not mentions or not all(set(words(s.lower())) & WORDS.plan_words for s in mentions):
+            return False
+    return True
 
 
 def _base_form(name: str, stats: TermStats | None) -> str:

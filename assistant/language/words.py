@@ -1,8 +1,9 @@
 """The hand-written word data of the language stage (`data/words.yaml`), read once and validated.
 
 Swedish and English grammar and question words only — function words, words that shape a question,
-pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations. A missing, empty,
-duplicated or unknown list, or an entry that is not one lower-case token, is a ConfigError naming it.
+pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations,
+words of plans and of the past. A missing, empty, duplicated or unknown list, or an entry that is not
+one lower-case token, is a ConfigError naming it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Words(BaseModel):
     number_words: frozenset[str]
     time_words: frozenset[str]
     negations: frozenset[str]
+    plan_words: frozenset[str]
+    past_verbs: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

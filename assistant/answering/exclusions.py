@@ -1,0 +1,68 @@
+"""What the material itself says it leaves out, and whether a question asks about that.
+
+A guide's scope statement ("Guiden behandlar inte:" and its list, "Vi redovisar inte heller vad
+... kostar") names topics the material does not cover. A question is about one of them when one of
+those statements is among the sentences nearest the question in meaning (the sentence index) while
+no other sentence of the top passages carries its words well: the material's closest word on the
+question is that it does not cover it ("Hur ska vi bedöma risken för att en enskild ungdom
+rekryteras?" - "Guiden behandlar inte: ... riskbedömningar av enskilda individer"). A question that
+the material answers elsewhere has a sentence that covers it ("stå som ansvarig för åtgärder").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE
+from assistant.index.lexical import index_text
+from assistant.language.question import Question
+from assistant.language.sentences import is_list_line, passage_sentences
+from assistant.language.terms import text_stems
+from assistant.types import Passage, sentence_key
+
+NEAREST = 3  # a scope statement among this many sentences nearest the question in meaning ...
+MIN_KEY = 20  # characters of the shorter of two sentence keys compared by containment
+COVERED = 0.45  # ... and no other sentence holding this weighted share of the question's terms
+
+
+def excluded_units(text: str) -> set[str]:
+    """The sentence keys of a passage's scope statements and of the list lines one introduces."""
+    out: set[str] = set()
+    introduces = False
+    for sentence in passage_sentences(text):
+        if is_list_line(sentence):
+            if introduces:
+                out.add(sentence_key(sentence))
+            continue
+        stated = bool(SCOPE_STATEMENT_RE.search(sentence))
+        introduces = stated and sentence.rstrip().endswith(":")
+        if stated:
+            out.add(sentence_key(sentence))
+    return out
+
+
+def asks_about_excluded(question: Question, passages: Sequence[Passage], weight: Callable[[str], float]) -> bool:
+    """Whether the question asks about a topic the material says it leaves out (see the module)."""
+    if NEGATED_RE.search(question.query) or not question.terms:
+        return False
+    texts = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
+    excluded = set().union(*(excluded_units(t) for t in texts))
+    scores = sorted(((c, k) for p in passages for k, c in p.sentence_scores.items()), reverse=True)
+    if not any(_among(key, excluded) for _, key in scores[:NEAREST]):
+        return False
+    total = sum(t.weight(weight) for t in question.terms)
+    others = [s for t in texts for s in passage_sentences(t) if not _among(sentence_key(s), excluded)]
+    best = max((_share(question, s, weight) for s in others), default=0.0)
+    return total > 0 and best / total < COVERED
+
+
+def _among(key: str, excluded: set[str]) -> bool:
+    """Whether a sentence is one of the units (a heading may run into a key: one holds the other)."""
+    if key in excluded:
+        return True
+    return any(min(len(key), len(unit)) >= MIN_KEY and (key in unit or unit in key) for unit in excluded)
+
+
+def _share(question: Question, sentence: str, weight: Callable[[str], float]) -> float:
+    present = text_stems(sentence)
+    return sum(t.weight(weight) for t in question.terms if t.found_in(present))

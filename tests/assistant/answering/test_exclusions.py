@@ -1,0 +1,61 @@
+"""A question about a topic the material says it leaves out, and a year it only plans."""
+
+from __future__ import annotations
+
+from assistant.answering.exclusions import asks_about_excluded, excluded_units
+from assistant.answering.support import assess
+from assistant.language.question import Question
+from assistant.settings import Settings
+from assistant.types import sentence_key
+from tests.assistant.rag_fixtures import make_chunk, passage
+
+SCOPE = (
+    "Guiden behandlar inte:\n"
+    "- regler om sekretess och behandling av personuppgifter,\n"
+    "- riskbedömningar av enskilda individer, till exempel om en viss ung person är på väg in i kriminalitet.\n"
+    "Guiden beskriver hur en lägesbild tas fram."
+)
+ROLE = "Samordnaren bör inte själv stå som ansvarig för enskilda åtgärder i planen."
+RISK = "- riskbedömningar av enskilda individer, till exempel om en viss ung person är på väg in i kriminalitet."
+
+
+def _weight(_term: str) -> float:
+    return 1.0
+
+
+def _scored(text: str, scores: dict[str, float]):
+    found = passage(make_chunk("guide", 0, "Avgränsningar", text, "h1", "guide"))
+    return found.model_copy(update={"sentence_scores": {sentence_key(k): v for k, v in scores.items()}})
+
+
+def test_the_scope_statement_and_the_list_it_introduces_are_excluded_units() -> None:
+    units = excluded_units(SCOPE)
+    assert sentence_key("Guiden behandlar inte:") in units and sentence_key(RISK) in units
+    assert sentence_key("Guiden beskriver hur en lägesbild tas fram.") not in units
+
+
+def test_a_question_nearest_a_left_out_topic_is_about_it_unless_another_sentence_covers_it() -> None:
+    risk = Question.analyse("Hur ska vi bedöma risken för att en enskild ungdom rekryteras till ett nätverk?")
+    scope = _scored(SCOPE, {RISK: 0.88, "Guiden beskriver hur en lägesbild tas fram.": 0.80})
+    assert asks_about_excluded(risk, [scope], _weight)
+    role = Question.analyse("Kan samordnaren stå som ansvarig för åtgärder i planen?")
+    covered = _scored(f"{SCOPE}\n{ROLE}", {RISK: 0.88, ROLE: 0.86})
+    assert not asks_about_excluded(role, [covered], _weight)
+    # not among the nearest sentences: no decision from the scope statement
+    sources = "Lägesbilden bygger på minst tre källor."
+    nearer = {"Guiden beskriver hur en lägesbild tas fram.": 0.9, ROLE: 0.89, sources: 0.8, RISK: 0.7}
+    far = _scored(f"{SCOPE}\n{ROLE}\n{sources}", nearer)
+    assert not asks_about_excluded(risk, [far], _weight)
+    # a question that asks what is left out is answered by the statement
+    asked_out = Question.analyse("Vilka riskbedömningar tar guiden inte upp?")
+    assert not asks_about_excluded(asked_out, [scope], _weight)
+
+
+def test_a_year_the_material_only_plans_is_no_answer_to_what_happened_then(fake_settings: Settings) -> None:
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    text = "Åtgärdsplanen antogs i juni 2024. Kommunen planerar att göra sin första uppföljning under 2026."
+    top = [passage(make_chunk("guide", 0, "Ystad", text, "h1", "guide"))]
+    happened = Question.analyse("Vad visade Ystads uppföljning 2026?")
+    assert assess(happened, top, settings).reason == "planned_year"
+    assert assess(Question.analyse("Vad planerar Ystad att göra 2026?"), top, settings).supported
+    assert assess(Question.analyse("Vad antogs i juni 2024?"), top, settings).supported
