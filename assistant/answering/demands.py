@@ -33,7 +33,11 @@ _AMOUNT = re.compile(
 _CLAUSE_RE = re.compile(r",|;|\?|\boch\b|\band\b")
 _WHO_RE = re.compile(r"(?:vem|vilka|who|whom)\b")  # a clause opened by "vem" asks for a person or body
 _AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
-_AGE = re.compile(r"\b\d{1,3}\s*år(?:\s+gammal|\s+gamla|s\s+ålder)\b|\bålder(?:n)?\s+\d{1,3}\b", re.IGNORECASE)
+_AGE = re.compile(
+    r"\b\d{1,3}\s*år(?:\s+gammal|\s+gamla|s\s+ålder)\b|\bålder(?:n)?\s+\d{1,3}\b"
+    r"|\w*ålder\w*\s+(?:var|är|låg\s+på|blev)\s+(?:cirka\s+)?\d{1,3}(?:,\d)?\s*år\b|\b\d{1,3}-åring\w*",
+    re.IGNORECASE,
+)  # "45 år gammal", "åldern 15", "medelåldern var 16,4 år", "15-åringar"
 _COMPARISON_QUESTION = re.compile(
     r"\b(bättre|sämre|effektivare|mer\s+effektiv\w*|mindre\s+effektiv\w*|framgångsrikare|"
     r"better|worse|more\s+effective|less\s+effective|more\s+successful)\b.*\b(än|than)\b"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.demands import unmet_demand
-from assistant.answering.exclusions import asks_about_excluded
+from assistant.answering.exclusions import left_out
 from assistant.answering.sentence_cues import has_number
 from assistant.index.lexical import index_text
 from assistant.language.glossary import synonyms
@@ -58,6 +58,7 @@ class Evidence:
     missing: tuple[str, ...] = ()
     unmet: str = ""  # the first unmet demand by name ("unknown_year", "missing_name", "no_amount", ...)
     terms: list[Term] = field(default_factory=list)
+    statement: str = ""  # the material's own words that it leaves this out, with its marker (`exclusions`)
 
     def vector(self) -> list[float]:
         return [self.values[name] for name in FEATURES]
@@ -84,7 +85,8 @@ def gather(
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
     unmet = _unmet(question, top, stats)
-    if not unmet and asks_about_excluded(question, passages, weight):
+    statement = "" if unmet else left_out(question, passages, weight)
+    if statement:
         unmet = "excluded"  # the material says it leaves this out (all passages: another may cover it)
     values = {
         "dense": max(dense_scores, default=0.0),
@@ -99,7 +101,7 @@ def gather(
         "unmet_counted": float(unmet == "missing_counted"),
         "unmet_demand": float(unmet.startswith("no_")),
     }
-    return Evidence(values, tuple(missing), unmet, terms)
+    return Evidence(values, tuple(missing), unmet, terms, statement)
 
 
 def _best_coverage(
@@ -208,7 +210,8 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     if counted_terms and not _counted_with_number(counted_terms, body, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
     measures = not question.kinds & {"reason", "howto"}  # "Varför ... budgetprocessen?" asks no amount
-    demand = unmet_demand(question.query, evidence, names, _topical(question, stats, _closest(passages)), measures)
+    about = _topical(question, stats, _closest(passages))
+    demand = unmet_demand(question.query, evidence, _known_names(names, stats), about, measures)
     return f"no_{demand}" if demand else ""
 
 
@@ -237,6 +240,20 @@ def _only_planned(years: Sequence[str], passages: Sequence[Passage]) -> bool:
         if not mentions or not all(set(words(s.lower())) & WORDS.plan_words for s in mentions):
             return False
     return True
+
+
+def _known_names(names: Sequence[str], stats: TermStats | None) -> list[str]:
+    """The names as the material spells them ("Härnösnad": Härnösand); a name it never uses, in no
+    spelling, cannot be asked of its passages."""
+    if stats is None or not stats.n:
+        return list(names)
+    out = []
+    for name in names:
+        if any(s in stats for s in stems(name)):
+            out.append(name)
+        else:
+            out.extend(known for s in stems(name) for known in stats.spelled_out(s))
+    return out
 
 
 def _base_form(name: str, stats: TermStats | None) -> str:

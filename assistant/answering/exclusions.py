@@ -11,6 +11,7 @@ the material answers elsewhere has a sentence that covers it ("stå som ansvarig
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE
@@ -20,40 +21,50 @@ from assistant.language.sentences import is_list_line, passage_sentences
 from assistant.language.terms import text_stems
 from assistant.types import Passage, sentence_key
 
+LIST_MARK_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
 NEAREST = 3  # a scope statement among this many sentences nearest the question in meaning ...
 MIN_KEY = 20  # characters of the shorter of two sentence keys compared by containment
 COVERED = 0.45  # ... and no other sentence holding this weighted share of the question's terms
 
 
-def excluded_units(text: str) -> set[str]:
-    """The sentence keys of a passage's scope statements and of the list lines one introduces."""
-    out: set[str] = set()
-    introduces = False
+def excluded_units(text: str) -> dict[str, str]:
+    """A passage's scope statements and the list lines one introduces, by sentence key, each as it
+    reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ...")."""
+    out: dict[str, str] = {}
+    intro = ""
     for sentence in passage_sentences(text):
         if is_list_line(sentence):
-            if introduces:
-                out.add(sentence_key(sentence))
+            if intro:
+                out[sentence_key(sentence)] = f"{intro} {LIST_MARK_RE.sub('', sentence).rstrip(',;.')}."
             continue
         stated = bool(SCOPE_STATEMENT_RE.search(sentence))
-        introduces = stated and sentence.rstrip().endswith(":")
+        intro = sentence.strip() if stated and sentence.rstrip().endswith(":") else ""
         if stated:
-            out.add(sentence_key(sentence))
+            out[sentence_key(sentence)] = sentence.strip()
     return out
 
 
-def asks_about_excluded(question: Question, passages: Sequence[Passage], weight: Callable[[str], float]) -> bool:
-    """Whether the question asks about a topic the material says it leaves out (see the module)."""
+def left_out(question: Question, passages: Sequence[Passage], weight: Callable[[str], float]) -> str:
+    """The material's own statement that it leaves out what the question asks about, followed by
+    the marker of its passage ("Guiden behandlar inte: ... [2]"); "" when the question is not
+    about such a topic (see the module)."""
     if NEGATED_RE.search(question.query) or not question.terms:
-        return False
+        return ""
     texts = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
-    excluded = set().union(*(excluded_units(t) for t in texts))
-    scores = sorted(((c, k) for p in passages for k, c in p.sentence_scores.items()), reverse=True)
-    if not any(_among(key, excluded) for _, key in scores[:NEAREST]):
-        return False
+    units = [excluded_units(t) for t in texts]
+    excluded = {key for found in units for key in found}
+    scores = sorted(((c, k, i) for i, p in enumerate(passages) for k, c in p.sentence_scores.items()), reverse=True)
+    nearest = next(((k, i) for _, k, i in scores[:NEAREST] if _among(k, excluded)), None)
+    if nearest is None:
+        return ""
     total = sum(t.weight(weight) for t in question.terms)
     others = [s for t in texts for s in passage_sentences(t) if not _among(sentence_key(s), excluded)]
     best = max((_share(question, s, weight) for s in others), default=0.0)
-    return total > 0 and best / total < COVERED
+    if not total or best / total >= COVERED:
+        return ""
+    key, rank = nearest
+    quoted = next((text for unit, text in units[rank].items() if _among(key, {unit})), key)
+    return f"{quoted} [{rank + 1}]"
 
 
 def _among(key: str, excluded: set[str]) -> bool:

@@ -117,6 +117,10 @@ class RagAnswerer:
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
         support = assess(asked, top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
+        if not support.supported and support.evidence.statement:  # the material says it leaves this out
+            stated = support.evidence.statement
+            yield from self._not_covered(question, language, stated, passages, top, support, timings, started)
+            return
         if not support.supported:
             text = refusal_text(language)
             yield text
@@ -139,11 +143,7 @@ class RagAnswerer:
         reason = _no_answer(question, query, text, self.instances)
         stated = _scope_statement(query, text) if not reason else ""
         if stated:  # the material itself says it does not cover this: a refusal, with its words
-            text, citations = build_citations(f"{NOT_COVERED.get(language, NOT_COVERED['sv'])} {stated}", top)
-            yield text
-            answer = self._result(question, text, passages, ["refused:not_covered"], support, timings, started, True)
-            answer.citations = citations
-            yield answer
+            yield from self._not_covered(question, language, stated, passages, top, support, timings, started)
             return
         if reason:
             if held is not None:
@@ -170,6 +170,24 @@ class RagAnswerer:
         return build_sources(self.retriever.retrieve(query, k, filters))
 
     # -- helpers ----------------------------------------------------------------------------
+    def _not_covered(
+        self,
+        question: str,
+        language: str,
+        stated: str,
+        passages: list[Passage],
+        top: list[Passage],
+        support: Support,
+        timings: dict[str, float],
+        started: float,
+    ) -> Iterator[str | Answer]:
+        """A refusal in the material's own words: what it says it does not cover, cited."""
+        text, citations = build_citations(f"{NOT_COVERED.get(language, NOT_COVERED['sv'])} {stated}", top)
+        yield text
+        answer = self._result(question, text, passages, ["refused:not_covered"], support, timings, started, True)
+        answer.citations = citations
+        yield answer
+
     def _with_context(self, passages: list[Passage]) -> list[Passage]:
         return self.retriever.with_context(passages, self.settings.retrieval.neighbour_window)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.exclusions import asks_about_excluded, excluded_units
+from assistant.answering.exclusions import excluded_units, left_out
 from assistant.answering.support import assess
 from assistant.language.question import Question
 from assistant.settings import Settings
@@ -31,24 +31,28 @@ def _scored(text: str, scores: dict[str, float]):
 def test_the_scope_statement_and_the_list_it_introduces_are_excluded_units() -> None:
     units = excluded_units(SCOPE)
     assert sentence_key("Guiden behandlar inte:") in units and sentence_key(RISK) in units
+    # a list line reads with its intro, without its list mark
+    assert units[sentence_key(RISK)].startswith("Guiden behandlar inte: riskbedömningar av enskilda individer")
     assert sentence_key("Guiden beskriver hur en lägesbild tas fram.") not in units
 
 
 def test_a_question_nearest_a_left_out_topic_is_about_it_unless_another_sentence_covers_it() -> None:
     risk = Question.analyse("Hur ska vi bedöma risken för att en enskild ungdom rekryteras till ett nätverk?")
     scope = _scored(SCOPE, {RISK: 0.88, "Guiden beskriver hur en lägesbild tas fram.": 0.80})
-    assert asks_about_excluded(risk, [scope], _weight)
+    other = _scored("Lägesbilden bygger på minst tre källor.", {})
+    stated = left_out(risk, [other, scope], _weight)
+    assert stated.startswith("Guiden behandlar inte: riskbedömningar") and stated.endswith("[2]")  # its passage
     role = Question.analyse("Kan samordnaren stå som ansvarig för åtgärder i planen?")
     covered = _scored(f"{SCOPE}\n{ROLE}", {RISK: 0.88, ROLE: 0.86})
-    assert not asks_about_excluded(role, [covered], _weight)
+    assert not left_out(role, [covered], _weight)
     # not among the nearest sentences: no decision from the scope statement
     sources = "Lägesbilden bygger på minst tre källor."
     nearer = {"Guiden beskriver hur en lägesbild tas fram.": 0.9, ROLE: 0.89, sources: 0.8, RISK: 0.7}
     far = _scored(f"{SCOPE}\n{ROLE}\n{sources}", nearer)
-    assert not asks_about_excluded(risk, [far], _weight)
+    assert not left_out(risk, [far], _weight)
     # a question that asks what is left out is answered by the statement
     asked_out = Question.analyse("Vilka riskbedömningar tar guiden inte upp?")
-    assert not asks_about_excluded(asked_out, [scope], _weight)
+    assert not left_out(asked_out, [scope], _weight)
 
 
 def test_a_year_the_material_only_plans_is_no_answer_to_what_happened_then(fake_settings: Settings) -> None:
