@@ -122,9 +122,9 @@ def measure_scaled(settings, scale: int) -> tuple[int, list[float]]:
         build_scaled(settings, scale, Path(tmp))
         target = settings.model_copy(update={"data_dir": Path(tmp)})
         retriever = build_retriever(target)
-        retriever.retrieve("Vad är Crime proofing?", target.top_k)  # warm-up
-        times = [timed(retriever.retrieve, q, target.top_k) for q in questions()]
-        return len(retriever.lexical.chunks), times
+        retriever.retrieve("Vad är Crime proofing?", target.retrieval.top_k)  # warm-up
+        times = [timed(retriever.retrieve, q, target.retrieval.top_k) for q in questions()]
+        return len(retriever.view.current.chunks), times
 
 
 def line(name: str, values: list[float]) -> str:
