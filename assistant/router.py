@@ -20,7 +20,8 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
    learn about the time frame?") -> rag: the records hold the partner's activities, not that.
 7. Records answer part, prose the rest -> both: "... och när?" (the records hold no dates),
    free-text results ("Vad resulterade ..."), areas asked together with a method.
-8. Otherwise -> lookup; but both when the activity rows found do not mention the
+8. Otherwise -> lookup; but both when the records hold no row for it (the prose may: "gjorde MFoF
+   nåt där också?" after SSPF in Linköping), both when the activity rows found do not mention the
    question's own topic words ("Vilka satt i arbetsgruppen för Tryggare skola?"), and rag when
    such a question is a follow-up that only took its kind from the earlier one ("Har områdets
    status förändrats?" after "Vilka aktiviteter genomförde Södertälje?"): the rows do not hold it.
@@ -74,6 +75,8 @@ class Router:
     def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision:
         query = self.parser.parse(question, history)
         route, why = decide(query, self.probe)
+        if route == "lookup" and self._prose_may_tell(query):
+            route, why = "both", "the records hold no row for it: the prose may tell (after the records' no)"
         if route == "lookup" and query.source == "activities" and self.covers is not None and not self.covers(query):
             if "question kind" in query.inherited:  # "Har områdets status förändrats?" after a list of activities
                 route, why = "rag", "a follow-up the rows do not answer: not from the records"
@@ -81,6 +84,12 @@ class Router:
                 route, why = "both", "the rows do not mention the question's own topic: prose too"
         note = _uncovered_note(query) if route == "rag" and query.unknown else ""
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query, note)
+
+    def _prose_may_tell(self, query: LookupQuery) -> bool:
+        """The records hold no row for a question that is not a municipality's count (whose answer
+        is then 0): "gjorde MFoF nåt där också?" after SSPF in Linköping may be in the prose."""
+        counted = query.count is not None and bool(query.kommuner)
+        return not query.unknown and not counted and self.probe is not None and not self.probe(query)
 
 
 _ASKER = re.compile(rf"\b(?:{'|'.join(sorted(load_words().asker))})\b", re.IGNORECASE)  # data/words.yaml

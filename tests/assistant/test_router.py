@@ -136,7 +136,9 @@ def test_the_built_router_reads_the_corpus_vocabulary(fake_settings) -> None:
     lookup = build_lookup(fake_settings, knowledge)
     assert lookup is not None
     router = build_router(knowledge, lookup)
-    assert router.route("Vilka kommuner använde Crime proofing?").route == "lookup"
+    decision = router.route("Vilka kommuner använde Crime proofing?")
+    assert decision.query.metoder == ["Crime proofing"]  # the method, from the corpus vocabulary
+    assert decision.route in ("lookup", "both")  # both: these settings' records store holds no row
 
 
 def test_rows_silent_on_the_question_s_own_topic_add_the_prose() -> None:
@@ -160,3 +162,12 @@ def test_a_place_as_the_asker_s_context_is_declined_for_that_part_only(router: R
     decision = router.route("Jag jobbar i Borås. Hur kommer vi igång med SSPF?")
     assert decision.route == "rag" and "Borås" in decision.note
     assert router.route("Hur gick SSPF-arbetet i Örebro?").route == "lookup"  # about Örebro itself: declined
+
+
+def test_a_lookup_the_records_hold_no_row_for_also_asks_the_prose_unless_it_counts() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    listed = "Vilka aktiviteter genomförde Linköping med SSPF tillsammans med MFoF?"
+    assert Router(vocabulary, probe=lambda q: True).route(listed).route == "lookup"
+    assert Router(vocabulary, probe=lambda q: False).route(listed).route == "both"
+    counted = "Hur många aktiviteter genomförde Södertälje inom fokusområde 2?"  # none: 0 is the answer
+    assert Router(vocabulary, probe=lambda q: False).route(counted).route == "lookup"
