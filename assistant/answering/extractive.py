@@ -72,7 +72,17 @@ NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whol
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
 INTRO_REACH = 2  # sentences after one that announces instances ("tre sätt") that name them
 CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
+INHERITED_FACTOR = 0.5  # weight of a follow-up's terms from the conversation when picking sentences
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
+
+
+def _asked_first(weight: Weight, inherited: frozenset[str]) -> Weight:
+    """Term weights for picking sentences: a follow-up's terms taken from the conversation count
+    `INHERITED_FACTOR` of their weight, so that "och vad tittade trollhättan på?" after a question
+    on Crime proofing quotes what Trollhättan did, not Crime proofing again."""
+    if not inherited:
+        return weight
+    return lambda term: weight(term) * (INHERITED_FACTOR if term in inherited else 1.0)
 
 
 class ExtractiveGenerator:
@@ -125,8 +135,9 @@ class ExtractiveGenerator:
         ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day, about_document)
         if not ask.about_document:  # "I det här kapitlet följer ...": points at text the reader does not see
             units = [u for u in units if not DOCUMENT_DEIXIS_RE.search(u.text)]
+        scoring = _asked_first(weight, question.inherited)
         for unit in units:
-            unit.score = self._score(unit, ask, weight, len(top))
+            unit.score = self._score(unit, ask, scoring, len(top))
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:

@@ -40,21 +40,26 @@ class Question:
     names: tuple[str, ...]  # names, acronyms and numbers as written
     years: tuple[str, ...]
     day: bool  # a date to the day is asked for ("Vilket datum ...?")
+    inherited: frozenset[str] = frozenset()  # stems of terms a follow-up took from the conversation
 
     @classmethod
     def analyse(cls, text: str, query: str | None = None, stats: TermStats | None = None) -> Question:
         query = text if query is None else query
         language = question_language(text)
         kinds = frozenset(question_kinds(query))
+        terms = tuple(question_terms(query, stats))
+        own = question_terms(text, stats) if query != text else list(terms)
+        inherited = frozenset(s for t in terms if not any(t & o for o in own) for s in t)
         return cls(
             text=text,
             query=query,
             language=language,
-            terms=tuple(question_terms(query, stats)),
+            terms=terms,
             kinds=kinds,
             asked_type=answer_type(query),
             counted=counted_word(query) if language == "sv" else None,
             names=tuple(t for t in neutral_tokens(query) if not t.isdigit()),
             years=tuple(YEAR_RE.findall(query)),
             day="time" in kinds and bool(DAY_ASKED_RE.search(query)),
+            inherited=inherited,
         )

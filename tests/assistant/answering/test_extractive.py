@@ -457,3 +457,15 @@ def test_two_items_of_one_list_quoted_share_one_intro_before_the_first() -> None
     for unit in chosen:
         _with_intro(unit, by_place, chosen)
     assert first.lines == ["Guiden behandlar inte:", "- juridisk tolkning,"] and second.lines == ["- riskbedömningar,"]
+
+
+def test_a_follow_up_quotes_what_its_own_words_ask_for_before_the_conversation_s_topic(
+    fake_settings: Settings,
+) -> None:
+    general = "Crime proofing är en analysmodell för att förebygga brott mot välfärdssystemen i kommunerna."
+    own = "Arbetsgruppen i Trollhättan genomförde tre analyser inom föreningsstöd och ekonomiskt bistånd."
+    passages = [passage(make_chunk("pm", 0, "Välfärdsbrott", f"{general}\n{own}", "h1", "pm"))]
+    settings = fake_settings.model_copy(update={"extractive": {"max_answer_sentences": 1}})
+    asked = Question.analyse("och vad gjorde trollhättan?", "och vad gjorde trollhättan? Crime proofing kommunerna")
+    quoted = "".join(ExtractiveGenerator(settings.extractive).stream(asked, passages))
+    assert "föreningsstöd" in quoted and "analysmodell" not in quoted

@@ -26,3 +26,9 @@ def test_the_material_s_statistics_shape_the_terms_and_a_date_asked_to_the_day()
     stats = TermStats(stems(t) for t in ["Problemträdet har rötter.", "Ett datum sattes."])
     asked = Question.analyse("Vilket datum ritades problemtradet?", stats=stats)
     assert asked.day and any(t & set(stems("problemträdet")) for t in asked.terms)
+
+
+def test_a_follow_up_knows_which_terms_it_took_from_the_conversation() -> None:
+    asked = Question.analyse("och vad tittade trollhättan på?", "och vad tittade trollhättan på? Crime proofing")
+    assert {"crim", "proofing"} & asked.inherited and not {"trollhättan"} & asked.inherited
+    assert Question.analyse("Vad är Crime proofing?").inherited == frozenset()
