@@ -37,7 +37,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.demands import is_comparison
-from assistant.language.terms import question_kinds
 from assistant.language.text import stem
 from assistant.language.words import load_words
 from assistant.records.cues import fold
@@ -139,7 +138,7 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
         return "rag", "explanation or definition question"
     if query.where_opener and len(query.anchors) >= 2:
         asks = True
-    if query.kommuner and "overview" in question_kinds(query.question):
+    if query.kommuner and "overview" in query.kinds:
         asks = True  # "Sammanfatta vad Sigtuna gjorde": the records' overview, by focus area
     if not asks and (len(query.anchors) < 2 or query.topic):
         return "rag", "no list, count or result cue (and not a bare list of entities)"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.errors import SearchUnavailableError
 from assistant.language.conversation import as_messages, questions_of, retrieval_history
@@ -32,6 +32,7 @@ class RouteDecision(Protocol):
     route: Route
     reason: str
     note: str  # said before the answer (a part of the question the material does not cover)
+    query: Any  # the question as the router parsed it (with the conversation): the lookup reads it
 
 
 class RouterLike(Protocol):
@@ -39,7 +40,9 @@ class RouterLike(Protocol):
 
 
 class LookupLike(Protocol):
-    def answer(self, question: str, history: Sequence[str] = ()) -> Answer: ...
+    def answer_query(self, query: Any) -> Answer:
+        """The records' answer to the question as the router parsed it (parsed once per ask)."""
+        ...
 
 
 class RagLike(Protocol):
@@ -93,11 +96,10 @@ class Assistant:
         self.router = router
         self.lookup = lookup
 
-    def _route(self, question: str, history: Sequence[str]) -> tuple[Route, str]:
+    def _route(self, question: str, history: Sequence[str]) -> RouteDecision | None:
         if self.router is None or self.lookup is None:
-            return "rag", ""
-        decision = self.router.route(question, history)
-        return decision.route, decision.note
+            return None
+        return self.router.route(question, history)
 
     def ask(self, question: str, history: History = (), k: int | None = None, filters: dict | None = None) -> Answer:
         final: Answer | None = None
@@ -116,10 +118,11 @@ class Assistant:
         question = validate_question(question, self.settings.max_question_chars)
         messages = as_messages(history)
         history = questions_of(messages)  # what the router and the records read
-        route, note = self._route(question, history)
+        decision = self._route(question, history)
+        route, note = (decision.route, decision.note) if decision is not None else ("rag", "")
         answer: Answer | None = None
-        if route in ("lookup", "both"):
-            answer = self.lookup.answer(question, history)
+        if decision is not None and route in ("lookup", "both"):
+            answer = self.lookup.answer_query(decision.query)
             yield answer.text
             if route == "lookup" or answer.refused:
                 yield self._finish(self._with_sources(answer, question, history, k, filters), started)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from assistant.language.question import Question
 from assistant.language.text import SWEDISH_STOPWORDS, question_language, stem
 from assistant.records import cues
 from assistant.records.cues import find_cue, fold, has_cue
@@ -71,6 +72,12 @@ class LookupQuery:
     lookup_cue: bool = False
     result_cue: bool = False
     inherited: list[str] = field(default_factory=list)
+    asked: Question | None = None  # the question's own analysis (kinds, names, years), as every stage reads it
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """What the question asks for ("quantity", "overview", "howto" …), from its analysis."""
+        return self.asked.kinds if self.asked is not None else frozenset()
 
     @property
     def anchors(self) -> list[str]:
@@ -130,7 +137,7 @@ class QuestionParser:
     def _parse_one(self, question: str) -> LookupQuery:
         folded = fold(question)
         matches = self.finder.find(question)
-        query = LookupQuery(question=question)
+        query = LookupQuery(question=question, asked=Question.analyse(question))
         query.explain = has_cue(folded, cues.EXPLAIN) or bool(cues.HOW.match(folded))
         query.result_cue = has_cue(folded, cues.RESULT)
         query.lookup_cue = _asks_records(folded)

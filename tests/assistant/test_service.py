@@ -23,6 +23,7 @@ class _Decision:
     route: str
     reason: str = "test"
     note: str = ""
+    query: str = ""
 
 
 class _Router:
@@ -30,14 +31,14 @@ class _Router:
         self.decision = _Decision(route)
 
     def route(self, question: str, history: Sequence[str] = ()) -> _Decision:
-        return self.decision
+        return _Decision(self.decision.route, note=self.decision.note, query=question)
 
 
 class _Lookup:
     def __init__(self, refused: bool = False) -> None:
         self.refused = refused
 
-    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
+    def answer_query(self, question: str) -> Answer:  # the fake router's query is the question
         text = "Två rader: [1]" if not self.refused else "Malmö ingår inte i materialet. [1]"
         return Answer(
             question=question, text=text, citations=[_citation(1, "rad")], route="lookup", refused=self.refused
