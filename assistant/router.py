@@ -6,7 +6,7 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
    the place of an event, "konferensen i Stockholm") and no participating one -> lookup,
    which declines and lists the five municipalities.
 2. What the records cannot hold -> rag: inhabitants, a share (outside the survey), a
-   comparison, "När/Hur mycket ...?" openers, a follow-up figure asked per area, method or
+   comparison, an amount of money, "När/Hur mycket ...?" openers, a follow-up figure asked per area, method or
    partner (outcomes are kept per municipality), the areas of a topic.
 3. Nothing the records are keyed by (municipality, area, focus area, method, partner)
    and nothing the records list by themselves (the municipalities, areas, the survey,
@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.answering.demands import is_comparison
+from assistant.answering.demands import asks_amount, is_comparison
 from assistant.language.text import stem
 from assistant.language.words import load_words
 from assistant.records.cues import fold
@@ -163,6 +163,8 @@ def _beyond_records(query: LookupQuery) -> str:
         return "asks for a share: the records count rows, shares are in the prose"
     if is_comparison(query.question):
         return "a comparison: the records list, the prose would have to compare"
+    if asks_amount(query.question):
+        return "asks for an amount of money: the records hold none"
     if query.not_records:
         return "asks when or how much: dates and money are in the prose"
     per_other = query.omraden or query.partner or set(query.metoder) - {"CRM"}

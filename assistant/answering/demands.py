@@ -21,7 +21,7 @@ from assistant.language.terms import answer_types
 from assistant.language.text import normalize, split_sentences, stem, words
 
 _MONEY_QUESTION = re.compile(
-    r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|kostade|kostat|kostnad\w*|"
+    r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|hur\s+många\s+kronor|kostade|kostat|kostnad\w*|"
     r"budget\w*|belopp\w*|lön|löner|lönen|lönerna|arvode\w*|salary|salaries|cost|costs|costed|"
     r"how\s+much\s+(?:money|funding|did\s+\w+\s+cost|does\s+\w+\s+cost))\b"
 )
@@ -75,7 +75,7 @@ def unmet_demand(
     lowered = normalize(question).lower()
     passages = list(evidence)
     about = topical or (lambda _sentence: True)
-    if measures and _asks_amount(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
+    if measures and asks_amount(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
         return "amount"
     if measures and _AGE_QUESTION.search(lowered) and not _any_about(passages, _AGE, names, len(names), about):
         return "age"
@@ -85,10 +85,10 @@ def unmet_demand(
     return ""
 
 
-def _asks_amount(lowered: str) -> bool:
+def asks_amount(question: str) -> bool:
     """Whether a clause of the question asks for an amount of money; one that asks who ("..., och
     vem står för kostnaden?") asks for a payer."""
-    for clause in _CLAUSE_RE.split(lowered):
+    for clause in _CLAUSE_RE.split(normalize(question).lower()):
         if _MONEY_QUESTION.search(clause) and not _WHO_RE.match(clause.strip()):
             return True
     return False

@@ -36,6 +36,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("Var Crime proofing mer effektivt än SSPF?", [], "rag"),
     ("How many people live in Trollhättan?", [], "rag"),
     ("Hur många invånare har Sigtuna?", [], "rag"),
+    # the records hold no amounts of money
+    ("Hur många kronor fick Trollhättan av Brå för att fortsätta samarbetet med CVE?", [], "rag"),
     ("Hur många workshops om otillåten påverkan hölls i Göteborg Sydväst?", [], "lookup"),
     ("Vad visade den uppföljande CRM-mätningen för Trollhättan?", [], "lookup"),
     ("Vilka kommuner medverkade i projektet?", [], "lookup"),
