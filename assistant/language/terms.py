@@ -58,7 +58,7 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "howto": re.compile(
         r"\b(hur\s+(?:kan|ska|skall|bör|borde|kommer|får|gör|gjorde|gick|lade|la|jobbade|arbetade|fick)\s+"
         r"(?:vi|man|jag|ni|de|dom|kommunen|kommunerna|en\s+kommun)|vad\s+(?:ska|bör|behöver)\s+(?:vi|man|jag)\s+"
-        r"(?:tänka|göra|ha)|tips|hur\s+(?:kommer|kom)\s+\w+\s+igång|how\s+(?:can|should|do|did|could)\s+"
+        r"(?:tänka|göra|ha)|tips|hur\s+(?:kommer|kom|kommit)\s+(?:\w+\s+){1,3}igång|hur\s+gick\s+(?:\w+\s+){1,3}tillväga|how\s+(?:can|should|do|did|could)\s+"
         r"(?:we|i|you|they|one|the\s+municipalities)|what\s+should\s+(?:we|i)|any\s+advice)\b"
     ),
     # summaries: an overview of a section, a municipality, the results

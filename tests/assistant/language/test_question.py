@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.language.question import Question
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
@@ -32,3 +34,17 @@ def test_a_follow_up_knows_which_terms_it_took_from_the_conversation() -> None:
     asked = Question.analyse("och vad tittade trollhättan på?", "och vad tittade trollhättan på? Crime proofing")
     assert {"crim", "proofing"} & asked.inherited and not {"trollhättan"} & asked.inherited
     assert Question.analyse("Vad är Crime proofing?").inherited == frozenset()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hur kom kommunerna i projektet igång med Crime proofing?",
+        "Hur gick Trollhättan tillväga när de gjorde trygghetsarbetet på skolan?",
+        "Hur ska vi tänka när vi startar SSPF?",
+        "Vad ska vi tänka på innan vi börjar?",
+    ],
+)
+def test_practical_questions_are_read_as_such(question: str) -> None:
+    assert "howto" in Question.analyse(question).kinds
+    assert "howto" not in Question.analyse("Hur många kom till konferensen?").kinds
