@@ -1,7 +1,10 @@
 """Fit the support model (`assistant/answering/data/support_model.json`) on labelled questions.
 
-    python tools/fit_support.py evals/datasets/gold.yaml ../shared/dev-material/questions.yaml ... \
+    python tools/fit_support.py evals/datasets/gold.yaml ../shared/dev-material/questions.yaml@DIR ... \
         [--data-dir DIR] [--write]
+
+A dataset given as PATH@DIR is answered from the index in DIR (a guide's questions need the guide
+ingested beside the corpus); the others from `--data-dir` (or METODSTOD_DATA_DIR).
 
 Every dataset is answered through `metodstod ask --jsonl` with the support check switched off
 (`METODSTOD_REFUSAL__THRESHOLD=0`), so that every question's evidence comes back as `signal:`
@@ -138,16 +141,34 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return best
 
 
+def _split(args: argparse.Namespace) -> list[tuple[Path, str]]:
+    """The datasets with the data dir each is answered from ("" for the default)."""
+    out = []
+    for spec in args.datasets:
+        path, _, where = spec.partition("@")
+        out.append((Path(path), where))
+    return out
+
+
+def _digest(dataset: Path) -> str:
+    return hashlib.sha256(dataset.read_bytes()).hexdigest()[:16]
+
+
+def _label(dataset: Path) -> str:
+    """A dataset's name in the model file: its folder too when it is a guide's questions.yaml."""
+    return f"{dataset.parent.name}/{dataset.name}" if dataset.name == "questions.yaml" else dataset.name
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("datasets", nargs="+", type=Path)
+    parser.add_argument("datasets", nargs="+", help="PATH or PATH@DATA_DIR")
     parser.add_argument("--data-dir", default=os.environ.get("METODSTOD_DATA_DIR"))
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     env = {**os.environ, "METODSTOD_REFUSAL__THRESHOLD": "0", "PYTHONPATH": str(REPO)}
     if args.data_dir:
         env["METODSTOD_DATA_DIR"] = args.data_dir
-    parts = [(d, *collect(d, env)) for d in args.datasets]
+    parts = [(d, *collect(d, {**env, **({"METODSTOD_DATA_DIR": where} if where else {})})) for d, where in _split(args)]
     x = np.vstack([p[1] for p in parts])
     y = np.concatenate([p[2] for p in parts])
     group = np.concatenate([np.full(len(p[2]), i) for i, p in enumerate(parts)])
@@ -160,7 +181,7 @@ def main() -> int:
     for i, (dataset, *_rest) in enumerate(parts):
         if len(parts) > 1:
             held = predict(fit(x[group != i], y[group != i]), x[group == i])
-            report["leave_one_dataset_out"][dataset.name] = errors(held, y[group == i], threshold)
+            report["leave_one_dataset_out"][_label(dataset)] = errors(held, y[group == i], threshold)
     model = fit(x, y)
     report["training"] = errors(predict(model, x), y, threshold)
     mean, scale, w, b = model
@@ -171,9 +192,7 @@ def main() -> int:
         "weights": [round(float(v), 6) for v in w],
         "bias": round(float(b), 6),
         "threshold": threshold,
-        "fitted_on": {
-            d.name: {"items": len(p[1]), "sha256": hashlib.sha256(d.read_bytes()).hexdigest()[:16]} for d, *p in parts
-        },
+        "fitted_on": {_label(d): {"items": len(p[1]), "sha256": _digest(d)} for d, *p in parts},
         "errors": report,
     }
     print(json.dumps({k: out[k] for k in ("weights", "bias", "threshold", "errors")}, indent=1))
