@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from assistant.answering.sentence_cues import quantified_mention
 from assistant.language.terms import answer_types
-from assistant.language.text import normalize, split_sentences, stem, words
+from assistant.language.text import SWEDISH_STOPWORDS, normalize, split_sentences, stem, words
 
 _MONEY_QUESTION = re.compile(
     r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|hur\s+många\s+kronor|kostade|kostat|kostnad\w*|"
@@ -32,6 +32,11 @@ _AMOUNT = re.compile(
 )
 _CLAUSE_RE = re.compile(r",|;|\?|\boch\b|\band\b")
 _WHO_RE = re.compile(r"(?:vem|vilka|who|whom)\b")  # a clause opened by "vem" asks for a person or body
+# "Vad heter kommunpolisen …?", "What is the name of the coordinator …?": a name is asked for.
+_NAME_QUESTION = re.compile(r"\b(?:vad\s+(?:heter|hette)|what\s+(?:is|was)\s+the\s+name\s+of)\b", re.IGNORECASE)
+# Where the noun phrase after "vad heter" ends: its last word names what is asked for.
+_PHRASE_END = frozenset({"som", "i", "på", "vid", "för", "från", "med", "under", "hos", "that", "who", "in", "at"})
+NAME_REACH = 3  # words between the role and a name that names it
 _AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
 _AGE = re.compile(
     r"\b\d{1,3}\s*år(?:\s+gammal|\s+gamla|s\s+ålder)\b|\bålder(?:n)?\s+\d{1,3}\b"
@@ -82,7 +87,43 @@ def unmet_demand(
     sentences = [s for passage in passages for s in split_sentences(passage)]  # a comparison names both in one
     if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, 2, about):
         return "comparison"
+    role = _named_role(question)
+    if role and not any(_names_near(s, role, question) for s in _naming(passages, names)):
+        return "name"
     return ""
+
+
+def _named_role(question: str) -> list[str]:
+    """What a "what is X called" question asks the name of ("Vad heter kommunpolisen som …?":
+    kommunpolis), as stems; [] for other questions."""
+    match = _NAME_QUESTION.search(normalize(question))
+    if not match:
+        return []
+    phrase: list[str] = []
+    for word in words(question[match.end() :].lower()):
+        if word in _PHRASE_END:
+            break
+        phrase.append(word)
+    head = [w for w in phrase if w not in SWEDISH_STOPWORDS][-1:]  # "den lokala projektledaren": projektledare
+    return [stem(w.rsplit("-", 1)[-1]) for w in head]
+
+
+def _naming(passages: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The sentences of the passages that mention all of the question's names."""
+    wanted = {stem(n.lower()) for n in names}
+    return [s for p in passages if all(n in p.lower() for n in wanted) for s in split_sentences(p)]
+
+
+def _names_near(sentence: str, role: Sequence[str], question: str) -> bool:
+    """Whether a name (two capitalised words, not first in the sentence, not the question's own)
+    stands within `NAME_REACH` words of the role ("kommunpolisen Erik Berg", "föreningen Mamma
+    United"): a place near it ("I Sigtuna bytte projektledarna …") names no one."""
+    tokens = re.findall(r"[^\W\d_]+", sentence)
+    asked = {w.lower() for w in words(question)}
+    capital = [bool(i) and t[:1].isupper() and t.lower() not in asked for i, t in enumerate(tokens)]
+    names = [i for i in range(len(tokens) - 1) if capital[i] and capital[i + 1]]  # "Erik Berg", "Mamma United"
+    roles = [i for i, t in enumerate(tokens) if any(stem(t.lower()).startswith(r) for r in role)]
+    return any(abs(i - j) <= NAME_REACH for i in roles for j in names)
 
 
 def asks_amount(question: str) -> bool:

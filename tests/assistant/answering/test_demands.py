@@ -251,3 +251,19 @@ def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined
         "unknown_type"
     )
     assert assess(asked("Vilket GIS-program används?", stats=stats), top, settings, stats).reason == "unknown_type"
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "names", "unmet"),
+    [
+        ("Vad heter kommunpolisen i Åmål?", ["I Åmål deltog kommunpolisen Erik Berg i vandringen."], ["Åmål"], ""),
+        ("Vad heter föreningen som stöttar mammor?", ["Stöd gick till föreningen Mamma United Community."], [], ""),
+        # a place near the role names no one
+        ("Vad heter projektledaren i Linköping?", ["I Linköping och Sigtuna bytte projektledarna tjänst."], [], "name"),
+        ("Vad heter den lokala projektledaren?", ["De lokala projektledarna rapporterade varje kvartal."], [], "name"),
+    ],
+)
+def test_a_question_for_a_name_needs_a_name_next_to_what_it_names(
+    question: str, evidence: list[str], names: list[str], unmet: str
+) -> None:
+    assert unmet_demand(question, evidence, names) == unmet
