@@ -58,7 +58,9 @@ class Evidence:
     missing: tuple[str, ...] = ()
     unmet: str = ""  # the first unmet demand by name ("unknown_year", "missing_name", "no_amount", ...)
     terms: list[Term] = field(default_factory=list)
-    statement: str = ""  # the material's own words that it leaves this out, with its marker (`exclusions`)
+    # the material's own words on what it does not answer, with its marker: that it leaves it out
+    # (`exclusions`), or that it only plans what the question asks the outcome of
+    statement: str = ""
 
     def vector(self) -> list[float]:
         return [self.values[name] for name in FEATURES]
@@ -85,8 +87,9 @@ def gather(
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
     unmet = _unmet(question, top, stats)
-    statement = "" if unmet else left_out(question, passages, weight)
-    if statement:
+    statement = _plan_statement(question.years, top) if unmet == "planned_year" else ""
+    statement = statement or ("" if unmet else left_out(question, passages, weight))
+    if statement and not unmet:
         unmet = "excluded"  # the material says it leaves this out (all passages: another may cover it)
     values = {
         "dense": max(dense_scores, default=0.0),
@@ -240,6 +243,15 @@ def _only_planned(years: Sequence[str], passages: Sequence[Passage]) -> bool:
         if not mentions or not all(set(words(s.lower())) & WORDS.plan_words for s in mentions):
             return False
     return True
+
+
+def _plan_statement(years: Sequence[str], passages: Sequence[Passage]) -> str:
+    """The first sentence of the passages that plans one of the years, with its passage's marker."""
+    for rank, passage in enumerate(passages):
+        for sentence in passage_sentences(f"{passage.chunk.text}\n{passage.context or ''}"):
+            if any(y in sentence for y in years) and set(words(sentence.lower())) & WORDS.plan_words:
+                return f"{sentence.strip()} [{rank + 1}]"
+    return ""
 
 
 def _known_names(names: Sequence[str], stats: TermStats | None) -> list[str]:

@@ -56,6 +56,10 @@ NOT_COVERED = {
     "sv": "Det tar underlaget inte upp. Det säger själv vad det avgränsar bort:",
     "en": "The material does not cover that. It says itself what it leaves out:",
 }
+ONLY_PLANNED = {
+    "sv": "Det redovisar underlaget inte. Det säger bara vad som planeras:",
+    "en": "The material does not report that. It only says what is planned:",
+}
 
 
 def _scope_statement(question: str, text: str) -> str:
@@ -117,9 +121,11 @@ class RagAnswerer:
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
         support = assess(asked, top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
-        if not support.supported and support.evidence.statement:  # the material says it leaves this out
-            stated = support.evidence.statement
-            yield from self._not_covered(question, language, stated, passages, top, support, timings, started)
+        if not support.supported and support.evidence.statement:  # the material's own words on it
+            frames = ONLY_PLANNED if support.reason == "planned_year" else NOT_COVERED
+            frame = frames.get(language, frames["sv"])
+            stated = f"{frame} {support.evidence.statement}"
+            yield from self._not_covered(question, stated, passages, top, support, timings, started)
             return
         if not support.supported:
             text = refusal_text(language)
@@ -143,7 +149,8 @@ class RagAnswerer:
         reason = _no_answer(question, query, text, self.instances)
         stated = _scope_statement(query, text) if not reason else ""
         if stated:  # the material itself says it does not cover this: a refusal, with its words
-            yield from self._not_covered(question, language, stated, passages, top, support, timings, started)
+            frame = NOT_COVERED.get(language, NOT_COVERED["sv"])
+            yield from self._not_covered(question, f"{frame} {stated}", passages, top, support, timings, started)
             return
         if reason:
             if held is not None:
@@ -173,7 +180,6 @@ class RagAnswerer:
     def _not_covered(
         self,
         question: str,
-        language: str,
         stated: str,
         passages: list[Passage],
         top: list[Passage],
@@ -181,8 +187,8 @@ class RagAnswerer:
         timings: dict[str, float],
         started: float,
     ) -> Iterator[str | Answer]:
-        """A refusal in the material's own words: what it says it does not cover, cited."""
-        text, citations = build_citations(f"{NOT_COVERED.get(language, NOT_COVERED['sv'])} {stated}", top)
+        """A refusal in the material's own words (what it does not cover, what it only plans), cited."""
+        text, citations = build_citations(stated, top)
         yield text
         answer = self._result(question, text, passages, ["refused:not_covered"], support, timings, started, True)
         answer.citations = citations

@@ -60,6 +60,8 @@ def test_a_year_the_material_only_plans_is_no_answer_to_what_happened_then(fake_
     text = "Åtgärdsplanen antogs i juni 2024. Kommunen planerar att göra sin första uppföljning under 2026."
     top = [passage(make_chunk("guide", 0, "Ystad", text, "h1", "guide"))]
     happened = Question.analyse("Vad visade Ystads uppföljning 2026?")
-    assert assess(happened, top, settings).reason == "planned_year"
+    refused = assess(happened, top, settings)
+    assert refused.reason == "planned_year"
+    assert refused.evidence.statement == "Kommunen planerar att göra sin första uppföljning under 2026. [1]"
     assert assess(Question.analyse("Vad planerar Ystad att göra 2026?"), top, settings).supported
     assert assess(Question.analyse("Vad antogs i juni 2024?"), top, settings).supported
