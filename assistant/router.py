@@ -138,7 +138,7 @@ def decide(query: LookupQuery, probe: Callable[[LookupQuery], bool] | None = Non
         return "rag", "explanation or definition question"
     if query.where_opener and len(query.anchors) >= 2:
         asks = True
-    if query.kommuner and "overview" in query.kinds:
+    if query.kommuner and query.asked is not None and "overview" in query.asked.kinds:
         asks = True  # "Sammanfatta vad Sigtuna gjorde": the records' overview, by focus area
     if not asks and (len(query.anchors) < 2 or query.topic):
         return "rag", "no list, count or result cue (and not a bare list of entities)"

@@ -75,11 +75,6 @@ class LookupQuery:
     asked: Question | None = None  # the question's own analysis (kinds, names, years), as every stage reads it
 
     @property
-    def kinds(self) -> frozenset[str]:
-        """What the question asks for ("quantity", "overview", "howto" …), from its analysis."""
-        return self.asked.kinds if self.asked is not None else frozenset()
-
-    @property
     def anchors(self) -> list[str]:
         """Entities the records are keyed by (a format alone is not one)."""
         return [*self.kommuner, *self.omraden, *map(str, self.fokus), *self.metoder, *self.partner]
