@@ -61,6 +61,11 @@ class Snapshot:
         return TermStats(stems(index_text(c)) for c in self.chunks) if self.lexical is not None else None
 
     @cached_property
+    def titles(self) -> frozenset[str]:
+        """The titles of the active documents."""
+        return frozenset(c.title for c in self.chunks if c.title)
+
+    @cached_property
     def headings(self) -> frozenset[str]:
         """Every section heading of the active documents (normalised with `heading_key`)."""
         return frozenset(heading_key(part) for c in self.chunks for part in c.section.split(SECTION_SEP) if part)

@@ -19,6 +19,7 @@ from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
+from assistant.retrieval.titles import without_title
 from assistant.types import Passage
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ class HybridRetriever:
         size = len(index.chunks) if index is not None else None
         dense = self.dense.search(query, n, active, where, predicates, size) if s.mode != "lexical" else []
         stats = snapshot.term_stats
-        lexical = lexical_search(index, query, n, active, predicates, stats) if s.mode != "dense" else []
+        words = without_title(query, snapshot.titles)  # a document named by its title: not a passage's words
+        lexical = lexical_search(index, words, n, active, predicates, stats) if s.mode != "dense" else []
         if s.mode == "dense":
             fused = fusion.dense_only(dense)
         elif s.mode == "lexical":
