@@ -31,7 +31,7 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_RE = re.compile(r",|;|\?|\boch\b|\band\b")
-_WHO_RE = re.compile(r"(?:vem|vilka|who|whom)\b")  # a clause opened by "vem" asks for a person or body
+_WHO_RE = re.compile(r"(?:vem|vilka|who|whom)\b")  # a clause opened by "vem"/"vilka" asks for a person or body
 # "Vad heter kommunpolisen …?", "What is the name of the coordinator …?": a name is asked for.
 _NAME_QUESTION = re.compile(r"\b(?:vad\s+(?:heter|hette)|what\s+(?:is|was)\s+the\s+name\s+of)\b", re.IGNORECASE)
 # Where the noun phrase after "vad heter" ends: its last word names what is asked for.

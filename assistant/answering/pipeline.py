@@ -122,10 +122,12 @@ class RagAnswerer:
         support = assess(asked, top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
         if not support.supported and support.evidence.statement:  # the material's own words on it
-            frames = ONLY_PLANNED if support.reason == "planned_year" else NOT_COVERED
+            planned = support.reason == "planned_year"
+            frames = ONLY_PLANNED if planned else NOT_COVERED
             frame = frames.get(language, frames["sv"])
             stated = f"{frame} {support.evidence.statement}"
-            yield from self._not_covered(question, stated, passages, top, support, timings, started)
+            flag = "refused:only_planned" if planned else "refused:not_covered"
+            yield from self._not_covered(question, stated, passages, top, support, timings, started, flag)
             return
         if not support.supported:
             text = refusal_text(language)
@@ -186,11 +188,12 @@ class RagAnswerer:
         support: Support,
         timings: dict[str, float],
         started: float,
+        flag: str = "refused:not_covered",
     ) -> Iterator[str | Answer]:
         """A refusal in the material's own words (what it does not cover, what it only plans), cited."""
         text, citations = build_citations(stated, top)
         yield text
-        answer = self._result(question, text, passages, ["refused:not_covered"], support, timings, started, True)
+        answer = self._result(question, text, passages, [flag], support, timings, started, True)
         answer.citations = citations
         yield answer
 
