@@ -88,7 +88,8 @@ def unmet_demand(
     if is_comparison(question) and not _any_about(sentences, _COMPARISON_EVIDENCE, names, 2, about):
         return "comparison"
     role = _named_role(question)
-    if role and not any(_names_near(s, role, question) for s in _naming(passages, names)):
+    asked = {w.lower() for w in words(question)}
+    if role and not any(_names_near(s, role, asked) for s in _naming(passages, names)):
         return "name"
     return ""
 
@@ -108,18 +109,19 @@ def _named_role(question: str) -> list[str]:
     return [stem(w.rsplit("-", 1)[-1]) for w in head]
 
 
-def _naming(passages: Sequence[str], names: Sequence[str]) -> list[str]:
-    """The sentences of the passages that mention all of the question's names."""
+def _naming(passages: Sequence[str], names: Sequence[str], needed: int | None = None) -> list[str]:
+    """The sentences of the passages that mention `needed` of the question's names (all by default,
+    and all when fewer)."""
     wanted = {stem(n.lower()) for n in names}
-    return [s for p in passages if all(n in p.lower() for n in wanted) for s in split_sentences(p)]
+    needed = len(wanted) if needed is None else min(needed, len(wanted))
+    return [s for p in passages if sum(n in p.lower() for n in wanted) >= needed for s in split_sentences(p)]
 
 
-def _names_near(sentence: str, role: Sequence[str], question: str) -> bool:
+def _names_near(sentence: str, role: Sequence[str], asked: set[str]) -> bool:
     """Whether a name (two capitalised words, not first in the sentence, not the question's own)
     stands within `NAME_REACH` words of the role ("kommunpolisen Erik Berg", "föreningen Mamma
     United"): a place near it ("I Sigtuna bytte projektledarna …") names no one."""
     tokens = re.findall(r"[^\W\d_]+", sentence)
-    asked = {w.lower() for w in words(question)}
     capital = [bool(i) and t[:1].isupper() and t.lower() not in asked for i, t in enumerate(tokens)]
     names = [i for i in range(len(tokens) - 1) if capital[i] and capital[i + 1]]  # "Erik Berg", "Mamma United"
     roles = [i for i, t in enumerate(tokens) if any(stem(t.lower()).startswith(r) for r in role)]
@@ -140,15 +142,7 @@ def _any_about(
 ) -> bool:
     """Whether a passage that mentions `needed` of `names` (all when fewer) has a sentence that
     matches `pattern` and is about the question's topic."""
-    wanted = {stem(n.lower()) for n in names}
-    needed = min(needed, len(wanted))
-    for passage in passages:
-        lowered = passage.lower()
-        if sum(name in lowered for name in wanted) < needed:
-            continue
-        if any(pattern.search(s) and about(s) for s in split_sentences(passage)):
-            return True
-    return False
+    return any(pattern.search(s) and about(s) for s in _naming(passages, names, needed))
 
 
 def vague_answer(question: str, answer: str, instances: Mapping[str, Sequence[str]]) -> bool:

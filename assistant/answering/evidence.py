@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.demands import unmet_demand
-from assistant.answering.exclusions import left_out
+from assistant.answering.exclusions import left_out, passage_text
 from assistant.answering.sentence_cues import has_number
 from assistant.index.lexical import index_text
 from assistant.language.glossary import synonyms
@@ -86,11 +86,12 @@ def gather(
     if unknown_words:
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
-    unmet = _unmet(question, top, stats)
-    statement = _plan_statement(question.years, top) if unmet == "planned_year" else ""
-    statement = statement or ("" if unmet else left_out(question, passages, weight))
-    if statement and not unmet:
-        unmet = "excluded"  # the material says it leaves this out (all passages: another may cover it)
+    unmet, statement = _unmet(question, top, stats), ""
+    if unmet == "planned_year":
+        statement = _plan_statement(question.years, top)
+    elif not unmet:
+        statement = left_out(question, passages, weight)  # all passages: another may cover it
+        unmet = "excluded" if statement else ""  # the material says it leaves this out
     values = {
         "dense": max(dense_scores, default=0.0),
         "sentence": sentence_scores[0] if sentence_scores else 0.0,
@@ -199,7 +200,7 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
         return "unknown_year"
     if question.years and _asks_what_happened(question.query) and _only_planned(question.years, passages):
         return "planned_year"  # "Vad visade uppföljningen 2026?": the material only plans it
-    evidence = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
+    evidence = [passage_text(p) for p in passages]
     present = frozenset().union(*(text_stems(text) for text in evidence))
     names = [_base_form(n, stats) for n in question.names]
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
@@ -209,7 +210,7 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
         return "unknown_type"  # "Vilken app ...?": the material never speaks of such a thing, it names none
     counted = question.counted
     counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
-    body = [f"{p.chunk.text}\n{p.context or ''}" for p in passages]  # a heading's "Fokusområde 2" counts nothing
+    body = [passage_text(p, heading=False) for p in passages]  # a heading's "Fokusområde 2" counts nothing
     if counted_terms and not _counted_with_number(counted_terms, body, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
     measures = not question.kinds & {"reason", "howto"}  # "Varför ... budgetprocessen?" asks no amount
@@ -237,7 +238,7 @@ def _preterite(token: str) -> bool:
 def _only_planned(years: Sequence[str], passages: Sequence[Passage]) -> bool:
     """Whether the top passages speak of each year only in sentences about what is to come
     ("Kommunen planerar att göra sin första uppföljning under 2026")."""
-    sentences = [s for p in passages for s in passage_sentences(f"{p.chunk.text}\n{p.context or ''}")]
+    sentences = [s for p in passages for s in passage_sentences(passage_text(p, heading=False))]
     for year in years:
         mentions = [s for s in sentences if year in s]
         if not mentions or not all(set(words(s.lower())) & WORDS.plan_words for s in mentions):
@@ -248,7 +249,7 @@ def _only_planned(years: Sequence[str], passages: Sequence[Passage]) -> bool:
 def _plan_statement(years: Sequence[str], passages: Sequence[Passage]) -> str:
     """The first sentence of the passages that plans one of the years, with its passage's marker."""
     for rank, passage in enumerate(passages):
-        for sentence in passage_sentences(f"{passage.chunk.text}\n{passage.context or ''}"):
+        for sentence in passage_sentences(passage_text(passage, heading=False)):
             if any(y in sentence for y in years) and set(words(sentence.lower())) & WORDS.plan_words:
                 return f"{sentence.strip()} [{rank + 1}]"
     return ""

@@ -27,6 +27,11 @@ MIN_KEY = 20  # characters of the shorter of two sentence keys compared by conta
 COVERED = 0.45  # ... and no other sentence holding this weighted share of the question's terms
 
 
+def passage_text(passage: Passage, heading: bool = True) -> str:
+    """A passage's text with its neighbours (`context`), after its section path unless `heading` is False."""
+    return f"{index_text(passage.chunk) if heading else passage.chunk.text}\n{passage.context or ''}"
+
+
 def excluded_units(text: str) -> dict[str, str]:
     """A passage's scope statements and the list lines one introduces, by sentence key, each as it
     reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ...")."""
@@ -50,7 +55,7 @@ def left_out(question: Question, passages: Sequence[Passage], weight: Callable[[
     about such a topic (see the module)."""
     if NEGATED_RE.search(question.query) or not question.terms:
         return ""
-    texts = [f"{index_text(p.chunk)}\n{p.context or ''}" for p in passages]
+    texts = [passage_text(p) for p in passages]
     units = [excluded_units(t) for t in texts]
     excluded = {key for found in units for key in found}
     scores = sorted(((c, k, i) for i, p in enumerate(passages) for k, c in p.sentence_scores.items()), reverse=True)
