@@ -177,7 +177,7 @@ def compose_retriever(
     from assistant.retrieval.corpus_view import CorpusView
     from assistant.retrieval.hybrid import HybridRetriever
     from assistant.retrieval.rerank import CrossEncoderReranker
-    from assistant.retrieval.search import DenseSearch
+    from assistant.retrieval.search import DenseSearch, SentenceSearch
     from assistant.retrieval.sentences import SentenceScorer
 
     r = settings.retrieval
@@ -185,7 +185,8 @@ def compose_retriever(
     view = CorpusView(registry, store, LexicalCache(settings.lexical_path), r.index_check_seconds)
     reranker = CrossEncoderReranker(r.reranker_model) if r.reranker_model else None
     sentences = SentenceScorer(store, embedder, view, r.neighbour_window)
-    return HybridRetriever(r, view, DenseSearch(store, embedder, r.filter_overfetch), reranker, sentences)
+    dense = DenseSearch(store, embedder, r.filter_overfetch)
+    return HybridRetriever(r, view, dense, reranker, sentences, SentenceSearch(store, embedder))
 
 
 # -- what the corpus knows (records/vocabulary.yaml, read here and nowhere else) -----------------

@@ -227,6 +227,24 @@ class ChromaStore:
         return list(zip(got["documents"], got["embeddings"], strict=True))
 
     # -- reading ----------------------------------------------------------------------------
+    def query_sentences(self, vector: Sequence[float], n: int, active_hashes: Iterable[str]) -> list[tuple[str, float]]:
+        """Nearest sentences as (chunk id, cosine), restricted to active document versions."""
+        hashes = sorted(set(active_hashes))
+        if not hashes or not self.exists():
+            return []
+
+        def run(collection) -> dict:
+            return collection.query(
+                query_embeddings=[list(vector)],
+                n_results=n,
+                where={"doc_hash": {"$in": hashes}},
+                include=["metadatas", "distances"],
+            )
+
+        result = self._read(run, sentences=True)
+        metas, dists = result["metadatas"][0], result["distances"][0]
+        return [(str(m.get("chunk_id")), 1.0 - float(d)) for m, d in zip(metas, dists, strict=True)]
+
     def query(
         self, vector: Sequence[float], n: int, active_hashes: Iterable[str], where: dict | None = None
     ) -> list[tuple[Chunk, float]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.language.kinds import question_kinds
 from assistant.language.terms import (
     YEAR_RE,
     Term,
@@ -20,7 +21,6 @@ from assistant.language.terms import (
     answer_type,
     counted_word,
     neutral_tokens,
-    question_kinds,
     question_terms,
 )
 from assistant.language.text import question_language

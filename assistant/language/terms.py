@@ -38,56 +38,6 @@ COMPOUND_MIN_WORD = 7  # shorter words are not split into compound parts
 COMPOUND_MIN_PART = 3  # each part of a split compound has at least this many letters ("tids|ram")
 COMPOUND_LINKS = ("s", "e", "a", "u")  # linking letters between Swedish compound parts ("regering-s-uppdrag")
 
-Kind = str  # "quantity" | "time" | "who" | "list" | "definition" | "reason"
-
-_KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
-    "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
-    "time": re.compile(
-        r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|hur\s+länge|datum|when|what\s+year|"
-        r"which\s+year|how\s+long|what\s+period)\b"
-    ),
-    "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
-    "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
-    "definition": re.compile(
-        r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|vad\s+står\s+[\w-]+\s+för|what\s+is|what\s+does)\b"
-    ),
-    "reason": re.compile(
-        r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
-    ),
-    # practical questions: what to do, how others did it
-    "howto": re.compile(
-        r"\b(hur\s+(?:kan|ska|skall|bör|borde|kommer|får|gör|gjorde|gick|lade|la|jobbade|arbetade|fick)\s+"
-        r"(?:vi|man|jag|ni|de|dom|kommunen|kommunerna|en\s+kommun)|vad\s+(?:ska|bör|behöver)\s+(?:vi|man|jag)\s+"
-        r"(?:tänka|göra|ha)|tips|hur\s+(?:kommer|kom|kommit)\s+(?:\w+\s+){1,3}igång|hur\s+gick\s+(?:\w+\s+){1,3}tillväga|how\s+(?:can|should|do|did|could)\s+"
-        r"(?:we|i|you|they|one|the\s+municipalities)|what\s+should\s+(?:we|i)|any\s+advice)\b"
-    ),
-    # summaries: an overview of a section, a municipality, the results
-    "overview": re.compile(
-        r"\b(sammanfatt\w*|summer\w*|i\s+korthet|kortfattat|översikt|vad\s+kom\s+(?:man|de|ni|brå|\w+)\s+fram\s+till|"
-        r"berätta\s+(?:om|kort)|vad\s+gick\s+.{0,40}\s+ut\s+på|summari[sz]e|overview|in\s+short|what\s+came\s+out)\b"
-    ),
-}
-
-
-# The same patterns without Swedish letters, for questions typed without them ("nar", "hur manga").
-_FOLDED_PATTERNS = {kind: re.compile(fold_letters(p.pattern)) for kind, p in _KIND_PATTERNS.items()}
-# Function words and question words typed without Swedish letters ("nagot", "for", "manga").
-_FOLDED_FUNCTION_WORDS = frozenset(fold_letters(w) for w in SWEDISH_STOPWORDS | QUESTION_FILLER)
-
-
-def question_kinds(question: str) -> set[Kind]:
-    """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
-    lowered = normalize(question).lower()
-    folded = fold_letters(lowered)
-    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
-    kinds |= {kind for kind, pattern in _FOLDED_PATTERNS.items() if pattern.search(folded)}
-    if "time" in kinds:
-        kinds.discard("who")  # "vilket år" asks for a year, not a name
-    if "howto" in kinds:
-        kinds.discard("time")  # "Vad ska vi tänka på när ...?": "när" joins a clause, it asks no time
-    return kinds
-
-
 _TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)((?:\s+[^\W\d_]{3,}){1,3})")
 _TYPE_WORDS = 3  # words after "vilka"/"which" that may name the kind asked for ("vilka nya kommuner")
 
@@ -112,6 +62,10 @@ def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
         if term:
             out.append(term)
     return out
+
+
+# Function words and question words typed without Swedish letters ("nagot", "for", "manga").
+_FOLDED_FUNCTION_WORDS = frozenset(fold_letters(w) for w in SWEDISH_STOPWORDS | QUESTION_FILLER)
 
 
 def _content_tokens(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from assistant.retrieval import context, fusion
 from assistant.retrieval.corpus_view import CorpusView
 from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.rerank import CrossEncoderReranker
-from assistant.retrieval.search import DenseSearch, lexical_search
+from assistant.retrieval.search import DenseSearch, SentenceSearch, allowed_chunks, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
 from assistant.retrieval.titles import without_title
 from assistant.types import Passage
@@ -38,12 +38,14 @@ class HybridRetriever:
         dense: DenseSearch,
         reranker: CrossEncoderReranker | None = None,
         sentences: SentenceScorer | None = None,
+        sentence_search: SentenceSearch | None = None,
     ) -> None:
         self.settings = settings
         self.view = view
         self.dense = dense
         self.reranker = reranker
         self.sentences = sentences
+        self.sentence_search = sentence_search
 
     @property
     def term_stats(self) -> TermStats | None:
@@ -64,18 +66,27 @@ class HybridRetriever:
         dense = self.dense.search(query, n, active, where, predicates, size) if s.mode != "lexical" else []
         stats = snapshot.term_stats
         words = without_title(query, snapshot.titles)  # a document named by its title: not a passage's words
-        lexical = lexical_search(index, words, n, active, predicates, stats) if s.mode != "dense" else []
+        allowed = allowed_chunks(index, active, predicates)
+        lexical = lexical_search(index, words, n, allowed, stats) if s.mode != "dense" else []
         if s.mode == "dense":
             fused = fusion.dense_only(dense)
         elif s.mode == "lexical":
             fused = fusion.lexical_only(lexical)
         else:
-            fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight)
+            by_sentence = self._by_sentence(query, n, index, active, allowed)
+            fused = fusion.rrf(
+                dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight, by_sentence, s.sentence_weight
+            )
         navigation = snapshot.navigation
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
         if self.reranker is not None:
             fused = self.reranker.rerank(query, fused)
         return fused[:k]
+
+    def _by_sentence(self, query: str, n: int, index, active: frozenset[str], allowed: set[str]):
+        if self.sentence_search is None or self.settings.sentence_weight <= 0:
+            return []
+        return self.sentence_search.search(query, n, index, active, allowed)
 
     def score_sentences(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
         """Passages with the query's cosine to each of their sentences (when the sentence index has them)."""

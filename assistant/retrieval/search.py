@@ -35,16 +35,42 @@ class DenseSearch:
         return [(c, s) for c, s in hits if all(p(c) for p in predicates)][:n]
 
 
+class SentenceSearch:
+    """Chunks ranked by their single best sentence: a short answer inside a long chunk about
+    something else is found by its sentence, whose vector the chunk's own does not resemble."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, per_chunk: int = 3) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.per_chunk = per_chunk  # sentences fetched per wanted chunk (several sentences share one)
+
+    def search(self, query: str, n: int, index: LexicalIndex | None, active: frozenset[str], allowed: set[str]) -> Hits:
+        if index is None:
+            return []
+        found = self.store.query_sentences(self.embedder.embed_query(query), n * self.per_chunk, active)
+        best: dict[str, float] = {}
+        for chunk_id, cos in found:
+            if chunk_id in allowed and cos > best.get(chunk_id, -1.0):
+                best[chunk_id] = cos
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:n]
+        return [(chunk, cos) for chunk_id, cos in ranked if (chunk := index.get(chunk_id)) is not None]
+
+
+def allowed_chunks(index: LexicalIndex | None, active: frozenset[str], predicates: list[Predicate]) -> set[str]:
+    """The ids of the active chunks that pass the filters."""
+    if index is None:
+        return set()
+    return {c.id for c in index.chunks if c.doc_hash in active and all(p(c) for p in predicates)}
+
+
 def lexical_search(
     index: LexicalIndex | None,
     query: str,
     n: int,
-    active: frozenset[str],
-    predicates: list[Predicate],
+    allowed: set[str],
     stats: TermStats | None,
 ) -> Hits:
-    """BM25 hits among the active chunks that pass the filters."""
+    """BM25 hits among the `allowed` chunks (the active ones that pass the filters)."""
     if index is None:
         return []
-    allowed = {c.id for c in index.chunks if c.doc_hash in active and all(p(c) for p in predicates)}
     return index.search(lexical_query(query, stats), n, allowed)

@@ -59,23 +59,48 @@ def test_hybrid_keeps_both_scores(fake_settings: Settings) -> None:
 
 
 def test_rrf_score_is_the_weighted_sum_of_reciprocal_ranks(fake_settings: Settings) -> None:
-    settings = settings_for(fake_settings, rrf_k=10, dense_weight=2.0, lexical_weight=0.5)
+    settings = settings_for(fake_settings, rrf_k=10, dense_weight=2.0, lexical_weight=0.5, sentence_weight=0.7)
     retriever = make_retriever(settings)
     query = "Vilka kommuner deltog i Crime proofing?"
     dense = [p.chunk.id for p in make_mode(retriever, "dense").retrieve(query, 8)]
     lexical = [p.chunk.id for p in make_mode(retriever, "lexical").retrieve(query, 8)]
+    snapshot = retriever.view.snapshot()
+    index = snapshot.lexical
+    allowed = {c.id for c in index.chunks}
+    by_sentence = [c.id for c, _ in retriever.sentence_search.search(query, 30, index, snapshot.active, allowed)]
+    assert by_sentence  # the sentence index answers
     for p in retriever.retrieve(query, 8):
         expected = 0.0
         if p.chunk.id in dense:
             expected += 2.0 / (10 + dense.index(p.chunk.id) + 1)
         if p.chunk.id in lexical:
             expected += 0.5 / (10 + lexical.index(p.chunk.id) + 1)
+        if p.chunk.id in by_sentence:
+            expected += 0.7 / (10 + by_sentence.index(p.chunk.id) + 1)
         assert p.score == pytest.approx(expected)
+
+
+def test_sentence_search_ranks_chunks_by_their_best_sentence(fake_settings: Settings) -> None:
+    """A chunk whose one sentence is the question's nearest ranks first, each chunk once, only allowed ones."""
+    retriever = make_retriever(fake_settings)
+    snapshot = retriever.view.snapshot()
+    index = snapshot.lexical
+    target = next(c for c in index.chunks if "27 svar" in c.text)
+    sentence = next(s for s in target.text.split(". ") if "27 svar" in s)
+    allowed = {c.id for c in index.chunks}
+    hits = retriever.sentence_search.search(sentence, 5, index, snapshot.active, allowed)
+    assert hits[0][0].id == target.id and hits[0][1] == pytest.approx(1.0, abs=1e-3)
+    assert len({c.id for c, _ in hits}) == len(hits)
+    assert [c.id for c, _ in hits] == [c.id for c, _ in sorted(hits, key=lambda h: -h[1])]
+    without = retriever.sentence_search.search(sentence, 5, index, snapshot.active, allowed - {target.id})
+    assert target.id not in {c.id for c, _ in without}
 
 
 def make_mode(retriever: HybridRetriever, mode: str) -> HybridRetriever:
     settings = retriever.settings.model_copy(update={"mode": mode})
-    return HybridRetriever(settings, retriever.view, retriever.dense, retriever.reranker)
+    return HybridRetriever(
+        settings, retriever.view, retriever.dense, retriever.reranker, None, retriever.sentence_search
+    )
 
 
 def test_modes_fill_only_their_own_score(fake_settings: Settings) -> None:
@@ -338,7 +363,8 @@ def test_everyday_english_reaches_the_swedish_wording(question: str, swedish: se
     ],
 )
 def test_question_kinds_also_without_swedish_letters(question: str, kind: str) -> None:
-    from assistant.language.terms import question_kinds, question_terms
+    from assistant.language.kinds import question_kinds
+    from assistant.language.terms import question_terms
 
     assert kind in question_kinds(question)
     found = {s for t in question_terms(question) for s in t}
