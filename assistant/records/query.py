@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from assistant.language.conversation import is_follow_up
 from assistant.language.question import Question
 from assistant.language.text import SWEDISH_STOPWORDS, question_language, stem
 from assistant.records import cues
@@ -121,7 +122,8 @@ class QuestionParser:
         query = self._parse_one(question)
         for text in reversed(list(history)[-2:]):
             earlier = self._parse_one(text)
-            if not (_is_followup(query, question) or _continues_topic(query, earlier)):
+            leans = _is_followup(query, question) or is_follow_up(question)  # the prose's rule too
+            if not (leans or _continues_topic(query, earlier)):
                 break
             query = _inherit(query, earlier)
         if query.inherited:

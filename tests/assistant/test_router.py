@@ -112,6 +112,14 @@ def test_followup_does_not_override_what_the_question_names(router: Router) -> N
     assert decision.query.kommuner == ["Linköping"]
 
 
+def test_a_pronoun_that_points_back_takes_the_partner_from_history(router: Router) -> None:
+    """"de" is the earlier question's MFoF (the prose's follow-up rule, `conversation.is_follow_up`)."""
+    decision = router.route("Vad gjorde de i Linköping då?", ["Vilken roll hade MFoF i projektet?"])
+    assert decision.query.kommuner == ["Linköping"] and decision.query.partner == ["MFoF"]
+    alone = router.route("Vad gjorde Sigtuna i Linköping?", ["Vilken roll hade MFoF i projektet?"])
+    assert alone.query.partner == []
+
+
 def test_unknown_municipality_is_named_in_the_reason(router: Router) -> None:
     decision = router.route("Vilka aktiviteter genomförde Malmö?")
     assert decision.query.unknown == ["Malmö"] and "Malmö" in decision.reason
