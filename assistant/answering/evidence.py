@@ -35,7 +35,7 @@ from assistant.language.terms import (
     text_stems,
     untranslated_words,
 )
-from assistant.language.text import stem, stems, words
+from assistant.language.text import fold_letters, stem, stems, words
 from assistant.language.words import load_words
 from assistant.settings import RefusalSettings
 from assistant.types import Passage, sentence_key
@@ -47,6 +47,8 @@ FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "englis
 VETOES = ("unmet_year", "unmet_name", "unmet_type", "unmet_counted", "unmet_demand")
 TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
 PRETERITE_MIN = 5  # "visade", "minskade", "showed": shorter words ending so are rarely verbs
+NEAR_MIN = 5  # a shorter asked type is not read as a stem of the material one letter off
+NEAR_ENDING = 3  # letters of a definite ending the material may add ("-met")
 VARIANT_MIN_PART = 4  # each shared part of a compound variant ("förä|ldraprogram" is no split)
 COUNT_REACH = 4  # words between a number and the thing it counts ("27 av de 30 tillfrågade kommunerna")
 CLOSEST_SENTENCES = 3  # the sentences nearest the question in meaning are on its topic
@@ -286,7 +288,19 @@ def _unknown_type(question: Question, stats: TermStats | None) -> bool:
     spelled = Term({s for a in asked for s in (a, *stats.spelled_out(a), *stems(" ".join(synonyms(a))))})
     if _used(spelled.with_parts(decompound(min(asked), stats)), stats):
         return False
-    return not any(_compound_variant(a, stats.vocabulary) for a in asked)
+    if any(_compound_variant(a, stats.vocabulary) for a in asked):
+        return False
+    folded = frozenset(fold_letters(v) for v in stats.vocabulary)  # typed without å/ä/ö or one letter off
+    return not any(_compound_variant(fold_letters(a), folded) or _near(fold_letters(a), folded) for a in asked)
+
+
+def _near(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether a stem of the material is `word` with one letter missing or extra at most, or
+    starts with it ("skolr": "skol"; "foraldraskapsprogram": "föräldraskapsprogrammet")."""
+    cut = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    if len(word) < NEAR_MIN:
+        return False
+    return any(v in cut or (v.startswith(word) and len(v) - len(word) <= NEAR_ENDING) for v in vocabulary)
 
 
 def _compound_variant(word: str, vocabulary: frozenset[str]) -> bool:
