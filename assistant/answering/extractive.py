@@ -40,6 +40,8 @@ from assistant.answering.quotes import (
     lead_in,
     part_of,
     similar,
+    table_cells,
+    table_row,
     too_short,
     units_of,
 )
@@ -117,6 +119,8 @@ class ExtractiveGenerator:
 
     def _render(self, unit: Unit, language: str = "sv") -> str:
         marker = f"[{unit.rank + 1}]"
+        if unit.header and len(table_cells(unit.lines[-1])) == len(unit.header):  # one row (with its intro)
+            return "\n".join([*unit.lines[:-1], table_row(unit)]) + f" {marker}"
         if unit.is_list:
             return "\n".join(unit.lines) + f" {marker}"
         if unit.voice:

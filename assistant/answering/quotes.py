@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.answering.citations import FOOTNOTE_MARKS, is_list_line, passage_sentences
+from assistant.answering.citations import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line, passage_sentences
 from assistant.answering.sentence_cues import FIRST_PERSON_RE, LABELLED_RE
 from assistant.language.terms import Term
 from assistant.types import Passage, sentence_key
@@ -67,6 +67,7 @@ class Unit:
     position: int = 0  # the position of the unit's passage in its document (document order across passages)
     voice: bool = False  # in the first person singular: a respondent's words, quoted as such
     section: tuple[str, str] = ("", "")  # the document and section of the unit's passage
+    header: tuple[str, ...] = ()  # a table row's column names (its table's first row)
 
     @property
     def text(self) -> str:
@@ -82,7 +83,10 @@ def units_of(passage: Passage, rank: int) -> list[Unit]:
     own_text = passage.chunk.text
     units: list[Unit] = []
     group: int | None = None
+    header: tuple[str, ...] = ()
     for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
+        row = table_cells(sentence)
+        header = (row if not units or not table_cells(units[-1].lines[0]) else header) if row else ()
         footnote = sentence[0] in FOOTNOTE_MARKS  # "² X är ..." may define a term; links are dropped in scoring
         if is_list_line(sentence):
             if group is None:
@@ -96,8 +100,24 @@ def units_of(passage: Passage, rank: int) -> list[Unit]:
         unit = Unit([text], rank, i, sentence in own_text, group, footnote=footnote, similarity=similarity)
         unit.position, unit.voice = passage.chunk.position, voiced(sentence)
         unit.section = (passage.chunk.doc_id, passage.chunk.section)
+        unit.header = header if row and row != header and len(header) == len(row) else ()
         units.append(unit)
     return units
+
+
+def table_cells(line: str) -> tuple[str, ...]:
+    """The cells of a table row ("Steg | Innehåll | Tid"); () for any other line."""
+    if TABLE_ROW_SEP not in line:
+        return ()
+    return tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+
+
+def table_row(unit: Unit) -> str:
+    """A table row quoted alone, read with its column names: "Åtgärdsplan – Innehåll: Mål, val av
+    åtgärder; Tid: 1 månad" (a bare "Åtgärdsplan | Mål, val av åtgärder | 1 månad" says little)."""
+    cells = table_cells(unit.lines[-1])
+    named = [f"{name}: {cell}" for name, cell in zip(unit.header[1:], cells[1:], strict=True) if cell]
+    return f"{cells[0]} – {'; '.join(named)}" if named and cells[0] else unit.lines[-1]
 
 
 def too_short(text: str) -> bool:

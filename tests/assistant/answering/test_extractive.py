@@ -469,3 +469,15 @@ def test_a_follow_up_quotes_what_its_own_words_ask_for_before_the_conversation_s
     asked = Question.analyse("och vad gjorde trollhättan?", "och vad gjorde trollhättan? Crime proofing kommunerna")
     quoted = "".join(ExtractiveGenerator(settings.extractive).stream(asked, passages))
     assert "föreningsstöd" in quoted and "analysmodell" not in quoted
+
+
+def test_a_table_row_quoted_alone_is_read_with_its_column_names(fake_settings: Settings) -> None:
+    text = (
+        "Samverkan organiseras i två nivåer med olika uppgifter.\n"
+        "Nivå | Deltagare | Mötesfrekvens\n"
+        "Styrgrupp | Förvaltningschefer och polisområdeschef | Två gånger per år\n"
+        "Arbetsgrupp | Samordnare och kommunpolis | Var fjärde vecka"
+    )
+    got = answer(fake_settings, "Hur ofta träffas styrgruppen?", [passage(make_chunk(PM, 5, "Organisation", text))])
+    assert "Styrgrupp – Deltagare: Förvaltningschefer och polisområdeschef; Mötesfrekvens: Två gånger per år [1]" in got
+    assert "Styrgrupp | " not in got
