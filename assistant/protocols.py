@@ -28,7 +28,9 @@ class Embedder(Protocol):
 class Retriever(Protocol):
     """Finds the passages of a query; knows the corpus's term statistics (None before any ingest)."""
 
-    def retrieve(self, query: str, k: int, filters: dict[str, object] | None = None) -> list[Passage]: ...
+    def retrieve(
+        self, query: str, k: int, filters: dict[str, object] | None = None, by_sentence: bool = True
+    ) -> list[Passage]: ...
 
     def with_context(self, passages: list[Passage], window: int) -> list[Passage]: ...
 

@@ -176,7 +176,7 @@ class RagAnswerer:
             self.settings.conversation,
         )
         k = max(k or self.settings.retrieval.top_k, self.settings.retrieval.min_sources)
-        return build_sources(self.retriever.retrieve(query, k, filters))
+        return build_sources(self.retriever.retrieve(query, k, filters, by_sentence=False))
 
     # -- helpers ----------------------------------------------------------------------------
     def _not_covered(

@@ -51,8 +51,11 @@ class HybridRetriever:
     def term_stats(self) -> TermStats | None:
         return self.view.term_stats
 
-    def retrieve(self, query: str, k: int, filters: dict[str, object] | None = None) -> list[Passage]:
-        """The `k` best passages for `query`, best first."""
+    def retrieve(
+        self, query: str, k: int, filters: dict[str, object] | None = None, by_sentence: bool = True
+    ) -> list[Passage]:
+        """The `k` best passages for `query`, best first; `by_sentence`: with the list of the chunks
+        of the nearest sentences (for an answer; a records answer's sources are where rows came from)."""
         if k < 1:
             raise InputError("k måste vara minst 1")
         s = self.settings
@@ -73,10 +76,8 @@ class HybridRetriever:
         elif s.mode == "lexical":
             fused = fusion.lexical_only(lexical)
         else:
-            by_sentence = self._by_sentence(query, n, index, active, allowed)
-            fused = fusion.rrf(
-                dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight, by_sentence, s.sentence_weight
-            )
+            nearest = self._by_sentence(query, n, index, active, allowed) if by_sentence else []
+            fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight, nearest, s.sentence_weight)
         navigation = snapshot.navigation
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
         if self.reranker is not None:

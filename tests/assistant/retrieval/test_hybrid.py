@@ -78,6 +78,10 @@ def test_rrf_score_is_the_weighted_sum_of_reciprocal_ranks(fake_settings: Settin
         if p.chunk.id in by_sentence:
             expected += 0.7 / (10 + by_sentence.index(p.chunk.id) + 1)
         assert p.score == pytest.approx(expected)
+    for p in retriever.retrieve(query, 8, by_sentence=False):  # a records answer's sources: two lists
+        expected = 2.0 / (10 + dense.index(p.chunk.id) + 1) if p.chunk.id in dense else 0.0
+        expected += 0.5 / (10 + lexical.index(p.chunk.id) + 1) if p.chunk.id in lexical else 0.0
+        assert p.score == pytest.approx(expected)
 
 
 def test_sentence_search_ranks_chunks_by_their_best_sentence(fake_settings: Settings) -> None:
