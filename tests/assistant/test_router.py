@@ -113,7 +113,7 @@ def test_followup_does_not_override_what_the_question_names(router: Router) -> N
 
 
 def test_a_pronoun_that_points_back_takes_the_partner_from_history(router: Router) -> None:
-    """"de" is the earlier question's MFoF (the prose's follow-up rule, `conversation.is_follow_up`)."""
+    """ "de" is the earlier question's MFoF (the prose's follow-up rule, `conversation.is_follow_up`)."""
     decision = router.route("Vad gjorde de i Linköping då?", ["Vilken roll hade MFoF i projektet?"])
     assert decision.query.kommuner == ["Linköping"] and decision.query.partner == ["MFoF"]
     alone = router.route("Vad gjorde Sigtuna i Linköping?", ["Vilken roll hade MFoF i projektet?"])
