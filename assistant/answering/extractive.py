@@ -147,7 +147,7 @@ class ExtractiveGenerator:
         if ask.kinds & {"howto", "overview"}:
             chosen = self._listed(self._continued(self._digest(units), units), units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
-        chosen = self._introduced(self._pick(units, self._limit(ask)), units, ask)
+        chosen = self._introduced(self._pick(units), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
         related = max((self._similarity(u) for u in chosen), default=0.0)
         if (
@@ -246,14 +246,7 @@ class ExtractiveGenerator:
             out.append(merged)
         return out
 
-    def _limit(self, ask: Ask) -> int:
-        """Sentences a question may get: a figure or a date asked for ("Hur många …", "När …") is
-        answered in a few; more quote what lies around it."""
-        s = self.settings
-        factoid = ask.kinds & {"quantity", "time"} and not ask.kinds & {"list", "howto", "overview"}
-        return min(s.factoid_sentences, s.max_answer_sentences) if factoid else s.max_answer_sentences
-
-    def _pick(self, units: list[Unit], limit: int) -> list[Unit]:
+    def _pick(self, units: list[Unit]) -> list[Unit]:
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return units[:1]
@@ -263,7 +256,7 @@ class ExtractiveGenerator:
             if unit.score < floor:
                 break
             twin = next((c for c in chosen if similar(unit, c, self.settings.dedup)), None)
-            if twin is None and len(chosen) < limit:
+            if twin is None and len(chosen) < self.settings.max_answer_sentences:
                 chosen.append(unit)
             elif twin is not None and specificity(unit.text) > specificity(twin.text):
                 unit.score = twin.score  # the body's "den 17 mars 2022" for the summary's "i mars 2022"

@@ -483,29 +483,6 @@ def test_a_table_row_quoted_alone_is_read_with_its_column_names(fake_settings: S
     assert "Styrgrupp | " not in got
 
 
-def test_a_figure_asked_for_is_answered_in_a_few_sentences(fake_settings: Settings) -> None:
-    text = (
-        "Under 2019 deltog 12 ungdomar i sommarjobben i Hovsjö. "
-        "I Ronna fick 30 ungdomar sommarjobb genom föreningarna. "
-        "Sommarjobben för ungdomar i Geneta omfattade 18 platser hos fastighetsbolaget. "
-        "Totalt deltog 75 ungdomar i sommarjobben under projektets tre somrar. "
-        "Av de ungdomar som deltog i sommarjobben var 40 procent flickor. "
-        "Kommunen räknar med att 90 ungdomar ska få sommarjobb nästa år. "
-        "Handledarna för sommarjobben var 14 vuxna från områdets föreningar."
-    )
-    chunks = [passage(make_chunk(PM, 2, "Sommarjobb", text))]
-    two = with_extractive(fake_settings, factoid_sentences=2)
-    question = "Hur många ungdomar deltog i sommarjobben?"
-    assert answer(two, question, chunks).count("[1]") == 2
-    assert answer(with_extractive(fake_settings, factoid_sentences=6), question, chunks).count("[1]") > 2
-    told = answer(two, "Berätta om ungdomarna som deltog i sommarjobben.", chunks)
-    assert told.count("[1]") > 2  # no figure asked for: the cap does not apply
-
-
-def with_extractive(settings: Settings, **changes: object) -> Settings:
-    return settings.model_copy(update={"extractive": settings.extractive.model_copy(update=changes)})
-
-
 def test_a_fragment_between_two_quoted_sentences_is_not_taken_in(fake_settings: Settings) -> None:
     text = (
         "Klottret på busskurerna ökade kraftigt under året i kommunen. Analys. "
