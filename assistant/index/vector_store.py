@@ -227,23 +227,30 @@ class ChromaStore:
         return list(zip(got["documents"], got["embeddings"], strict=True))
 
     # -- reading ----------------------------------------------------------------------------
-    def query_sentences(self, vector: Sequence[float], n: int, active_hashes: Iterable[str]) -> list[tuple[str, float]]:
-        """Nearest sentences as (chunk id, cosine), restricted to active document versions."""
+    def sentence_vectors_of(self, active_hashes: Iterable[str]) -> tuple[list[str], list[list[float]]]:
+        """Every sentence vector of the active document versions with its chunk id, in id order
+        (for an exact search: the approximate index does not return the same neighbours every time)."""
         hashes = sorted(set(active_hashes))
         if not hashes or not self.exists():
-            return []
+            return [], []
+        rows: list[tuple[str, str, list[float]]] = []
+        step, offset = self._batch_size(), 0
+        while True:
 
-        def run(collection) -> dict:
-            return collection.query(
-                query_embeddings=[list(vector)],
-                n_results=n,
-                where={"doc_hash": {"$in": hashes}},
-                include=["metadatas", "distances"],
-            )
+            def page(collection, offset=offset) -> dict:
+                where = {"doc_hash": {"$in": hashes}}
+                return collection.get(where=where, include=["metadatas", "embeddings"], limit=step, offset=offset)
 
-        result = self._read(run, sentences=True)
-        metas, dists = result["metadatas"][0], result["distances"][0]
-        return [(str(m.get("chunk_id")), 1.0 - float(d)) for m, d in zip(metas, dists, strict=True)]
+            got = self._read(page, sentences=True)
+            rows += [
+                (i, str(m.get("chunk_id")), list(v))
+                for i, m, v in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)
+            ]
+            if len(got["ids"]) < step:
+                break
+            offset += step
+        rows.sort(key=lambda row: row[0])
+        return [chunk for _, chunk, _ in rows], [vector for _, _, vector in rows]
 
     def query(
         self, vector: Sequence[float], n: int, active_hashes: Iterable[str], where: dict | None = None

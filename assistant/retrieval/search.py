@@ -1,8 +1,10 @@
-"""The two searches: dense (query embedding against Chroma) and lexical (BM25 over Swedish stems)."""
+"""The searches: dense (query embedding against Chroma), lexical (BM25 over Swedish stems) and by sentence."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from assistant.language.terms import TermStats, lexical_query
 from assistant.retrieval.filters import Predicate
@@ -37,23 +39,37 @@ class DenseSearch:
 
 class SentenceSearch:
     """Chunks ranked by their single best sentence: a short answer inside a long chunk about
-    something else is found by its sentence, whose vector the chunk's own does not resemble."""
+    something else is found by its sentence, whose vector the chunk's own does not resemble.
+    The search is exact (every sentence vector of the active corpus, held per corpus version):
+    the approximate index returned different neighbours from run to run."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, per_chunk: int = 3) -> None:
+    def __init__(self, store: ChromaStore, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self.per_chunk = per_chunk  # sentences fetched per wanted chunk (several sentences share one)
+        self._held: tuple[frozenset[str], np.ndarray, np.ndarray] | None = None
 
     def search(self, query: str, n: int, index: LexicalIndex | None, active: frozenset[str], allowed: set[str]) -> Hits:
         if index is None:
             return []
-        found = self.store.query_sentences(self.embedder.embed_query(query), n * self.per_chunk, active)
+        chunk_ids, vectors = self._vectors(active)
+        if not len(chunk_ids):
+            return []
+        cosines = vectors @ np.asarray(self.embedder.embed_query(query), dtype=np.float32)
         best: dict[str, float] = {}
-        for chunk_id, cos in found:
-            if chunk_id in allowed and cos > best.get(chunk_id, -1.0):
-                best[chunk_id] = cos
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:n]
-        return [(chunk, cos) for chunk_id, cos in ranked if (chunk := index.get(chunk_id)) is not None]
+        for row in np.argsort(-cosines, kind="stable"):
+            chunk_id = str(chunk_ids[row])
+            if chunk_id in allowed and chunk_id not in best:
+                best[chunk_id] = float(cosines[row])
+                if len(best) == n:
+                    break
+        return [(chunk, cos) for chunk_id, cos in best.items() if (chunk := index.get(chunk_id)) is not None]
+
+    def _vectors(self, active: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        if self._held is None or self._held[0] != active:
+            chunk_ids, vectors = self.store.sentence_vectors_of(active)
+            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+            self._held = (active, np.asarray(chunk_ids, dtype=object), matrix)
+        return self._held[1], self._held[2]
 
 
 def allowed_chunks(index: LexicalIndex | None, active: frozenset[str], predicates: list[Predicate]) -> set[str]:

@@ -84,6 +84,24 @@ def test_rrf_score_is_the_weighted_sum_of_reciprocal_ranks(fake_settings: Settin
         assert p.score == pytest.approx(expected)
 
 
+def test_sentence_search_is_exact_over_every_sentence(fake_settings: Settings) -> None:
+    """The approximate index returned other neighbours from run to run: the search ranks every sentence."""
+    import numpy as np
+
+    retriever = make_retriever(fake_settings)
+    snapshot = retriever.view.snapshot()
+    search = retriever.sentence_search
+    chunk_ids, vectors = search.store.sentence_vectors_of(snapshot.active)
+    assert len(chunk_ids) > len(snapshot.lexical.chunks)  # several sentences per chunk
+    query = "Hur många svarade på enkäten om projektet?"
+    cosines = np.asarray(vectors) @ np.asarray(search.embedder.embed_query(query))
+    expected = list(dict.fromkeys(chunk_ids[i] for i in np.argsort(-cosines, kind="stable")))[:5]
+    allowed = {c.id for c in snapshot.lexical.chunks}
+    found = [c.id for c, _ in search.search(query, 5, snapshot.lexical, snapshot.active, allowed)]
+    assert found == expected
+    assert found == [c.id for c, _ in search.search(query, 5, snapshot.lexical, snapshot.active, allowed)]
+
+
 def test_sentence_search_ranks_chunks_by_their_best_sentence(fake_settings: Settings) -> None:
     """A chunk whose one sentence is the question's nearest ranks first, each chunk once, only allowed ones."""
     retriever = make_retriever(fake_settings)
