@@ -67,7 +67,7 @@ class SentenceSearch:
     def _vectors(self, active: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         if self._held is None or self._held[0] != active:
             chunk_ids, vectors = self.store.sentence_vectors_of(active)
-            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+            matrix = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
             self._held = (active, np.asarray(chunk_ids, dtype=object), matrix)
         return self._held[1], self._held[2]
 

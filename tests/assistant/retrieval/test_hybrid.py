@@ -15,7 +15,7 @@ from assistant.retrieval.context import merge_texts
 from assistant.retrieval.corpus_view import CorpusView
 from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.hybrid import HybridRetriever
-from assistant.retrieval.search import DenseSearch
+from assistant.retrieval.search import DenseSearch, SentenceSearch
 from assistant.settings import Settings
 from assistant.wiring import compose_retriever
 from tests.assistant.rag_fixtures import (
@@ -100,6 +100,20 @@ def test_sentence_search_is_exact_over_every_sentence(fake_settings: Settings) -
     found = [c.id for c, _ in search.search(query, 5, snapshot.lexical, snapshot.active, allowed)]
     assert found == expected
     assert found == [c.id for c, _ in search.search(query, 5, snapshot.lexical, snapshot.active, allowed)]
+
+
+def test_sentence_search_without_sentence_vectors_finds_nothing(fake_settings: Settings) -> None:
+    """An index written before sentence vectors existed: the other two lists still answer."""
+    retriever = make_retriever(fake_settings)
+    snapshot = retriever.view.snapshot()
+
+    class NoSentences:
+        def sentence_vectors_of(self, active: frozenset[str]) -> tuple[list[str], list[list[float]]]:
+            return [], []
+
+    search = SentenceSearch(NoSentences(), retriever.sentence_search.embedder)  # type: ignore[arg-type]
+    allowed = {c.id for c in snapshot.lexical.chunks}
+    assert search.search("Vad är Crime proofing?", 5, snapshot.lexical, snapshot.active, allowed) == []
 
 
 def test_sentence_search_ranks_chunks_by_their_best_sentence(fake_settings: Settings) -> None:
