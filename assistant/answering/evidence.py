@@ -297,9 +297,9 @@ def _unknown_type(question: Question, stats: TermStats | None) -> bool:
 def _near(word: str, vocabulary: frozenset[str]) -> bool:
     """Whether a stem of the material is `word` with one letter missing or extra at most, or
     starts with it ("skolr": "skol"; "foraldraskapsprogram": "föräldraskapsprogrammet")."""
-    cut = {word[:i] + word[i + 1 :] for i in range(len(word))}
     if len(word) < NEAR_MIN:
         return False
+    cut = {word[:i] + word[i + 1 :] for i in range(len(word))}
     return any(v in cut or (v.startswith(word) and len(v) - len(word) <= NEAR_ENDING) for v in vocabulary)
 
 

@@ -86,7 +86,8 @@ def units_of(passage: Passage, rank: int) -> list[Unit]:
     header: tuple[str, ...] = ()
     for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
         row = table_cells(sentence)
-        header = (row if not units or not table_cells(units[-1].lines[0]) else header) if row else ()
+        starts_table = bool(row) and not (units and table_cells(units[-1].lines[0]))
+        header = row if starts_table else header if row else ()  # a table's first row names its columns
         footnote = sentence[0] in FOOTNOTE_MARKS  # "² X är ..." may define a term; links are dropped in scoring
         if is_list_line(sentence):
             if group is None:
