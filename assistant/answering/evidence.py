@@ -290,7 +290,7 @@ def _unknown_type(question: Question, stats: TermStats | None) -> bool:
         return False
     if any(_compound_variant(a, stats.vocabulary) for a in asked):
         return False
-    folded = frozenset(fold_letters(v) for v in stats.vocabulary)  # typed without å/ä/ö or one letter off
+    folded = stats.folded_vocabulary  # typed without å/ä/ö or one letter off
     return not any(_compound_variant(fold_letters(a), folded) or _near(fold_letters(a), folded) for a in asked)
 
 

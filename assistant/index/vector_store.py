@@ -206,8 +206,9 @@ class ChromaStore:
         if not self.exists():
             return {}
         found: dict[str, tuple[str, str]] = {}
-        for ids, _, metas in self._pages(None, ["metadatas"], sentences):
-            found.update({i: (str(m.get("doc_id")), str(m.get("doc_hash"))) for i, m in zip(ids, metas, strict=True)})
+        for got in self._pages(None, ["metadatas"], sentences):
+            pairs = zip(got["ids"], got["metadatas"], strict=True)
+            found.update({i: (str(m.get("doc_id")), str(m.get("doc_hash"))) for i, m in pairs})
         return found
 
     def count_sentences(self) -> int:
@@ -234,21 +235,11 @@ class ChromaStore:
         if not hashes or not self.exists():
             return [], []
         rows: list[tuple[str, str, list[float]]] = []
-        step, offset = self._batch_size(), 0
-        while True:
-
-            def page(collection, offset=offset) -> dict:
-                where = {"doc_hash": {"$in": hashes}}
-                return collection.get(where=where, include=["metadatas", "embeddings"], limit=step, offset=offset)
-
-            got = self._read(page, sentences=True)
+        for got in self._pages({"doc_hash": {"$in": hashes}}, ["metadatas", "embeddings"], sentences=True):
             rows += [
                 (i, str(m.get("chunk_id")), list(v))
                 for i, m, v in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)
             ]
-            if len(got["ids"]) < step:
-                break
-            offset += step
         rows.sort(key=lambda row: row[0])
         return [chunk for _, chunk, _ in rows], [vector for _, _, vector in rows]
 
@@ -288,13 +279,13 @@ class ChromaStore:
         if not hashes or not self.exists():
             return []
         chunks: dict[str, Chunk] = {}
-        for ids, docs, metas in self._pages({"doc_hash": {"$in": hashes}}, ["documents", "metadatas"]):
-            chunks.update({i: Chunk.from_store(i, d, m) for i, d, m in zip(ids, docs, metas, strict=True)})
+        for got in self._pages({"doc_hash": {"$in": hashes}}, ["documents", "metadatas"]):
+            rows = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            chunks.update({i: Chunk.from_store(i, d, m) for i, d, m in rows})
         return sorted(chunks.values(), key=lambda c: (c.doc_id, c.position))
 
-    def _pages(
-        self, where: dict | None, include: list[str], sentences: bool = False
-    ) -> Iterable[tuple[list, list, list]]:
+    def _pages(self, where: dict | None, include: list[str], sentences: bool = False) -> Iterable[dict]:
+        """The collection's records matching `where`, one page (Chroma's `get` result) at a time."""
         step = self._batch_size()
         offset = 0
         while True:
@@ -306,9 +297,8 @@ class ChromaStore:
                 return got
 
             got = self._read(page, sentences)
-            ids = got["ids"]
-            yield ids, got.get("documents") or [None] * len(ids), got.get("metadatas") or [{}] * len(ids)
-            if len(ids) < step:
+            yield got
+            if len(got["ids"]) < step:
                 return
             offset += step
 

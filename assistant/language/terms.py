@@ -180,6 +180,11 @@ class TermStats:
         """Every stem the material uses (built once per statistics)."""
         return frozenset(self.df)
 
+    @cached_property
+    def folded_vocabulary(self) -> frozenset[str]:
+        """Every stem the material uses, written without å/ä/ö (built once per statistics)."""
+        return frozenset(fold_letters(s) for s in self.df)
+
     def __contains__(self, term: object) -> bool:
         return self.df.get(term, 0) > 0  # type: ignore[arg-type]
 

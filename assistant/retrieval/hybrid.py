@@ -20,9 +20,10 @@ from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, SentenceSearch, allowed_chunks, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
 from assistant.retrieval.titles import without_title
-from assistant.types import Passage
+from assistant.types import Chunk, Passage
 
 if TYPE_CHECKING:
+    from assistant.index.lexical import LexicalIndex
     from assistant.settings import RetrievalSettings
 
 NOT_INDEXED = "Inget är indexerat ännu. Bygg indexet först: kör `metodstod ingest corpus/`"
@@ -84,7 +85,9 @@ class HybridRetriever:
             fused = self.reranker.rerank(query, fused)
         return fused[:k]
 
-    def _by_sentence(self, query: str, n: int, index, active: frozenset[str], allowed: set[str]):
+    def _by_sentence(
+        self, query: str, n: int, index: LexicalIndex | None, active: frozenset[str], allowed: set[str]
+    ) -> list[tuple[Chunk, float]]:
         if self.sentence_search is None or self.settings.sentence_weight <= 0:
             return []
         return self.sentence_search.search(query, n, index, active, allowed)
