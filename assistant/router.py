@@ -21,8 +21,9 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
 7. Records answer part, prose the rest -> both: "... och när?" (the records hold no dates),
    free-text results ("Vad resulterade ..."), areas asked together with a method.
 8. Otherwise -> lookup; but both when the records hold no row for it (the prose may: "gjorde MFoF
-   nåt där också?" after SSPF in Linköping), both when the activity rows found do not mention the
-   question's own topic words ("Vilka satt i arbetsgruppen för Tryggare skola?"), and rag when
+   nåt där också?" after SSPF in Linköping), both when the rows found (activities, areas, outcomes)
+   do not mention the question's own topic words ("Vilka satt i arbetsgruppen för Tryggare skola?",
+   "vad var det för mammaförening i Sigtuna som fick stöd, och i vilket område?"), and rag when
    such a question is a follow-up that only took its kind from the earlier one ("Har områdets
    status förändrats?" after "Vilka aktiviteter genomförde Södertälje?"): the rows do not hold it.
 
@@ -76,7 +77,7 @@ class Router:
         route, why = decide(query, self.probe)
         if route == "lookup" and self._prose_may_tell(query):
             route, why = "both", "the records hold no row for it: the prose may tell (after the records' no)"
-        if route == "lookup" and query.source == "activities" and self.covers is not None and not self.covers(query):
+        if route == "lookup" and self.covers is not None and not self.covers(query):
             if "question kind" in query.inherited:  # "Har områdets status förändrats?" after a list of activities
                 route, why = "rag", "a follow-up the rows do not answer: not from the records"
             else:

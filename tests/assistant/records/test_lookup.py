@@ -320,6 +320,15 @@ def test_details_the_notes_place_in_the_body_text_bring_the_prose(lookup: Record
     assert listing.route == "lookup"  # a plain list: the rows are the answer
 
 
+def test_area_rows_silent_on_the_question_s_own_topic_bring_the_prose(lookup: RecordLookup) -> None:
+    from assistant.router import Router
+
+    router = Router(load_vocabulary(RECORDS / "vocabulary.yaml"), probe=None, covers=lookup.covers_topic)
+    association = "Vad var det för mammaförening i Sigtuna som fick stöd, och i vilket område?"
+    assert router.route(association).route == "both"  # the areas table names no association: the prose does
+    assert router.route("Vilka områden i Sigtuna var med i projektet?").route == "lookup"
+
+
 def test_outcome_counts_say_what_they_count(lookup: RecordLookup) -> None:
     answer = lookup.answer("Vad visade den uppföljande CRM-mätningen?")
     assert answer.text.startswith("Materialet redovisar 6 uppgifter från uppföljande CRM-mätning om 5 kommuner:")
