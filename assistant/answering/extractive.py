@@ -147,7 +147,7 @@ class ExtractiveGenerator:
         if ask.kinds & {"howto", "overview"}:
             chosen = self._listed(self._continued(self._digest(units), units), units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
-        chosen = self._introduced(self._pick(units), units, ask)
+        chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
         related = max((self._similarity(u) for u in chosen), default=0.0)
         if (
@@ -320,6 +320,25 @@ class ExtractiveGenerator:
             if CONTINUES_RE.match(follower.text) or ENUMERATION_RE.search(follower.text):
                 break  # it names them ("Exempel på sådana är ...")
         return out
+
+    def _counted(self, chosen: list[Unit], units: list[Unit], ask: Ask) -> list[Unit]:
+        """For a figure asked for: when the best sentence names no number, the next sentence of its
+        passage that does ("I Göteborg genomfördes en heldag ... . Under dagen deltog cirka femtio
+        personer."): the figure is often told right after what it counts."""
+        best = max(chosen, key=lambda u: u.score, default=None)
+        if best is None or not ask.kinds & {"quantity"} or has_number(best.text, "time" in ask.kinds):
+            return chosen
+        by_place = {(u.rank, u.order): u for u in units}
+        nxt = by_place.get((best.rank, best.order + 1))
+        if nxt is None or nxt in chosen or nxt.is_list or not has_number(nxt.text, "time" in ask.kinds):
+            return chosen
+        out = list(chosen)
+        if len(out) >= self.settings.max_answer_sentences:
+            others = [u for u in out if u is not best]
+            if not others:
+                return chosen
+            out.remove(min(others, key=lambda u: u.score))  # the figure before a weaker sentence elsewhere
+        return [*out, nxt]
 
     def _bridged(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         """The one sentence between two chosen sentences of a passage, so that the quote reads

@@ -136,6 +136,19 @@ def test_quantity_and_time_questions_prefer_numbers(fake_settings: Settings) -> 
     assert "augusti år 2022" in answer(settings, "När startade projektet?", passages)
 
 
+def test_a_figure_told_right_after_the_best_sentence_comes_with_it(fake_settings: Settings) -> None:
+    text = (
+        "I Göteborg genomfördes en heldag med fokus på våldsbejakande extremism och radikalisering. "
+        "Under dagen deltog cirka femtio personer. Målet var att öka kunskapen om radikalisering."
+    )
+    other = "I Linköping genomfördes en konferens med efterföljande workshop om extremism i november."
+    passages = [passage(make_chunk(PM, 20, "Fokusområde 6", text)), passage(make_chunk(PM, 24, "Fokusområde 6", other))]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 2})
+    quoted = answer(settings, "Hur många var med på heldagen i Göteborg?", passages)
+    assert "femtio" in quoted and "heldag med fokus" in quoted  # the sentence that matched, then its figure
+    assert "femtio" not in answer(settings, "Vad handlade heldagen i Göteborg om?", passages)  # no figure asked
+
+
 def test_who_questions_prefer_names_of_the_asked_kind(fake_settings: Settings) -> None:
     passages = [
         passage(make_chunk(PM, 20, "A", "Kommunerna deltog i Crime proofing med stort intresse och engagemang.")),
