@@ -27,6 +27,7 @@ from assistant.answering.citations import (
     build_sources,
     check_markers,
 )
+from assistant.answering.digest import digest_part
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     SECTION_SEP,
@@ -264,12 +265,12 @@ class ExtractiveGenerator:
         return chosen
 
     def _digest(self, units: list[Unit]) -> list[Unit]:
-        """For a summary or a practical question: the best sentences of the section the best one is
-        in (the material tells what was done and learnt in one place), in the document's order."""
+        """For a summary or a practical question: the best sentences of one part of a document (the
+        material tells what was done and learnt in one place; see `digest`), in the document's order."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        best = ranked[0]
+        best = digest_part(ranked, units)
         part = part_of(best.section)
         section = [u for u in ranked if u.rank == best.rank or part_of(u.section) == part]
         chosen: list[Unit] = []
