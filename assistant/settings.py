@@ -89,6 +89,8 @@ class RetrievalSettings(_Section):
     lexical_weight: float = Field(default=1.0, ge=0)
     # chunks ranked by their best sentence (0: off); 0.5 chosen on six sets: 0.3 +5, 0.5 +9, 1.0 +4 items
     sentence_weight: float = Field(default=0.5, ge=0)
+    # the first chunk(s) of the dense and the sentence list always among the top_k: ten sets 0 -> 1 +2, 2 +2
+    list_heads: int = Field(default=1, ge=0)
     reranker_model: str | None = None
     neighbour_window: int = Field(default=1, ge=0, le=3)
     index_check_seconds: float = Field(default=0.0, ge=0)  # corpus generation checked at most this often (0: always)

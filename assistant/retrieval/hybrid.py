@@ -72,6 +72,7 @@ class HybridRetriever:
         words = without_title(query, snapshot.titles)  # a document named by its title: not a passage's words
         allowed = allowed_chunks(index, active, predicates)
         lexical = lexical_search(index, words, n, allowed, stats) if s.mode != "dense" else []
+        nearest: list[tuple[Chunk, float]] = []
         if s.mode == "dense":
             fused = fusion.dense_only(dense)
         elif s.mode == "lexical":
@@ -81,6 +82,8 @@ class HybridRetriever:
             fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight, nearest, s.sentence_weight)
         navigation = snapshot.navigation
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
+        if s.mode == "hybrid" and s.list_heads:
+            fused = fusion.with_heads(fused, [dense, nearest], k, s.list_heads, navigation)
         if self.reranker is not None:
             fused = self.reranker.rerank(query, fused)
         return fused[:k]
