@@ -36,7 +36,7 @@ class Question:
     terms: tuple[Term, ...]
     kinds: frozenset[str]
     asked_type: Term | None  # "Vilka kommuner ...": the kind of thing asked for
-    counted: str | None  # "Hur många deltagare ...": what is counted (Swedish questions)
+    counted: str | None  # "Hur många deltagare ...": what is counted (Swedish, not practical questions)
     names: tuple[str, ...]  # names, acronyms and numbers as written
     years: tuple[str, ...]
     day: bool  # a date to the day is asked for ("Vilket datum ...?")
@@ -57,7 +57,7 @@ class Question:
             terms=terms,
             kinds=kinds,
             asked_type=answer_type(query),
-            counted=counted_word(query) if language == "sv" else None,
+            counted=counted_word(query) if language == "sv" and "howto" not in kinds else None,  # advice: no count
             names=tuple(t for t in neutral_tokens(query) if not t.isdigit()),
             years=tuple(YEAR_RE.findall(query)),
             day="time" in kinds and bool(DAY_ASKED_RE.search(query)),

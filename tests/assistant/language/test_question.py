@@ -17,6 +17,12 @@ def test_a_question_is_analysed_once_into_what_the_stages_read() -> None:
     assert any("konferens" in t for t in asked.terms) and not asked.day
 
 
+def test_a_practical_question_that_speaks_of_a_number_asks_for_none() -> None:
+    asked = Question.analyse("Vad ska vi tänka på om antalet polisanmälningar går upp första året?")
+    assert "howto" in asked.kinds and asked.counted is None  # advice is asked for, not a count
+    assert Question.analyse("Vad var antalet polisanmälningar första året?").counted == "polisanmälningar"
+
+
 def test_a_follow_up_is_read_as_its_resolved_query_in_the_language_it_was_asked() -> None:
     asked = Question.analyse("And when?", "När startade projektet SSPF i Sigtuna?")
     assert asked.language == "en" and asked.text == "And when?"
