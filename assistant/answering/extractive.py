@@ -40,6 +40,7 @@ from assistant.answering.quotes import (
     in_document_order,
     lead_in,
     part_of,
+    reads_on,
     similar,
     table_cells,
     table_row,
@@ -52,6 +53,7 @@ from assistant.answering.sentence_cues import (
     DOCUMENT_DEIXIS_RE,
     DOCUMENT_PART_RE,
     ENUMERATION_RE,
+    FREQUENCY_RE,
     FULL_DATE_RE,
     REASON_RE,
     REFERS_BACK_RE,
@@ -225,8 +227,8 @@ class ExtractiveGenerator:
             bonus += s.type_bonus * (1.0 if unit.is_list or ENUMERATION_RE.search(unit.text) else names / 2)
         if "definition" in ask.kinds and defines(unit.text, ask.terms):
             bonus += s.definition_bonus
-        if "reason" in ask.kinds and REASON_RE.search(unit.text):
-            bonus += s.kind_bonus
+        for kind, cue in (("reason", REASON_RE), ("frequency", FREQUENCY_RE)):  # "varför", "hur ofta"
+            bonus += s.kind_bonus if kind in ask.kinds and cue.search(unit.text) else 0.0
         return bonus
 
     def _join_lists(self, units: list[Unit]) -> list[Unit]:
@@ -350,7 +352,7 @@ class ExtractiveGenerator:
         out = list(chosen)
         for rank, order in sorted(places):
             gap = by_place.get((rank, order + 1))
-            if (rank, order + 2) in places and gap is not None and gap not in out and _reads_on(gap):
+            if (rank, order + 2) in places and gap is not None and gap not in out and reads_on(gap):
                 if len(out) >= self.settings.max_answer_sentences:
                     break
                 out.append(gap)
@@ -378,12 +380,6 @@ class ExtractiveGenerator:
                     return out
                 out.append(other)
         return out
-
-
-def _reads_on(unit: Unit) -> bool:
-    """A sentence between two quoted ones that the quote may take in: not a list line, not a
-    fragment such as a heading ("Analys.")."""
-    return not unit.is_list and not too_short(unit.text)
 
 
 def _with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[Unit]) -> None:

@@ -121,6 +121,12 @@ def table_row(unit: Unit) -> str:
     return f"{cells[0]} – {'; '.join(named)}" if named and cells[0] else unit.lines[-1]
 
 
+def reads_on(unit: Unit) -> bool:
+    """A sentence between two quoted ones that the quote may take in: not a list line, not a
+    fragment such as a heading ("Analys.")."""
+    return not unit.is_list and not too_short(unit.text)
+
+
 def too_short(text: str) -> bool:
     """A fragment too short to quote alone ("(Polismyndigheten 2021)."); a labelled line
     ("Författare: Lisa Pedersen") is a statement however short."""

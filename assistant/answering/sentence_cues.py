@@ -18,6 +18,12 @@ from assistant.language.words import load_words
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 
 NUMBER_WORDS = load_words().number_words  # data/words.yaml
+_MARKERS, _PERIODS = "|".join(sorted(load_words().frequency_markers)), "|".join(sorted(load_words().period_words))
+# How often: a marker before a period, a word between allowed ("två gånger per år", "var tredje månad").
+FREQUENCY_RE = re.compile(
+    rf"\b(?:{_MARKERS})\s+(?:\w+\s+)?(?:{_PERIODS})\b|\b(?:{'|'.join(sorted(load_words().frequency_adverbs))})\b",
+    re.IGNORECASE,
+)
 TIME_WORDS = load_words().time_words
 COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
 EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")

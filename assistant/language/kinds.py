@@ -6,7 +6,7 @@ import re
 
 from assistant.language.text import fold_letters, normalize
 
-Kind = str  # "quantity" | "time" | "who" | "list" | "definition" | "reason"
+Kind = str  # "quantity" | "time" | "frequency" | "who" | "list" | "definition" | "reason" | "howto" | "overview"
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
@@ -21,6 +21,10 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     ),
     "reason": re.compile(
         r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"
+    ),
+    "frequency": re.compile(
+        r"\b(hur\s+ofta|hur\s+många\s+gånger|med\s+vilk(?:et|en)\s+(?:intervall|frekvens|regelbundenhet)|"
+        r"how\s+often|how\s+frequently)\b"
     ),
     # practical questions: what to do, how others did it
     "howto": re.compile(

@@ -2,8 +2,8 @@
 
 Swedish and English grammar and question words only — function words, words that shape a question,
 pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations,
-words of plans and of the past. A missing, empty, duplicated or unknown list, or an entry that is not
-one lower-case token, is a ConfigError naming it.
+words of plans and of the past, words that say how often. A missing, empty, duplicated or unknown
+list, or an entry that is not one lower-case token, is a ConfigError naming it.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ class Words(BaseModel):
     negations: frozenset[str]
     plan_words: frozenset[str]
     past_verbs: frozenset[str]
+    frequency_markers: frozenset[str]
+    period_words: frozenset[str]
+    frequency_adverbs: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

@@ -149,6 +149,16 @@ def test_a_figure_told_right_after_the_best_sentence_comes_with_it(fake_settings
     assert "femtio" not in answer(settings, "Vad handlade heldagen i Göteborg om?", passages)  # no figure asked
 
 
+def test_how_often_questions_prefer_the_sentence_that_says_how_often(fake_settings: Settings) -> None:
+    passages = [
+        passage(make_chunk(PM, 20, "A", "Arbetsgruppen består av fem till åtta personer från olika förvaltningar.")),
+        passage(make_chunk(PM, 21, "B", "Arbetsgruppen träffas varannan vecka under kartläggningen och analysen.")),
+        passage(make_chunk(PM, 22, "C", "Kommunen finansierar arbetet med egna medel och statsbidrag.")),
+    ]
+    settings = fake_settings.model_copy(update={"max_answer_sentences": 1})
+    assert "varannan vecka" in answer(settings, "Hur ofta ska arbetsgruppen ses?", passages)
+
+
 def test_who_questions_prefer_names_of_the_asked_kind(fake_settings: Settings) -> None:
     passages = [
         passage(make_chunk(PM, 20, "A", "Kommunerna deltog i Crime proofing med stort intresse och engagemang.")),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.sentence_cues import ENUMERATION_RE, REFERS_BACK_RE, quantified_mention, specificity
+from assistant.answering.sentence_cues import (
+    ENUMERATION_RE,
+    FREQUENCY_RE,
+    REFERS_BACK_RE,
+    quantified_mention,
+    specificity,
+)
 from assistant.language.terms import answer_type
 
 
@@ -53,3 +59,19 @@ def test_quantified_mention(sentence: str, counted: bool, announces: bool) -> No
 )
 def test_a_demonstrative_opening_refers_back(sentence: str) -> None:
     assert REFERS_BACK_RE.match(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says_how_often"),
+    [
+        ("Varannan vecka under kartläggning och analys, därefter en gång i månaden.", True),
+        ("Testa larmkedjan minst två gånger per år.", True),
+        ("Utbildningen i konflikthantering upprepas vartannat år.", True),
+        ("Nätverket träffas var tredje månad.", True),
+        ("Resultaten följs upp årligen.", True),
+        ("Varje kommun valde sina egna fokusområden.", False),
+        ("Arbetsgruppen bör ha fem till åtta deltagare.", False),
+    ],
+)
+def test_what_says_how_often(sentence: str, says_how_often: bool) -> None:
+    assert bool(FREQUENCY_RE.search(sentence)) is says_how_often

@@ -396,6 +396,8 @@ def test_everyday_english_reaches_the_swedish_wording(question: str, swedish: se
         ("hur lange pagick det?", "time"),  # any question word without its letters, not a list of them
         ("vad ar crime proofing for nagot?", "definition"),
         ("hej! vad står SSPF för egentligen?", "definition"),
+        ("och hur ofta ska gruppen ses?", "frequency"),
+        ("med vilket intervall ska utbildningen goras om?", "frequency"),
     ],
 )
 def test_question_kinds_also_without_swedish_letters(question: str, kind: str) -> None:
