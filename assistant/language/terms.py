@@ -36,6 +36,8 @@ FUZZY_LONG_STEM = 8  # from this length on ...
 FUZZY_MAX_EXTRA_LONG = 3  # ... a definite ending is tolerated too ("föräldraskapsprogram"/"-met")
 COMPOUND_MIN_WORD = 7  # shorter words are not split into compound parts
 COMPOUND_MIN_PART = 3  # each part of a split compound has at least this many letters ("tids|ram")
+HEAD_MIN = 4  # letters a compound's last part keeps when its definite ending goes ("summan" -> "summ")
+PARTICLES = load_words().verb_particles
 COMPOUND_LINKS = ("s", "e", "a", "u")  # linking letters between Swedish compound parts ("regering-s-uppdrag")
 
 _TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)((?:\s+[^\W\d_]{3,}){1,3})")
@@ -143,7 +145,7 @@ def _decompound(word: str, stats: TermStats) -> tuple[str, ...]:
     best: tuple[int, tuple[str, ...]] = (0, ())
     for i in range(COMPOUND_MIN_PART, len(word) - COMPOUND_MIN_PART + 1):
         left, right = word[:i], word[i:]
-        head = stem(right)
+        head = _known_head(stem(right), stats)
         if len(head) < COMPOUND_MIN_PART or head not in stats:
             continue
         for first in (left, *(left[:-1] for link in COMPOUND_LINKS if left.endswith(link))):
@@ -153,6 +155,14 @@ def _decompound(word: str, stats: TermStats) -> tuple[str, ...]:
                 if balance > best[0]:
                     best = (balance, (modifier, head))
     return best[1]
+
+
+def _known_head(head: str, stats: TermStats) -> str:
+    """The stem of a compound's last part as the material has it: the stemmer leaves some definite forms
+    whole ("summan", where the material says "Summa"), so one or two last letters may go."""
+    if head in stats:
+        return head
+    return next((head[:-n] for n in (1, 2) if len(head) - n >= HEAD_MIN and head[:-n] in stats), head)
 
 
 def _deletions(word: str) -> set[str]:
@@ -280,9 +290,9 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
         joined = _of_compounds(tokens, stats)
         spelled = stats.spelled_out if stats is not None else (lambda _s: ())
         terms = [
-            Term({s, *spelled(s), *stems(" ".join(synonyms(tok))), *joined.get(i, ())}).with_parts(
-                decompound(tok, stats)
-            )
+            Term(
+                {s, *spelled(s), *stems(" ".join(synonyms(tok))), *joined.get(i, ()), *_head(s, tok, stats)}
+            ).with_parts(decompound(tok, stats))
             for i, tok in enumerate(tokens)
             for s in stems(tok)
         ]
@@ -294,6 +304,16 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     known = [tok for tok in tokens if tok.lower() not in translated]
     terms += [Term({s}) for tok in known for s in stems(tok) if stats is not None and s in stats]
     return _unique_terms(terms)
+
+
+def _head(stem_: str, word: str, stats: TermStats | None) -> tuple[str, ...]:
+    """A compound the material never uses stands for its last part, which names what it is, when the
+    material has that ("totalsumman": the table's "Summa"; "ljusstyrka": "styrka"). Not a particle verb
+    or its derivation ("sammanfatta" is no kind of "fatta"; the particles are in data/words.yaml)."""
+    if stats is None or not stats.n or stem_ in stats or stats.spelled_out(stem_):
+        return ()
+    parts = decompound(word, stats)
+    return (parts[-1],) if parts and parts[0] not in PARTICLES else ()
 
 
 def _of_compounds(tokens: list[str], stats: TermStats | None) -> dict[int, tuple[str, ...]]:

@@ -2,7 +2,7 @@
 
 Swedish and English grammar and question words only — function words, words that shape a question,
 pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations,
-words of plans and of the past, words that say how often. A missing, empty, duplicated or unknown
+words of plans and of the past, words that say how often, verb particles. A missing, empty, duplicated or unknown
 list, or an entry that is not one lower-case token, is a ConfigError naming it.
 """
 
@@ -39,6 +39,7 @@ class Words(BaseModel):
     frequency_markers: frozenset[str]
     period_words: frozenset[str]
     frequency_adverbs: frozenset[str]
+    verb_particles: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

@@ -323,6 +323,23 @@ def test_compounds_split_into_parts_the_material_uses() -> None:
     assert "uppdrag" not in stems(lexical_query("När kom regeringsuppdraget?", common))  # the material says it so
 
 
+def test_a_compound_the_material_never_uses_stands_for_its_last_part() -> None:
+    from assistant.language.terms import TermStats, decompound, question_terms, text_stems
+    from assistant.language.text import stems
+
+    material = ["Total budget för året.", "Summa | 444 400", "Belysningens styrka och ljus vid hållplatsen."]
+    stats = TermStats(stems(t) for t in material)
+    assert decompound("totalsumman", stats) == ("total", "summ")  # "summan" is read as the material's "Summa"
+    total = question_terms("Vad blir totalsumman i budgeten?", stats)[0]
+    assert total.found_in(text_stems(material[1]))  # the table's sum row
+    strength = question_terms("Vilken ljusstyrka rekommenderas?", stats)[0]
+    assert strength.found_in(text_stems(material[2]))
+    known = TermStats(stems(t) for t in [*material, "Totalsumman blev hög."])
+    assert not question_terms("Vad blir totalsumman?", known)[0].found_in(text_stems(material[1]))  # it is used
+    summary = question_terms("Sammanfatta stegen.", TermStats(stems(t) for t in ["Fatta beslut samman."]))[0]
+    assert summary == {"sammanfat"}  # a particle verb is no kind of "fatta"
+
+
 def test_building_the_lexical_index_keeps_bm25s_quiet() -> None:
     import logging
 
