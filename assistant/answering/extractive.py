@@ -329,7 +329,7 @@ class ExtractiveGenerator:
         passage that does ("I Göteborg genomfördes en heldag ... . Under dagen deltog cirka femtio
         personer."): the figure is often told right after what it counts."""
         best = max(chosen, key=lambda u: u.score, default=None)
-        if best is None or not ask.kinds & {"quantity"} or has_number(best.text, "time" in ask.kinds):
+        if best is None or "quantity" not in ask.kinds or has_number(best.text, "time" in ask.kinds):
             return chosen
         by_place = {(u.rank, u.order): u for u in units}
         nxt = by_place.get((best.rank, best.order + 1))

@@ -14,6 +14,7 @@ def test_the_shipped_word_file_is_valid_and_complete() -> None:
     words = load_words(WORDS_FILE)
     assert {"vad", "the"} <= words.stopwords and "hej" in words.question_filler
     assert "inte" in words.negations and "vi" in words.asker and "tre" in words.number_words
+    assert "varannan" in words.frequency_markers and "månad" in words.period_words and "samman" in words.verb_particles
 
 
 @pytest.mark.parametrize(
