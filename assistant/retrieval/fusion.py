@@ -43,8 +43,11 @@ def with_heads(fused: list[Passage], lists: list[Hits], k: int, heads: int, skip
     """The fused passages with the first `heads` chunks of each of `lists` among the first `k` (at the
     last place, in front of the others): a chunk one meaning-based list ranks first but the word-based
     list misses ("aldrig kommer på föreningsmöten" for "sällan deltar i föreningsliv") is otherwise
-    outranked by chunks all three lists find half-way down. `skip`: chunks never answered from."""
+    outranked by chunks all three lists find half-way down. `skip`: chunks never answered from. With
+    `k` 1 the fused best stays: a head never displaces it."""
     out = list(fused)
+    if k < 2:
+        return out
     for hits in lists:
         for chunk, _ in [hit for hit in hits if hit[0].id not in skip][:heads]:
             at = next((i for i, p in enumerate(out) if p.chunk.id == chunk.id), None)

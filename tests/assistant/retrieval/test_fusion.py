@@ -25,3 +25,4 @@ def test_a_head_already_in_the_top_k_or_skipped_stays_where_it_is() -> None:
     assert with_heads(fused, [dense], 10, 1, frozenset()) == fused
     assert with_heads(fused, [dense], 6, 1, frozenset({CHUNKS[9].id})) == fused  # a table of contents
     assert with_heads(fused, [dense], 6, 0, frozenset()) == fused
+    assert with_heads(fused, [dense], 1, 1, frozenset()) == fused  # the single best passage stays the fused best
