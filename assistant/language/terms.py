@@ -289,13 +289,12 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     if not is_english(question):
         joined = _of_compounds(tokens, stats)
         spelled = stats.spelled_out if stats is not None else (lambda _s: ())
-        terms = [
-            Term(
-                {s, *spelled(s), *stems(" ".join(synonyms(tok))), *joined.get(i, ()), *_head(s, tok, stats)}
-            ).with_parts(decompound(tok, stats))
-            for i, tok in enumerate(tokens)
-            for s in stems(tok)
-        ]
+        terms: list[Term] = []
+        for i, tok in enumerate(tokens):
+            parts = decompound(tok, stats)  # once per word: its alternatives and its match by parts
+            for s in stems(tok):
+                alternatives = {s, *spelled(s), *stems(" ".join(synonyms(tok))), *joined.get(i, ())}
+                terms.append(Term({*alternatives, *_head(s, parts, stats)}).with_parts(parts))
         return _unique_terms(terms)
     found = translations(question)
     translated = {w for phrase, _ in found for w in phrase.split()}
@@ -306,14 +305,14 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     return _unique_terms(terms)
 
 
-def _head(stem_: str, word: str, stats: TermStats | None) -> tuple[str, ...]:
-    """A compound the material never uses stands for its last part, which names what it is, when the
-    material has that ("totalsumman": the table's "Summa"; "ljusstyrka": "styrka"). Not a particle verb
-    or its derivation ("sammanfatta" is no kind of "fatta"; the particles are in data/words.yaml)."""
-    if stats is None or not stats.n or stem_ in stats or stats.spelled_out(stem_):
+def _head(stem_: str, parts: tuple[str, ...], stats: TermStats | None) -> tuple[str, ...]:
+    """A compound the material never uses stands for its last part (`parts`: its `decompound`), which
+    names what it is, when the material has that ("totalsumman": the table's "Summa"; "ljusstyrka":
+    "styrka"). Not a particle verb or its derivation ("sammanfatta" is no kind of "fatta"; the
+    particles are in data/words.yaml)."""
+    if not parts or stats is None or stem_ in stats or stats.spelled_out(stem_):
         return ()
-    parts = decompound(word, stats)
-    return (parts[-1],) if parts and parts[0] not in PARTICLES else ()
+    return (parts[-1],) if parts[0] not in PARTICLES else ()
 
 
 def _of_compounds(tokens: list[str], stats: TermStats | None) -> dict[int, tuple[str, ...]]:
