@@ -17,23 +17,18 @@ from assistant.language.words import load_words
 
 _WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\[]?[A-ZÅÄÖ0-9])")
-_ABBREVIATIONS = (
-    "bl.a.",
-    "t.ex.",
-    "bl. a.",
-    "dvs.",
-    "m.fl.",
-    "inkl.",
-    "osv.",
-    "ca.",
-    "s.k.",
-    "fr.o.m.",
-    "t.o.m.",
-    "e.g.",
-    "i.e.",
-)
 
 SWEDISH_STOPWORDS: frozenset[str] = load_words().stopwords  # data/words.yaml
+
+
+def _abbreviation_re(abbreviations: frozenset[str]) -> re.Pattern[str]:
+    """A whole abbreviation ("kl.", "t.ex.", also written "t. ex."), not the end of a longer word ("hus.")."""
+    spaced = [r"\.\s?".join(map(re.escape, a.rstrip(".").split("."))) + r"\." for a in abbreviations]
+    return re.compile(r"(?<![\w.])(?:" + "|".join(sorted(spaced, key=len, reverse=True)) + ")", re.IGNORECASE)
+
+
+_ABBREVIATION_RE = _abbreviation_re(load_words().abbreviations)
+_HIDDEN_STOP = "\x00"
 
 _stemmer = None
 
@@ -126,18 +121,10 @@ def stems(text: str, *, compounds: bool = True) -> list[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences without breaking on common Swedish abbreviations."""
-    protected = normalize(text)
-    for i, abbr in enumerate(_ABBREVIATIONS):
-        protected = protected.replace(abbr, f"\x00{i}\x00")
+    """Split prose into sentences without breaking at an abbreviation ("kl. 16", "t.ex. en", `data/words.yaml`)."""
+    protected = _ABBREVIATION_RE.sub(lambda m: m.group(0).replace(".", _HIDDEN_STOP), normalize(text))
     parts = _SENTENCE_END_RE.split(protected)
-    restored = []
-    for part in parts:
-        for i, abbr in enumerate(_ABBREVIATIONS):
-            part = part.replace(f"\x00{i}\x00", abbr)
-        if part.strip():
-            restored.append(part.strip())
-    return restored
+    return [part.strip().replace(_HIDDEN_STOP, ".") for part in parts if part.strip()]
 
 
 def question_language(text: str, names: Sequence[str] = ()) -> str:

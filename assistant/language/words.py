@@ -2,7 +2,7 @@
 
 Swedish and English grammar and question words only — function words, words that shape a question,
 pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations,
-words of plans and of the past, words that say how often, verb particles. A missing, empty,
+words of plans and of the past, words that say how often, verb particles, abbreviations. A missing, empty,
 duplicated or unknown list, or an entry that is not one lower-case token, is a ConfigError naming it.
 """
 
@@ -40,6 +40,7 @@ class Words(BaseModel):
     period_words: frozenset[str]
     frequency_adverbs: frozenset[str]
     verb_particles: frozenset[str]
+    abbreviations: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

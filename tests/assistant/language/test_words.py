@@ -15,6 +15,7 @@ def test_the_shipped_word_file_is_valid_and_complete() -> None:
     assert {"vad", "the"} <= words.stopwords and "hej" in words.question_filler
     assert "inte" in words.negations and "vi" in words.asker and "tre" in words.number_words
     assert "varannan" in words.frequency_markers and "månad" in words.period_words and "samman" in words.verb_particles
+    assert {"kl.", "t.ex."} <= words.abbreviations
 
 
 @pytest.mark.parametrize(
