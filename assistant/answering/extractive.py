@@ -27,7 +27,7 @@ from assistant.answering.citations import (
     build_sources,
     check_markers,
 )
-from assistant.answering.digest import digest_part
+from assistant.answering.digest import digest_part, filled
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     SECTION_SEP,
@@ -281,7 +281,7 @@ class ExtractiveGenerator:
                 break
             if not any(similar(unit, c, self.settings.dedup) for c in chosen):
                 chosen.append(unit)
-        return chosen
+        return filled(chosen, units, self.settings.digest_sentences)
 
     def _listed(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         """A chosen sentence that introduces a list ("Ett typiskt upplägg ... kan se ut så här:")
