@@ -9,8 +9,9 @@ acronyms — so history ["Vad är SSPF?"] + "Vilka kommuner startade det?" searc
 
 A conversation is a list of messages (``Message``: role "user" or "assistant"); earlier
 questions given as plain strings are user messages (``as_messages``). The records and the
-router read the earlier questions; retrieval also reads the lead of the last answer, so
-"Vad innebar den?" after "Crime proofing testades i fyra kommuner." is about Crime proofing.
+router read the earlier questions; retrieval reads the last question first and the lead of the
+last answer when that question gives no terms ("Vad innebar den?" after "Berätta om metoden." -
+"Crime proofing testades i fyra kommuner." is about Crime proofing).
 """
 
 from __future__ import annotations
@@ -88,12 +89,19 @@ def questions_of(messages: Sequence[Message]) -> list[str]:
 
 
 def retrieval_history(messages: Sequence[Message]) -> list[str]:
-    """The earlier questions, then the lead of the last answer when the conversation ends with one."""
+    """The earlier questions, with the lead of the last answer just before the last question when the
+    conversation ends with an answer: a follow-up reads the last question first ("Och vad valde
+    Sigtuna att granska?" after "Vilka kommuner testade Crime proofing?" is about Crime proofing, not
+    about the answer's "Fyra kommuner deltog: ..."), and the answer when the question gives nothing.
+    Measured with the whole conversation given on seven sets: follow-ups 20 -> 24 of 32 right (the
+    answer first: 20; merged into the question: 23)."""
     questions = questions_of(messages)
     if not messages or messages[-1].role != "assistant":
         return questions
     lead = answer_lead(messages[-1].content)
-    return [*questions, lead] if lead else questions
+    if not lead:
+        return questions
+    return [*questions[:-1], lead, *questions[-1:]]
 
 
 def answer_lead(text: str) -> str:

@@ -183,10 +183,10 @@ def test_history_may_be_the_conversation_as_messages() -> None:
         {"role": "assistant", "content": "Crime proofing testades i fyra kommuner [1].\n\n| Kommun |"},
     ]
     assistant.ask("Vad innebar den?", history)
-    # retrieval reads the earlier question and the lead of the last answer (markers and table left out)
+    # retrieval reads the earlier question first, then the lead of the last answer (markers and table left out)
     assert rag.calls[-1] == (
         "Vad innebar den?",
-        ["Vilken metod testades i fyra kommuner?", "Crime proofing testades i fyra kommuner."],
+        ["Crime proofing testades i fyra kommuner.", "Vilken metod testades i fyra kommuner?"],
     )
     assistant.ask("Och sedan?", ["Vad är SSPF?"])  # plain strings are earlier questions, as before
     assert rag.calls[-1] == ("Och sedan?", ["Vad är SSPF?"])

@@ -109,7 +109,7 @@ def test_messages_from_strings_mappings_and_messages() -> None:
         Message(role="assistant", content=messages[1].content),
     ]
     assert questions_of(messages) == ["Vad är SSPF?"]
-    assert retrieval_history(messages) == ["Vad är SSPF?", "SSPF är en samverkansform."]
+    assert retrieval_history(messages) == ["SSPF är en samverkansform.", "Vad är SSPF?"]  # the question first
     assert retrieval_history(messages[:1]) == ["Vad är SSPF?"]
     assert as_messages(["  ", {"role": "user", "content": ""}]) == []  # blank turns say nothing
 
@@ -120,3 +120,16 @@ def test_a_weak_pronoun_after_the_verb_is_the_subject_and_points_back() -> None:
     earlier = ["Varför jobbade Södertälje bara med en styrmodell?"]
     assert "styrmodell" in resolve("när ska den börja användas?", earlier)
     assert resolve("När ska den nya styrmodellen börja användas i Södertälje?", earlier).endswith("Södertälje?")
+
+
+def test_a_follow_up_reads_the_last_question_first_and_the_answer_when_the_question_gives_nothing() -> None:
+    from assistant.language.conversation import as_messages, resolve, retrieval_history
+
+    asked = [
+        "Vilka kommuner testade Crime proofing?",
+        {"role": "assistant", "content": "Fyra kommuner deltog: Sigtuna, Göteborg, Linköping och Trollhättan."},
+    ]
+    query = resolve("Och vad valde Sigtuna att granska?", retrieval_history(as_messages(asked)))
+    assert "Crime" in query and "Göteborg" not in query
+    vague = ["Berätta om metoden.", {"role": "assistant", "content": "Crime proofing testades i fyra kommuner."}]
+    assert "Crime" in resolve("Vad innebar den?", retrieval_history(as_messages(vague)))
