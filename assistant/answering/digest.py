@@ -18,8 +18,6 @@ from assistant.answering.quotes import Unit, part_of
 from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
 
 PART_MASS = 3  # sentences of a part whose scores add up to its weight
-# a digest with room left quotes up to this many sentences after each chosen one (ten sets: 1 +1, 2 +2, 4 +2)
-FILL_REACH = 2
 
 
 def digest_part(ranked: list[Unit], units: list[Unit]) -> Unit:
@@ -30,24 +28,6 @@ def digest_part(ranked: list[Unit], units: list[Unit]) -> Unit:
     parts = dict.fromkeys(part_of(u.section) for u in ranked)  # ties go to the part of the best sentence
     chosen = max(parts, key=lambda part: sum(u.score for u in _of(ranked, part)[:PART_MASS]))
     return _of(ranked, chosen)[0]
-
-
-def filled(chosen: list[Unit], units: list[Unit], room: int) -> list[Unit]:
-    """A digest with room left goes on where its sentences stop: the sentences that follow a chosen
-    one in its passage and section, in order, until the room is used ("Kameror har i studier visat
-    bäst effekt ... . Räkna med att en tillståndsprocess kan ta flera månader ...")."""
-    by_place = {(u.rank, u.order): u for u in units}
-    out = list(chosen)
-    for unit in sorted(chosen, key=lambda u: (u.rank, u.order)):
-        step = 1
-        while len(out) < room and step <= FILL_REACH:
-            nxt = by_place.get((unit.rank, unit.order + step))
-            if nxt is None or nxt.section != unit.section or nxt.footnote:
-                break
-            if nxt not in out:
-                out.append(nxt)
-            step += 1
-    return out
 
 
 def states_scope(unit: Unit, units: list[Unit]) -> bool:

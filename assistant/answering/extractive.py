@@ -27,7 +27,7 @@ from assistant.answering.citations import (
     build_sources,
     check_markers,
 )
-from assistant.answering.digest import digest_part, filled
+from assistant.answering.digest import digest_part
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     SECTION_SEP,
@@ -35,7 +35,9 @@ from assistant.answering.quotes import (
     Ask,
     Unit,
     Weight,
+    best_read_on,
     coverage_of,
+    filled,
     in_answer_order,
     in_document_order,
     lead_in,
@@ -152,6 +154,7 @@ class ExtractiveGenerator:
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
+        chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)
         related = max((self._similarity(u) for u in chosen), default=0.0)
         if (
             coverage_of(ask.terms, chosen, weight) < self.settings.min_coverage

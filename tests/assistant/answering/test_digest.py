@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.digest import FILL_REACH, digest_part, filled, states_scope
+from assistant.answering.digest import digest_part, states_scope
 from assistant.answering.quotes import Unit
 
 GUIDE = "guide"
@@ -28,14 +28,3 @@ def test_a_scope_statement_that_is_the_best_sentence_keeps_its_part() -> None:
     ranked = [item, *others, intro]
     assert states_scope(item, ranked) and not states_scope(others[0], ranked)
     assert digest_part(ranked, ranked) is item  # the answer is that the guide leaves it out
-
-
-def test_a_digest_with_room_goes_on_with_the_sentences_after_its_own_in_the_same_section() -> None:
-    paragraph = [unit(f"Mening {i} om kameror vid terminalen.", "Åtgärder", 0.0, order=i) for i in range(6)]
-    paragraph[0].score = paragraph[2].score = 1.0
-    other_section = Unit(["Mening 6 i ett annat avsnitt."], 0, 6, True, section=(GUIDE, "Uppföljning > Avsnitt"))
-    units = [*paragraph, other_section]
-    chosen = filled([paragraph[0], paragraph[2]], units, room=8)
-    assert FILL_REACH == 2 and [u.order for u in chosen] == [0, 2, 1, 3, 4]  # after 0: 1 (2 is chosen); after 2: 3, 4
-    assert other_section not in filled([paragraph[5]], units, room=8)  # the section ends the fill
-    assert filled([paragraph[0], paragraph[2]], units, room=2) == [paragraph[0], paragraph[2]]  # no room: as chosen

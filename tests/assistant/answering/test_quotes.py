@@ -1,0 +1,37 @@
+"""The quote goes on where its sentences stop (`filled`, `best_read_on`)."""
+
+from __future__ import annotations
+
+from assistant.answering.quotes import READ_ON, Unit, best_read_on, filled
+
+
+def passage(*texts: str, rank: int = 0) -> list[Unit]:
+    return [Unit([t], rank, i, True, section=("guide", "Åtgärder")) for i, t in enumerate(texts)]
+
+
+SENTENCES = [f"Mening nummer {i} om kameror vid terminalen." for i in range(6)]
+
+
+def test_each_chosen_sentence_brings_the_ones_after_it_while_there_is_room() -> None:
+    units = passage(*SENTENCES)
+    chosen = filled([units[0], units[2]], units, room=8)
+    assert READ_ON == 2 and [u.order for u in chosen] == [0, 2, 1, 3, 4]  # after 0: 1 (2 is chosen); after 2: 3, 4
+    assert filled([units[0], units[2]], units, room=3) == [units[0], units[2], units[1]]
+    assert filled([units[0], units[2]], units, room=2) == [units[0], units[2]]  # no room: as chosen
+
+
+def test_a_fragment_a_list_or_another_passage_ends_the_quote() -> None:
+    units = passage(SENTENCES[0], "Lärdom.", SENTENCES[2])
+    assert filled([units[0]], units, room=8) == [units[0]]  # a bold label is no sentence to read on with
+    listed = passage(SENTENCES[0], "- en punkt i en lista")
+    assert filled([listed[0]], listed, room=8) == [listed[0]]
+    other = passage(SENTENCES[1], rank=1)
+    assert filled([units[0]], [units[0], *other], room=8) == [units[0]]
+
+
+def test_the_best_sentence_reads_on_within_the_answer_length() -> None:
+    units = passage(*SENTENCES)
+    units[3].score, units[0].score = 1.0, 0.5
+    chosen = best_read_on([units[3], units[0]], units, max_sentences=3)
+    assert chosen == [units[3], units[0], units[4]]  # one more: the answer holds three
+    assert best_read_on([], units, max_sentences=6) == []
