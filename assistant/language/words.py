@@ -2,8 +2,9 @@
 
 Swedish and English grammar and question words only — function words, words that shape a question,
 pronouns that point back, auxiliary verbs, the asker's pronouns, number and time words, negations,
-words of plans and of the past, words that say how often, verb particles, abbreviations. A missing, empty,
-duplicated or unknown list, or an entry that is not one lower-case token, is a ConfigError naming it.
+words of plans and of the past, words that say how often, verb particles, abbreviations. A missing,
+empty, duplicated or unknown list, or an entry that is not one lower-case token, is a ConfigError
+naming it.
 """
 
 from __future__ import annotations
