@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from assistant.answering.sentence_cues import quantified_mention
+from assistant.language.sentences import TABLE_ROW_SEP
 from assistant.language.terms import answer_types
 from assistant.language.text import SWEDISH_STOPWORDS, normalize, split_sentences, stem, words
 
@@ -54,6 +55,27 @@ _COMPARISON_EVIDENCE = re.compile(
 )
 
 
+_PRICED_HEADER = re.compile(r"\b(?:kr|kronor|sek|tkr|mnkr|ksek)\b", re.IGNORECASE)
+_NUMBER_CELL = re.compile(r"^[\W_]*\d[\d\s.,]*[\W_]*$")
+
+
+def priced(text: str) -> str:
+    """`text` with the figures of a table whose header names the currency ("Kostnad (kr)") read as
+    amounts ("**444 400**" -> "**444 400** kr"): a budget table says "kr" once, in its header."""
+    out: list[str] = []
+    header: str | None = None
+    for line in text.splitlines():
+        if TABLE_ROW_SEP not in line:
+            header = None
+        elif header is None:
+            header = line
+        elif _PRICED_HEADER.search(header):
+            cells = line.split("|")
+            line = "|".join(f" {c.strip(' *')} kr " if _NUMBER_CELL.match(c.strip()) else c for c in cells)
+        out.append(line)
+    return "\n".join(out)
+
+
 def is_comparison(question: str) -> bool:
     """Whether the question asks to compare ("Är X bättre än Y?", "Was X more effective than Y?")."""
     return bool(_COMPARISON_QUESTION.search(normalize(question).lower()))
@@ -69,7 +91,8 @@ def unmet_demand(
     """The kind of evidence the question needs and `evidence` lacks ("amount", "age", "comparison"),
     "" otherwise.
 
-    The evidence must be one sentence of the kind (an amount with a currency, an age, a sentence
+    The evidence must be one sentence of the kind (an amount with a currency, also a figure of a
+    table whose header names the currency (`priced`), an age, a sentence
     that compares) in a passage that names what the question names (`names`: its names and
     acronyms, e.g. "Trollhättan", "CVE"; an amount all of them, a comparison two), and the sentence
     must be about the question's topic (`topical`, e.g. sharing one of its rarer terms): Brå's own
@@ -78,7 +101,7 @@ def unmet_demand(
     på budgetprocessen?") an amount or an age is not what it asks for.
     """
     lowered = normalize(question).lower()
-    passages = list(evidence)
+    passages = [priced(p) for p in evidence]
     about = topical or (lambda _sentence: True)
     if measures and asks_amount(lowered) and not _any_about(passages, _AMOUNT, names, len(names), about):
         return "amount"

@@ -270,3 +270,15 @@ def test_a_question_for_a_name_needs_a_name_next_to_what_it_names(
     question: str, evidence: list[str], names: list[str], unmet: str
 ) -> None:
     assert unmet_demand(question, evidence, names) == unmet
+
+
+def test_a_budget_table_s_figures_are_amounts_when_its_header_names_the_currency() -> None:
+    from assistant.answering.demands import priced
+
+    table = "Budgeten:\nPost | Beräkning | Kostnad (kr)\nBelysning | Sex lampor | 240 000\n**Summa** | | **1 370 000**"
+    assert "240 000 kr" in priced(table) and "1 370 000 kr" in priced(table)
+    counts = "År | Antal anmälningar\n2022 | 15"
+    assert priced(counts) == counts  # no currency in the header: counts stay counts
+    question = "Vad landar totalsumman på i budgetexemplet?"
+    assert unmet_demand(question, [table]) == ""
+    assert unmet_demand(question, [counts]) == "amount"
