@@ -61,7 +61,9 @@ _NUMBER_CELL = re.compile(r"^[\W_]*\d[\d\s.,]*[\W_]*$")
 
 def priced(text: str) -> str:
     """`text` with the figures of a table whose header names the currency ("Kostnad (kr)") read as
-    amounts ("**444 400**" -> "**444 400** kr"): a budget table says "kr" once, in its header."""
+    amounts ("**444 400**" -> "444 400 kr"): a budget table says "kr" once, in its header. A year
+    in such a table (a column "År") is then read as an amount too; the veto only asks whether one
+    figure about the topic is there."""
     out: list[str] = []
     header: str | None = None
     for line in text.splitlines():
