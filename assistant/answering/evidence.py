@@ -189,9 +189,16 @@ def _quantified(sentence: str, counted: Sequence[Term]) -> bool:
     numbers = [i for i, token in enumerate(tokens) if has_number(token, time=False)]
     for i, token in enumerate(tokens):
         near = any(abs(i - n) <= COUNT_REACH for n in numbers)
-        if near and any(t.found_in(frozenset(stems(token))) for t in counted):
+        if near and any(t.found_in(frozenset(stems(token))) or _same_head(t, token) for t in counted):
             return True
     return False
+
+
+def _same_head(term: Term, token: str) -> bool:
+    """A compound counted by another compound of the same head: "samtalsgrupper" by "fyra
+    fokusgrupper", "arbetsgrupper" by "tre styrgrupper" (the head names what is counted)."""
+    head = term.parts[-1] if term.parts else ""
+    return len(head) >= 4 and any(s.endswith(head) for s in stems(token))
 
 
 def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | None) -> str:

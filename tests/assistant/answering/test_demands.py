@@ -282,3 +282,17 @@ def test_a_budget_table_s_figures_are_amounts_when_its_header_names_the_currency
     question = "Vad landar totalsumman på i budgetexemplet?"
     assert unmet_demand(question, [table]) == ""
     assert unmet_demand(question, [counts]) == "amount"
+
+
+def test_a_counted_compound_is_met_by_another_compound_of_the_same_head(fake_settings: Settings) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}})
+    said = "Vi rekommenderar minst fyra fokusgrupper med unga. Samtal med unga ger underlag."
+    other = "Lägesbilden bygger på samtal, enkäter och grupper av olika slag."
+    stats = TermStats([text_stems(said), text_stems(other)])  # "samtalsgrupper" splits into samtal + grupp
+    question = "Hur många samtalsgrupper med unga behövs?"
+    top = [passage(make_chunk("pm", 0, "Lägesbild", said, "h1", "pm"))]
+    assert assess(asked(question, stats=stats), top, settings.refusal, stats).reason != "missing_counted"
+    none = [passage(make_chunk("pm", 0, "Lägesbild", "Vi rekommenderar fyra enkäter med unga.", "h1", "pm"))]
+    assert assess(asked(question, stats=stats), none, settings.refusal, stats).reason == "missing_counted"
