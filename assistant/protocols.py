@@ -11,7 +11,7 @@ from assistant.types import Passage
 
 if TYPE_CHECKING:
     from assistant.language.question import Question
-    from assistant.language.terms import TermStats
+    from assistant.language.terms import Term, TermStats
 
 Rewriter = Callable[[str, Sequence[str]], str]  # (question, earlier questions) -> standalone question
 
@@ -35,6 +35,8 @@ class Retriever(Protocol):
     def with_context(self, passages: list[Passage], window: int) -> list[Passage]: ...
 
     def score_sentences(self, query: str, passages: Sequence[Passage]) -> list[Passage]: ...
+
+    def outline(self, top: Sequence[Passage], terms: Sequence[Term], names: Sequence[str]) -> list[Passage]: ...
 
     @property
     def term_stats(self) -> TermStats | None: ...

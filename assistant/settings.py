@@ -96,6 +96,13 @@ class RetrievalSettings(_Section):
     index_check_seconds: float = Field(default=0.0, ge=0)  # corpus generation checked at most this often (0: always)
     filter_overfetch: int = Field(default=4, ge=1)  # dense over-fetch when kommun/fokusomrade post-filter
     min_sources: int = Field(default=5, ge=1, le=50)  # passages offered as sources (at least)
+    # a summary or a list question naming a section with sub-sections is answered with its outline
+    # (`retrieval.outline`): the share of the question's term weight in the heading, the share of the
+    # heading's weight the question names, the sub-sections it needs. Ten sets: +4, nothing lost
+    outline: bool = True
+    outline_min_share: float = Field(default=0.35, ge=0, le=1)
+    outline_min_heading: float = Field(default=0.3, ge=0, le=1)
+    outline_min_children: int = Field(default=3, ge=2)
 
 
 class RefusalSettings(_Section):
@@ -212,16 +219,8 @@ FLAT_NAMES: dict[str, str] = {
     **{
         f"extractive_{name}": f"extractive.{name}"
         for name in (
-            "passages",
-            "passage_weight",
-            "rank_weight",
-            "kind_bonus",
-            "type_bonus",
-            "definition_bonus",
-            "min_coverage",
-            "min_relative",
-            "dedup",
-        )
+            "passages passage_weight rank_weight kind_bonus type_bonus definition_bonus min_coverage min_relative dedup"
+        ).split()
     },
     "followup_max_terms": "conversation.followup_max_terms",
     "followup_history_turns": "conversation.history_turns",
@@ -230,14 +229,8 @@ FLAT_NAMES: dict[str, str] = {
     **{
         f"llm_{name}": f"llm.{name}"
         for name in (
-            "context_tokens",
-            "max_tokens",
-            "context_passages",
-            "prompt_tokens",
-            "passage_words",
-            "timeout_seconds",
-            "add_missing_markers",
-        )
+            "context_tokens max_tokens context_passages prompt_tokens passage_words timeout_seconds add_missing_markers"
+        ).split()
     },
     "openai_base_url": "llm.openai.base_url",
     "openai_model": "llm.openai.model",

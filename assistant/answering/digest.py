@@ -8,24 +8,33 @@ that holds the answer ("Vanliga misstag"). Measured on ten sets (gold, dev guide
 guide2–5) against the part of the best sentence: the best 3 +5 items and nothing lost; the best 2
 +1; the best 6 +4 but long tables then win and the dev guide loses two.
 
+When the question names a place or an organisation, only the parts that mention it compete
+("Sammanfatta vad Kristianstad gjorde och vilka resultat det gav": the guide's town chapter, not
+the report's results chapter that shares "resultat"); thirteen sets +1, no other answer changed.
 When the best sentence is the material saying what it does not cover, its part is kept: that
 statement is the answer (`assistant.answering.exclusions`).
+
+An outline (`assistant.retrieval.outline`) is answered here too: each sub-section under its heading.
 """
 
 from __future__ import annotations
 
-from assistant.answering.quotes import Unit, part_of
+from assistant.answering.quotes import SECTION_SEP, Unit, part_of, too_short
 from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
+from assistant.language.text import names_in
 
 PART_MASS = 3  # sentences of a part whose scores add up to its weight
 
 
-def digest_part(ranked: list[Unit], units: list[Unit]) -> Unit:
-    """The best unit of the part a digest is drawn from; `ranked`: the scored units, best first."""
+def digest_part(ranked: list[Unit], units: list[Unit], names: tuple[str, ...] = ()) -> Unit:
+    """The best unit of the part a digest is drawn from; `ranked`: the scored units, best first;
+    `names`: the question's names, which the part must mention when any part does."""
     best = ranked[0]
     if states_scope(best, units):
         return best
     parts = dict.fromkeys(part_of(u.section) for u in ranked)  # ties go to the part of the best sentence
+    if names:
+        parts = _naming(parts, units, names)
     chosen = max(parts, key=lambda part: sum(u.score for u in _of(ranked, part)[:PART_MASS]))
     return _of(ranked, chosen)[0]
 
@@ -39,6 +48,35 @@ def states_scope(unit: Unit, units: list[Unit]) -> bool:
         return False
     intro = next((u for u in units if u.rank == unit.rank and u.order == unit.group - 1), None)
     return intro is not None and bool(SCOPE_STATEMENT_RE.search(intro.text))
+
+
+def _naming(parts: dict[tuple[str, str], None], units: list[Unit], names: tuple[str, ...]) -> dict:
+    """The parts that mention the most of the question's names ("Sammanfatta vad Kristianstad
+    gjorde": the guide's chapter on its towns, not the report's results that share "resultat"); all
+    parts when none mentions any."""
+    count = {p: sum(any(names_in(u.text, n) for u in units if part_of(u.section) == p) for n in names) for p in parts}
+    most = max(count.values(), default=0)
+    return {p: None for p in parts if count[p] == most} if most else parts
+
+
+def outline_units(units: list[Unit]) -> list[Unit]:
+    """An outline's answer (`retrieval.outline`: one passage per sub-section): each sub-section's
+    heading with its best sentence (its first when none shares a word with the question), in the
+    document's order; a table row says too little alone."""
+    out: list[Unit] = []
+    for rank in sorted({u.rank for u in units}):
+        own = [u for u in units if u.rank == rank and not u.header and not too_short(u.text)]
+        if own:
+            best = max(own, key=lambda u: (u.score, -u.order))
+            best.lines = [f"- {best.section[1].rpartition(SECTION_SEP)[2]}: {best.text}"]
+            out.append(best)
+    return out
+
+
+def outline_heading(unit: Unit) -> str:
+    """The heading of the section whose sub-sections an outline quotes (the parent of `unit`'s)."""
+    parts = unit.section[1].split(SECTION_SEP)
+    return parts[-2] if len(parts) > 1 else ""
 
 
 def _of(ranked: list[Unit], part: tuple[str, str]) -> list[Unit]:

@@ -11,11 +11,9 @@ source, the source with the best sentence first, and keep their original order w
 source. A chosen sentence brings its neighbours where they belong to it: the examples after
 it, the reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence
 between two chosen ones, and the sentences naming what it announces ("ytterligare några
-hinder"); the cues for all this are in `assistant.answering.sentence_cues`.
-
-English questions: no translation model exists offline, so the answer is a short English
-lead-in followed by the cited Swedish sentences; the glossary in `assistant.language.glossary`
-bridges the question's terms to the Swedish text.
+hinder"); the cues for all this are in `assistant.answering.sentence_cues`. A summary or a
+practical answer is a digest of one part, an outline a section's sub-sections (`digest`).
+English questions: a short English lead-in, then the cited Swedish sentences.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from assistant.answering.citations import (
     build_sources,
     check_markers,
 )
-from assistant.answering.digest import digest_part
+from assistant.answering.digest import digest_part, outline_heading, outline_units
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     SECTION_SEP,
@@ -110,7 +108,8 @@ class ExtractiveGenerator:
 
     def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
         chosen = self.select(question, passages)
-        lead = lead_in(question.language, "howto" in question.kinds)
+        heading = outline_heading(chosen[0]) if "outline" in question.kinds and chosen else ""
+        lead = lead_in(question.language, "howto" in question.kinds, heading)
         if lead and chosen:
             yield lead
         for i, unit in enumerate(chosen):
@@ -147,10 +146,12 @@ class ExtractiveGenerator:
         scoring = _asked_first(weight, question.inherited)
         for unit in units:
             unit.score = self._score(unit, ask, scoring, len(top))
+        if "outline" in ask.kinds:
+            return outline_units(units)
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
-            chosen = self._listed(self._continued(self._digest(units), units), units)
+            chosen = self._listed(self._continued(self._digest(units, question.names), units), units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
@@ -269,13 +270,13 @@ class ExtractiveGenerator:
                 chosen[chosen.index(twin)] = unit
         return chosen
 
-    def _digest(self, units: list[Unit]) -> list[Unit]:
+    def _digest(self, units: list[Unit], names: tuple[str, ...] = ()) -> list[Unit]:
         """For a summary or a practical question: the best sentences of one part of a document (the
         material tells what was done and learnt in one place; see `digest`), in the document's order."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        best = digest_part(ranked, units)
+        best = digest_part(ranked, units, names)
         part = part_of(best.section)
         section = [u for u in ranked if u.rank == best.rank or part_of(u.section) == part]
         chosen: list[Unit] = []

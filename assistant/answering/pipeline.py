@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from assistant.answering.citations import (
     answer_units,
@@ -31,6 +32,7 @@ from assistant.language.question import Question
 from assistant.language.terms import TermStats
 from assistant.language.text import validate_question
 from assistant.protocols import Generator, Retriever
+from assistant.retrieval.outline import asks_outline
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Passage
 
@@ -134,6 +136,7 @@ class RagAnswerer:
             yield text
             yield self._result(question, text, passages, [], support, timings, started, refused=True)
             return
+        top, asked = self._outlined(asked, top, filters)
         generating = time.perf_counter()
         pieces: list[str] = []
 
@@ -196,6 +199,20 @@ class RagAnswerer:
         answer = self._result(question, text, passages, [flag], support, timings, started, True)
         answer.citations = citations
         yield answer
+
+    def _outlined(
+        self, asked: Question, top: list[Passage], filters: dict[str, object] | None
+    ) -> tuple[list[Passage], Question]:
+        """For a summary that names a section with sub-sections, those sub-sections instead of the top
+        passages, and the question marked "outline" (`retrieval.outline`); a question about one
+        municipality's records (`filters`) is not about a section of a document."""
+        if filters or not asks_outline(asked.kinds):
+            return top, asked
+        sections = self.retriever.outline(top, asked.topic, asked.names)
+        if not sections:
+            return top, asked
+        outlined = self.retriever.score_sentences(asked.query, self._with_context(sections))
+        return outlined, replace(asked, kinds=asked.kinds | {"outline"})
 
     def _with_context(self, passages: list[Passage]) -> list[Passage]:
         return self.retriever.with_context(passages, self.settings.retrieval.neighbour_window)

@@ -16,6 +16,10 @@ from assistant.types import Passage, sentence_key
 
 ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
 SWEDISH_HOWTO_LEAD = "Så här beskriver materialet det som gjordes och det man lärde sig:"
+OUTLINE_LEAD = {
+    "sv": "Materialet tar upp detta under ”{heading}”:",
+    "en": "The material covers this under ”{heading}” (quoted in the original Swedish):",
+}
 VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
 MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
 SECTION_SEP = " > "
@@ -28,9 +32,12 @@ _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
 
 
-def lead_in(language: str, practical: bool = False) -> str:
+def lead_in(language: str, practical: bool = False, outline: str = "") -> str:
     """The line an answer starts with: English answers say the quotes are Swedish; a practical
-    question is told that what follows is the material's experience, not the assistant's advice."""
+    question is told that what follows is the material's experience, not the assistant's advice;
+    an outline names the section whose sub-sections follow."""
+    if outline:
+        return OUTLINE_LEAD.get(language, OUTLINE_LEAD["sv"]).format(heading=outline)
     if language == "en":
         return ENGLISH_LEAD
     return SWEDISH_HOWTO_LEAD if practical else ""

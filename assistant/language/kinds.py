@@ -56,3 +56,14 @@ def question_kinds(question: str) -> set[Kind]:
     if "howto" in kinds:
         kinds.discard("time")  # "Vad ska vi tänka på när ...?": "när" joins a clause, it asks no time
     return kinds
+
+
+def kind_cues(question: str) -> set[str]:
+    """The words that tell a question's kind ("sammanfatta", "hur många", "vilka steg" is not one):
+    they say what kind of answer is wanted, not what it is about."""
+    lowered = normalize(question).lower()
+    words: set[str] = set()
+    for pattern in _KIND_PATTERNS.values():
+        for match in pattern.finditer(lowered):
+            words.update(re.findall(r"\w+", match.group(0)))
+    return words

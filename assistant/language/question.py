@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.language.kinds import question_kinds
+from assistant.language.kinds import kind_cues, question_kinds
 from assistant.language.terms import (
     YEAR_RE,
     Term,
@@ -23,7 +23,7 @@ from assistant.language.terms import (
     neutral_tokens,
     question_terms,
 )
-from assistant.language.text import question_language
+from assistant.language.text import question_language, stems
 
 DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 
@@ -41,6 +41,7 @@ class Question:
     years: tuple[str, ...]
     day: bool  # a date to the day is asked for ("Vilket datum ...?")
     inherited: frozenset[str] = frozenset()  # stems of terms a follow-up took from the conversation
+    topic: tuple[Term, ...] = ()  # the terms less the words that tell the kind ("sammanfatta", "hur många")
 
     @classmethod
     def analyse(cls, text: str, query: str | None = None, stats: TermStats | None = None) -> Question:
@@ -50,6 +51,7 @@ class Question:
         terms = tuple(question_terms(query, stats))
         own = question_terms(text, stats) if query != text else list(terms)
         inherited = frozenset(s for t in terms if not any(t & o for o in own) for s in t)
+        cues = {s for word in kind_cues(query) for s in stems(word)}
         return cls(
             text=text,
             query=query,
@@ -62,4 +64,5 @@ class Question:
             years=tuple(YEAR_RE.findall(query)),
             day="time" in kinds and bool(DAY_ASKED_RE.search(query)),
             inherited=inherited,
+            topic=tuple(t for t in terms if not t & cues),
         )

@@ -148,3 +148,10 @@ def question_language(text: str, names: Sequence[str] = ()) -> str:
 
 def is_english(text: str) -> bool:
     return question_language(text) == "en"
+
+
+def names_in(text: str, name: str) -> bool:
+    """Whether `text` mentions `name`, also in its base form when the question wrote the genitive
+    ("Brås": "Brå", "Kristianstads": "Kristianstad")."""
+    low, key = text.lower(), name.lower()
+    return key in low or (len(key) > 3 and key.endswith("s") and key[:-1] in low)

@@ -29,6 +29,7 @@ from assistant.index.lexical import LexicalCache, LexicalIndex, index_text
 from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
+from assistant.retrieval.outline import section_tree
 
 SECTION_SEP = " > "
 
@@ -74,6 +75,11 @@ class Snapshot:
     def navigation(self) -> frozenset[str]:
         """Ids of chunks that are tables of contents (see `is_navigation`)."""
         return frozenset(c.id for c in self.chunks if is_navigation(c.text, self.headings))
+
+    @cached_property
+    def sections(self) -> dict[tuple[str, str], list[Chunk]]:
+        """Each section with sub-sections → the first chunk of each (see `outline.section_tree`)."""
+        return section_tree(self.chunks)
 
     @cached_property
     def text(self) -> str:

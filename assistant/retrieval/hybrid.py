@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.errors import IndexMissingError, InputError
-from assistant.language.terms import TermStats
+from assistant.language.terms import Term, TermStats
 from assistant.retrieval import context, fusion
 from assistant.retrieval.corpus_view import CorpusView
 from assistant.retrieval.filters import parse_filters
+from assistant.retrieval.outline import OutlineRule, find_outline
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, SentenceSearch, allowed_chunks, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
@@ -98,6 +99,20 @@ class HybridRetriever:
     def score_sentences(self, query: str, passages: Sequence[Passage]) -> list[Passage]:
         """Passages with the query's cosine to each of their sentences (when the sentence index has them)."""
         return self.sentences.attach(query, passages) if self.sentences is not None else list(passages)
+
+    def outline(self, top: Sequence[Passage], terms: Sequence[Term], names: Sequence[str]) -> list[Passage]:
+        """The sub-sections of the section a summary question names, one passage each (its first
+        chunk), in document order; [] when it names none (`outline.find_outline`)."""
+        snapshot = self.view.current
+        s = self.settings
+        if snapshot.term_stats is None or not s.outline:
+            return []
+        rule = OutlineRule(s.outline_min_share, s.outline_min_heading, s.outline_min_children)
+        found = find_outline(snapshot.sections, top, terms, names, snapshot.term_stats.weight, rule)
+        if found is None:
+            return []
+        score = max(p.score for p in top)
+        return [Passage(chunk=chunk, score=score) for chunk in found.children]
 
     def with_context(self, passages: Sequence[Passage], window: int | None = None) -> list[Passage]:
         """Passages with `context`: their text joined with up to `window` same-section neighbours each side."""

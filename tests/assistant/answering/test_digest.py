@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.digest import digest_part, states_scope
+from assistant.answering.digest import digest_part, outline_heading, outline_units, states_scope
 from assistant.answering.quotes import Unit
 
 GUIDE = "guide"
@@ -28,3 +28,30 @@ def test_a_scope_statement_that_is_the_best_sentence_keeps_its_part() -> None:
     ranked = [item, *others, intro]
     assert states_scope(item, ranked) and not states_scope(others[0], ranked)
     assert digest_part(ranked, ranked) is item  # the answer is that the guide leaves it out
+
+
+def test_a_named_question_draws_on_the_part_that_names_it() -> None:
+    results = [unit(f"Resultatet i kommunerna blev bättre nummer {i}.", "Resultat", 1.0, 0, i) for i in range(3)]
+    town = [unit("Kristianstad startade lektionsserien hösten 2023.", "Kommunexempel", 0.6, 1, 0)]
+    ranked = [*results, *town]
+    assert digest_part(ranked, ranked).section[1].startswith("Resultat")
+    assert digest_part(ranked, ranked, ("Kristianstads",)) is town[0]  # the genitive names the town too
+    assert digest_part(ranked, ranked, ("Borås",)).section[1].startswith("Resultat")  # no part names it
+
+
+def test_an_outline_quotes_each_sub_section_under_its_heading_in_document_order() -> None:
+    def sub(text: str, heading: str, score: float, rank: int, order: int = 0) -> Unit:
+        return Unit([text], rank, order, True, None, score, section=(GUIDE, f"Lärdomar > {heading}"))
+
+    units = [
+        sub("Förändringsarbete tar längre tid än uppdragets ram medgav.", "Tar tid", 0.2, 0, 0),
+        sub("Stödet behöver sträcka sig över en längre tidsperiod.", "Tar tid", 0.9, 0, 1),
+        sub("Brå överväger att avgränsa stödet till färre fokusområden.", "Resurskrävande", 0.0, 1, 0),
+        sub("Det kräver tid.", "Resurskrävande", 0.0, 1, 1),
+    ]
+    chosen = outline_units(units)
+    assert [u.lines[0] for u in chosen] == [
+        "- Tar tid: Stödet behöver sträcka sig över en längre tidsperiod.",  # its best sentence
+        "- Resurskrävande: Brå överväger att avgränsa stödet till färre fokusområden.",  # none scores: its first
+    ]
+    assert outline_heading(chosen[0]) == "Lärdomar"

@@ -221,3 +221,43 @@ def test_a_question_about_what_is_not_covered_gets_the_scope_statement_as_its_an
     assert not answer.refused and "personuppgifter" in answer.text and answer.citations
     declined = rag(settings, Scripted(stated)).answer("Hur länge får vi spara personuppgifter?")
     assert declined.refused and "refused:not_covered" in declined.flags
+
+
+LESSONS = "Lärdomar inför fortsatt stöd"
+LESSON_CHUNKS = [
+    (LESSONS, "Projektet har gett Brå många lärdomar inför det fortsatta stödet till kommunerna."),
+    (f"{LESSONS} > Förändringsarbete tar tid", "Brås stöd behöver sträcka sig över en längre tidsperiod."),
+    (f"{LESSONS} > Resurskrävande för kommunerna", "Brå överväger att avgränsa stödet till färre fokusområden."),
+    (f"{LESSONS} > Samordning av nationella initiativ", "Kommunerna tar emot stöd från flera myndigheter."),
+]
+
+
+def lessons_rag(settings: Settings) -> RagAnswerer:
+    from tests.assistant.rag_fixtures import make_chunk, pm_chunks
+
+    extra = [make_chunk("slutrapport-suo-2024", 20 + i, s, t) for i, (s, t) in enumerate(LESSON_CHUNKS)]
+    retriever = make_retriever(settings, [*pm_chunks(), *extra])
+    return RagAnswerer(settings, retriever, ExtractiveGenerator(settings.extractive, lambda: retriever.term_stats))
+
+
+def test_a_summary_of_a_section_with_sub_sections_is_its_outline(settings: Settings) -> None:
+    answer = lessons_rag(settings).answer("Vilka lärdomar drog Brå inför det fortsatta stödet?")
+    lines = answer.text.splitlines()
+    assert lines[0] == f"Materialet tar upp detta under ”{LESSONS}”:"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "- Förändringsarbete tar tid",
+        "- Resurskrävande för kommunerna",
+        "- Samordning av nationella initiativ",
+    ]
+    assert [c.section for c in answer.citations] == [s for s, _ in LESSON_CHUNKS[1:]]
+
+
+def test_no_outline_when_switched_off_or_for_one_municipality_s_records(settings: Settings) -> None:
+    question = "Vilka lärdomar drog Brå inför det fortsatta stödet?"
+    off = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(update={"outline": False})})
+    assert not lessons_rag(off).answer(question).text.startswith("Materialet tar upp detta under")
+    answerer = lessons_rag(settings)
+    asked = Question.analyse(question, question, answerer.retriever.term_stats)
+    top = answerer.retriever.retrieve(question, 6)
+    assert "outline" in answerer._outlined(asked, top, None)[1].kinds
+    assert answerer._outlined(asked, top, {"kommun": "Sigtuna"}) == (top, asked)
