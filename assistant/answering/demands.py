@@ -20,6 +20,7 @@ from assistant.answering.sentence_cues import quantified_mention
 from assistant.language.sentences import TABLE_ROW_SEP
 from assistant.language.terms import answer_types
 from assistant.language.text import SWEDISH_STOPWORDS, normalize, split_sentences, stem, words
+from assistant.language.words import load_words
 
 _MONEY_QUESTION = re.compile(
     r"\b(hur\s+mycket\s+(?:pengar|medel|kostade|kostar|kostat|betalade|betalar)|hur\s+många\s+kronor|kostade|kostat|kostnad\w*|"
@@ -37,6 +38,9 @@ _WHO_RE = re.compile(r"(?:vem|vilka|who|whom)\b")  # a clause opened by "vem"/"v
 _NAME_QUESTION = re.compile(r"\b(?:vad\s+(?:heter|hette)|what\s+(?:is|was)\s+the\s+name\s+of)\b", re.IGNORECASE)
 # Where the noun phrase after "vad heter" ends: its last word names what is asked for.
 _PHRASE_END = frozenset({"som", "i", "på", "vid", "för", "från", "med", "under", "hos", "that", "who", "in", "at"})
+# A pronoun after the noun starts a clause about it ("föräldragruppen dom körde", "gruppen vi startade").
+_CLAUSE_SUBJECT = load_words().weak_anaphora | load_words().asker
+_NAMED = ("namn", "kallad", "kallas")  # "under namnet Kalmarlöftet", "kallad Nattavtalet"
 NAME_REACH = 3  # words between the role and a name that names it
 _AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
 _AGE = re.compile(
@@ -127,7 +131,7 @@ def _named_role(question: str) -> list[str]:
         return []
     phrase: list[str] = []
     for word in words(question[match.end() :].lower()):
-        if word in _PHRASE_END:
+        if word in _PHRASE_END or (phrase and word in _CLAUSE_SUBJECT):
             break
         phrase.append(word)
     head = [w for w in phrase if w not in SWEDISH_STOPWORDS][-1:]  # "den lokala projektledaren": projektledare
@@ -150,7 +154,10 @@ def _names_near(sentence: str, role: Sequence[str], asked: set[str]) -> bool:
     capital = [bool(i) and t[:1].isupper() and t.lower() not in asked for i, t in enumerate(tokens)]
     names = [i for i in range(len(tokens) - 1) if capital[i] and capital[i + 1]]  # "Erik Berg", "Mamma United"
     roles = [i for i, t in enumerate(tokens) if any(stem(t.lower()).startswith(r) for r in role)]
-    return any(abs(i - j) <= NAME_REACH for i in roles for j in names)
+    if any(abs(i - j) <= NAME_REACH for i in roles for j in names):
+        return True
+    called = {i + 1 for i, t in enumerate(tokens) if i in roles or t.lower().startswith(_NAMED)}
+    return any(capital[i] for i in called if i < len(tokens))  # "föräldragruppen Vägval", "namnet Kalmarlöftet"
 
 
 def asks_amount(question: str) -> bool:

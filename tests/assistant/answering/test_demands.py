@@ -264,6 +264,10 @@ def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined
         # a place near the role names no one
         ("Vad heter projektledaren i Linköping?", ["I Linköping och Sigtuna bytte projektledarna tjänst."], [], "name"),
         ("Vad heter den lokala projektledaren?", ["De lokala projektledarna rapporterade varje kvartal."], [], "name"),
+        # one word named right after what it names, or after "namnet"; a pronoun ends the phrase asked about
+        ("vad hette föräldragruppen dom körde?", ["Kommunen erbjöd föräldragruppen Vägval med sex träffar."], [], ""),
+        ("Vad hette överenskommelsen i Kalmar?", ["I Kalmar startade det under namnet Kalmarlöftet."], ["Kalmar"], ""),
+        ("Vad hette överenskommelsen i Kalmar?", ["I Kalmar skrev krogarna på överenskommelsen."], ["Kalmar"], "name"),
     ],
 )
 def test_a_question_for_a_name_needs_a_name_next_to_what_it_names(
