@@ -35,7 +35,7 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     ),
     # summaries: an overview of a section, a municipality, the results
     "overview": re.compile(
-        r"\b(sammanfatt\w*|summer\w*|i\s+korthet|kortfattat|översikt|vad\s+kom\s+(?:man|de|ni|brå|\w+)\s+fram\s+till|"
+        r"\b(sammanfatt\w*|summer\w*|i\s+korthet|kortfattat|översikt|överblick|vad\s+kom\s+(?:man|de|ni|brå|\w+)\s+fram\s+till|"
         r"berätta\s+(?:om|kort)|vad\s+gick\s+.{0,40}\s+ut\s+på|summari[sz]e|overview|in\s+short|what\s+came\s+out)\b"
     ),
 }
