@@ -20,11 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from assistant.answering.citations import (
-    build_citations,
-    build_sources,
-    check_markers,
-)
+from assistant.answering.citations import build_citations, build_sources, check_markers
 from assistant.answering.digest import digest_part, outline_heading, outline_units
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
@@ -57,6 +53,7 @@ from assistant.answering.sentence_cues import (
     FULL_DATE_RE,
     REASON_RE,
     REFERS_BACK_RE,
+    SUM_ROW_RE,
     defines,
     has_number,
     name_count,
@@ -157,10 +154,9 @@ class ExtractiveGenerator:
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
         chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)
         related = max((self._similarity(u) for u in chosen), default=0.0)
-        if (
-            coverage_of(ask.terms, chosen, weight) < self.settings.min_coverage
-            and related < self.settings.similar_alone
-        ):
+        sums = "total" in ask.kinds and any(SUM_ROW_RE.match(u.lines[-1]) for u in chosen)  # the sum asked for
+        s = self.settings
+        if coverage_of(ask.terms, chosen, weight) < s.min_coverage and related < s.similar_alone and not sums:
             return []  # the best sentences share (almost) nothing with the question: no answer
         return in_answer_order(chosen)
 
@@ -199,7 +195,9 @@ class ExtractiveGenerator:
         overlap = (found + SECTION_FACTOR * heading) / total
         s = self.settings
         related = self._similarity(unit)
-        if (not overlap and related < s.similar_alone) or (not unit.is_list and too_short(unit.text)):
+        sums = "total" in ask.kinds and bool(SUM_ROW_RE.match(unit.lines[-1]))  # the table's sum row
+        unrelated = not overlap and related < s.similar_alone and not sums
+        if unrelated or (not (unit.is_list or sums) and too_short(unit.text)):
             return 0.0  # nothing in common, too short to quote alone, or a bare link ("Läs mer här: <https://...>")
         about = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.passage)) / total
         overlap = (1.0 - s.passage_weight) * overlap + s.passage_weight * about
@@ -231,7 +229,7 @@ class ExtractiveGenerator:
             bonus += s.type_bonus * (1.0 if unit.is_list or ENUMERATION_RE.search(unit.text) else names / 2)
         if "definition" in ask.kinds and defines(unit.text, ask.terms):
             bonus += s.definition_bonus
-        for kind, cue in (("reason", REASON_RE), ("frequency", FREQUENCY_RE)):  # "varför", "hur ofta"
+        for kind, cue in (("reason", REASON_RE), ("frequency", FREQUENCY_RE), ("total", SUM_ROW_RE)):
             bonus += s.kind_bonus if kind in ask.kinds and cue.search(unit.text) else 0.0
         return bonus
 

@@ -25,6 +25,8 @@ FREQUENCY_RE = re.compile(
     re.IGNORECASE,
 )
 TIME_WORDS = load_words().time_words
+# A table's sum row: its first cell says it sums ("| **Summa** | | 1 370 000 |", "| Totalt | 700 000 |").
+SUM_ROW_RE = re.compile(r"^\W*(?:summa|totalt?|sammanlagt|sum)\b[^|]*\|", re.IGNORECASE)
 COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
 EXPANSION_RE = re.compile(r"(\b[\w-]+(?:\s+[\w-]+){0,3}\s*\([^)]{3,}\))")
 MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"

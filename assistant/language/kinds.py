@@ -6,7 +6,7 @@ import re
 
 from assistant.language.text import fold_letters, normalize
 
-Kind = str  # "quantity" | "time" | "frequency" | "who" | "list" | "definition" | "reason" | "howto" | "overview"
+Kind = str  # "quantity" "time" "frequency" "who" "list" "definition" "reason" "howto" "overview" "total"
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
@@ -26,6 +26,8 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
         r"\b(hur\s+ofta|hur\s+många\s+gånger|med\s+vilk(?:et|en)\s+(?:intervall|frekvens|regelbundenhet)|"
         r"how\s+often|how\s+frequently)\b"
     ),
+    # a total: the sum of a table or of several figures ("totalsumman", "vad kostade det totalt")
+    "total": re.compile(r"\b(total\w*|summan|summa|sammanlag\w*|in\s+total|altogether)\b"),
     # practical questions: what to do, how others did it
     "howto": re.compile(
         r"\b(hur\s+(?:kan|ska|skall|bör|borde|kommer|får|gör|gjorde|gick|lade|la|jobbade|arbetade|fick)\s+"
