@@ -103,6 +103,9 @@ class RetrievalSettings(_Section):
     outline_min_share: float = Field(default=0.35, ge=0, le=1)
     outline_min_heading: float = Field(default=0.3, ge=0, le=1)
     outline_min_children: int = Field(default=3, ge=2)
+    # a word at the question's edges the material never uses is filler for the support check when the
+    # question means the same without it, by this cosine (`retrieval.fillers`; 1: off)
+    filler_min_cosine: float = Field(default=0.99, ge=0, le=1)
 
 
 class RefusalSettings(_Section):

@@ -121,7 +121,7 @@ class RagAnswerer:
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
-        support = assess(asked, top, self.settings.refusal, self._stats())
+        support = assess(self._without_fillers(asked), top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
         if not support.supported and support.evidence.statement:  # the material's own words on it
             planned = support.reason == "planned_year"
@@ -199,6 +199,13 @@ class RagAnswerer:
         answer = self._result(question, text, passages, [flag], support, timings, started, True)
         answer.citations = citations
         yield answer
+
+    def _without_fillers(self, asked: Question) -> Question:
+        """The question as the support check reads it: without the terms of words that carry none of
+        its meaning ("okej", "snabbfråga"; `retrieval.fillers`), which no passage can hold."""
+        names = {n.lower() for n in asked.names}
+        fillers = self.retriever.fillers(asked.query, asked.terms, names)
+        return replace(asked, terms=tuple(t for t in asked.terms if t not in fillers)) if fillers else asked
 
     def _outlined(
         self, asked: Question, top: list[Passage], filters: dict[str, object] | None

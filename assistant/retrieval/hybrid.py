@@ -15,6 +15,7 @@ from assistant.errors import IndexMissingError, InputError
 from assistant.language.terms import Term, TermStats
 from assistant.retrieval import context, fusion
 from assistant.retrieval.corpus_view import CorpusView
+from assistant.retrieval.fillers import filler_terms, unused_words
 from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.outline import OutlineRule, find_outline
 from assistant.retrieval.rerank import CrossEncoderReranker
@@ -113,6 +114,14 @@ class HybridRetriever:
             return []
         score = max(p.score for p in top)
         return [Passage(chunk=chunk, score=score) for chunk in found.children]
+
+    def fillers(self, query: str, terms: Sequence[Term], names: set[str] = frozenset()) -> set[Term]:
+        """The question's terms for words that carry none of its meaning (`fillers`); a name is never one."""
+        stats, limit = self.term_stats, self.settings.filler_min_cosine
+        if stats is None or not stats.n or limit >= 1.0:
+            return set()
+        candidates = {w: t for w, t in unused_words(query, terms, stats).items() if w not in names}
+        return filler_terms(query, candidates, self.dense.embedder.embed_query, limit)
 
     def with_context(self, passages: Sequence[Passage], window: int | None = None) -> list[Passage]:
         """Passages with `context`: their text joined with up to `window` same-section neighbours each side."""
