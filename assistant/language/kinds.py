@@ -47,11 +47,19 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
 _FOLDED_PATTERNS = {kind: re.compile(fold_letters(p.pattern)) for kind, p in _KIND_PATTERNS.items()}
 
 
+# "Vad gjorde Alingsås?", "What did Falun do?" and nothing more: a summary of what a town did.
+_DID_ALONE = re.compile(
+    r"^\W*(?:(?:och\s+)?vad\s+(?:gjorde|har)\s+\w+(?:\s+gjort)?|what\s+did\s+\w+\s+do)\W*$", re.IGNORECASE
+)
+
+
 def question_kinds(question: str) -> set[Kind]:
     """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
     lowered = normalize(question).lower()
     folded = fold_letters(lowered)
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
+    if _DID_ALONE.match(lowered):
+        kinds.add("overview")
     kinds |= {kind for kind, pattern in _FOLDED_PATTERNS.items() if pattern.search(folded)}
     if "time" in kinds:
         kinds.discard("who")  # "vilket år" asks for a year, not a name

@@ -54,3 +54,18 @@ def test_a_follow_up_knows_which_terms_it_took_from_the_conversation() -> None:
 def test_practical_questions_are_read_as_such(question: str) -> None:
     assert "howto" in Question.analyse(question).kinds
     assert "howto" not in Question.analyse("Hur många kom till konferensen?").kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Vad gjorde Alingsås?", {"overview"}),  # what a town did, and nothing more: a summary of it
+        ("What did Falun do?", {"overview"}),
+        ("Vad gjorde Ronneby mot besöksstölderna?", set()),  # a question about one thing it did
+        ("Ge en överblick över de vanligaste misstagen", {"overview"}),
+        ("Vad blir totalsumman i budgetmallen?", {"total"}),
+        ("hur mycket blev det sammanlagt då?", {"quantity", "total"}),
+    ],
+)
+def test_summaries_and_totals_are_kinds_of_answer(question: str, kinds: set[str]) -> None:
+    assert Question.analyse(question).kinds == kinds
