@@ -4,7 +4,7 @@ Implementations are registered and picked by name in `assistant.wiring`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from assistant.types import Passage
@@ -38,7 +38,7 @@ class Retriever(Protocol):
 
     def outline(self, top: Sequence[Passage], terms: Sequence[Term], names: Sequence[str]) -> list[Passage]: ...
 
-    def fillers(self, query: str, terms: Sequence[Term], names: set[str]) -> set[Term]: ...
+    def fillers(self, query: str, terms: Sequence[Term], names: Collection[str]) -> set[Term]: ...
 
     @property
     def term_stats(self) -> TermStats | None: ...

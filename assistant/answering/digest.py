@@ -73,9 +73,12 @@ def outline_units(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def outline_heading(unit: Unit) -> str:
-    """The heading of the section whose sub-sections an outline quotes (the parent of `unit`'s)."""
-    parts = unit.section[1].split(SECTION_SEP)
+def outline_heading(chosen: list[Unit]) -> str:
+    """The heading of the section whose sub-sections `chosen` quotes as an outline (the parent of
+    theirs); "" when `chosen` is no outline."""
+    if not chosen or not all(u.lines[0].startswith(f"- {u.section[1].rpartition(SECTION_SEP)[2]}: ") for u in chosen):
+        return ""
+    parts = chosen[0].section[1].split(SECTION_SEP)
     return parts[-2] if len(parts) > 1 else ""
 
 

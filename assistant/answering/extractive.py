@@ -105,7 +105,7 @@ class ExtractiveGenerator:
 
     def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
         chosen = self.select(question, passages)
-        heading = outline_heading(chosen[0]) if "outline" in question.kinds and chosen else ""
+        heading = outline_heading(chosen) if "outline" in question.kinds else ""
         lead = lead_in(question.language, "howto" in question.kinds, heading)
         if lead and chosen:
             yield lead
@@ -143,8 +143,8 @@ class ExtractiveGenerator:
         scoring = _asked_first(weight, question.inherited)
         for unit in units:
             unit.score = self._score(unit, ask, scoring, len(top))
-        if "outline" in ask.kinds:
-            return outline_units(units)
+        if "outline" in ask.kinds and (outlined := outline_units(units)):
+            return outlined  # sub-sections with nothing to quote (tables only) are answered as usual
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:

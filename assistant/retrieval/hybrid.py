@@ -8,7 +8,7 @@ one embedding, one Chroma query and one BM25 scoring.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.errors import IndexMissingError, InputError
@@ -115,7 +115,7 @@ class HybridRetriever:
         score = max(p.score for p in top)
         return [Passage(chunk=chunk, score=score) for chunk in found.children]
 
-    def fillers(self, query: str, terms: Sequence[Term], names: set[str] = frozenset()) -> set[Term]:
+    def fillers(self, query: str, terms: Sequence[Term], names: Collection[str] = ()) -> set[Term]:
         """The question's terms for words that carry none of its meaning (`fillers`); a name is never one."""
         stats, limit = self.term_stats, self.settings.filler_min_cosine
         if stats is None or not stats.n or limit >= 1.0:

@@ -1,10 +1,11 @@
 """A section's outline: the sub-sections of the section a summary question names.
 
-"Vilka var de viktigaste lärdomarna?", "Vilka är de fem stegen?": the answer is the structure of
+"Vilka lärdomar tar Brå med sig …?", "Vilka är de fem stegen …?": the answer is the structure of
 one section of a document ("Lärdomar inför fortsatt …" with "Förändringsarbete tar tid",
 "Resurskrävande …", …), not the eight sentences that share most words with the question, which
-come from one or two of its sub-sections. The structure is what the document's headings say,
-learnt at ingest: nothing here knows a word of any document.
+come from one or two of its sub-sections. The structure is what the ingested documents' headings
+say (read from the chunks' section paths once per corpus generation): nothing here knows a word of
+any document.
 
 A section is the one a summary or a list question (`asks_outline`) names when, among the sections
 above the top passages:

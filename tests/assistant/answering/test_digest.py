@@ -54,4 +54,5 @@ def test_an_outline_quotes_each_sub_section_under_its_heading_in_document_order(
         "- Tar tid: Stödet behöver sträcka sig över en längre tidsperiod.",  # its best sentence
         "- Resurskrävande: Brå överväger att avgränsa stödet till färre fokusområden.",  # none scores: its first
     ]
-    assert outline_heading(chosen[0]) == "Lärdomar"
+    assert outline_heading(chosen) == "Lärdomar"
+    assert outline_heading([sub("Stödet behöver en längre tidsperiod.", "Tar tid", 0.5, 0, 2)]) == ""  # no outline
