@@ -45,6 +45,9 @@ def page_at(marks: str, offset: int, default: int | None) -> int | None:
     return page
 
 
+SECTION_SEP = " > "  # between the headings of `Chunk.section` ("Kapitel > Avsnitt")
+
+
 class Chunk(BaseModel):
     """A piece of a document as stored in the index."""
 

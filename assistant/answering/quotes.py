@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from assistant.answering.citations import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line, passage_sentences
 from assistant.answering.sentence_cues import FIRST_PERSON_RE, LABELLED_RE
 from assistant.language.terms import Term
-from assistant.types import Passage, sentence_key
+from assistant.types import SECTION_SEP, Passage, sentence_key
 
 ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
 SWEDISH_HOWTO_LEAD = "Så här beskriver materialet det som gjordes och det man lärde sig:"
@@ -22,7 +22,6 @@ OUTLINE_LEAD = {
 }
 VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
 MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
-SECTION_SEP = " > "
 # sentences quoted after a chosen one while the answer has room (`filled`), measured on ten sets: a
 # digest 1 +1, 2 +2, 4 +2; then other answers up to max_answer_sentences +6 (up to 3: +3, 5: +4)
 READ_ON = 2

@@ -30,8 +30,7 @@ from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
 from assistant.retrieval.outline import section_tree
-
-SECTION_SEP = " > "
+from assistant.types import SECTION_SEP
 
 if TYPE_CHECKING:
     from assistant.index.documents import DocumentRegistry

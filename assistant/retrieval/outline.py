@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 from assistant.language.terms import Term, text_stems
 from assistant.language.text import names_in
-from assistant.types import Chunk, Passage
+from assistant.types import SECTION_SEP, Chunk, Passage
 
-SECTION_SEP = " > "
 OUTLINE_KINDS = frozenset({"overview", "list"})  # a summary or a list of things
 NOT_OUTLINE_KINDS = frozenset({"quantity", "time"})  # a figure or a date is in one place
 Weight = Callable[[str], float]
