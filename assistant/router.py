@@ -67,10 +67,12 @@ class Router:
         probe: Callable[[LookupQuery], bool] | None = None,
         covers: Callable[[LookupQuery], bool] | None = None,
         mentioned: Callable[[str], bool] | None = None,
+        elsewhere: Callable[[LookupQuery], Sequence[str]] | None = None,
     ) -> None:
         self.parser = QuestionParser(vocabulary, municipalities, mentioned)
         self.probe = probe
         self.covers = covers
+        self.elsewhere = elsewhere
 
     def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision:
         query = self.parser.parse(question, history)
@@ -82,6 +84,9 @@ class Router:
                 route, why = "rag", "a follow-up the rows do not answer: not from the records"
             else:
                 route, why = "both", "the rows do not mention the question's own topic: prose too"
+        names = self.elsewhere(query) if route != "rag" and self.elsewhere is not None else ()
+        if names:
+            route, why = "rag", f"names {', '.join(names)}, which the documents mention and no row does"
         note = _uncovered_note(query) if route == "rag" and query.unknown else ""
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query, note)
 

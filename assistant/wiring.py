@@ -265,7 +265,7 @@ def build_lookup(
     settings: Settings,
     knowledge: CorpusKnowledge | None = None,
     records: SqlRecordStore | None = None,
-    mentioned: Callable[[str], bool] | None = None,
+    mentioned: Callable[..., bool] | None = None,
 ) -> RecordLookup | None:
     """The records answerer, or None when the corpus ships no vocabulary."""
     knowledge = knowledge or load_knowledge(settings)
@@ -293,6 +293,7 @@ def build_router(
         probe=lookup.has_rows,
         covers=lookup.covers_topic,
         mentioned=mentioned,
+        elsewhere=lookup.names_elsewhere,
     )
 
 

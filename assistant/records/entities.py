@@ -7,13 +7,16 @@ forgiving passes for words the first pass left unmatched:
   ASCII and matched against the folded question; only aliases of 5+ letters, so that
   common words ("bra") are not taken for names ("Brå");
 * misspelled names ("Trolhättan", "Sigtnua"): one-word aliases of municipalities, areas
-  and methods of 6+ letters are compared with ``difflib`` (ratio >= 0.85).
+  and methods of 6+ letters are compared with ``difflib`` (ratio >= 0.85). A word that is a name
+  or word in its own right (``EntityFinder.real``: a Swedish municipality, a word the documents
+  use) is not a misspelling: "Lidköpings rotationsmodell" in a guide about Lidköping is not Linköping.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from assistant.records.cues import fold
@@ -27,8 +30,23 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 class EntityFinder:
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        municipalities: Iterable[str] = (),
+        mentioned: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`municipalities`: every Swedish municipality; `mentioned(word)`: whether the documents use it."""
         self.vocabulary = vocabulary
+        self._municipalities = {fold(m) for m in municipalities}
+        self._mentioned = mentioned or (lambda _word: False)
+
+    def real(self, word: str) -> bool:
+        """Whether `word` is a name or word in its own right (a Swedish municipality, also in the
+        genitive, or a word the documents use), not a misspelling of a record entity."""
+        key = fold(word)
+        genitive = key[:-1] if key.endswith("s") else key
+        return key in self._municipalities or genitive in self._municipalities or self._mentioned(word)
 
     @cached_property
     def _ascii(self) -> Vocabulary | None:
@@ -79,6 +97,8 @@ class EntityFinder:
         for word in _WORD.finditer(text):
             key = fold(word.group(0))
             if len(key) < _MIN_FUZZY_WORD or any(word.start() < m.end and m.start < word.end() for m in taken):
+                continue
+            if self.real(word.group(0)):
                 continue
             close = difflib.get_close_matches(key, keys, n=1, cutoff=_FUZZY_CUTOFF)
             if close:

@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from assistant.language.text import names_in
 from assistant.records import render
 from assistant.records.formatting import CitationBook, join_names, markdown_table, public_table
 from assistant.records.overview import is_overview, render_overview
 from assistant.records.query import LookupQuery, QuestionParser
-from assistant.records.selection import RecordSelector, Selection, topic_hits
+from assistant.records.selection import RecordSelector, Selection, mentions_name, topic_hits
 from assistant.records.store import SqlRecordStore
 from assistant.records.vocabulary import Vocabulary
 from assistant.types import Answer
@@ -52,11 +53,13 @@ class RecordLookup:
         vocabulary: Vocabulary,
         municipalities: Sequence[str] = (),
         titles: Callable[[str], str] | None = None,
-        mentioned: Callable[[str], bool] | None = None,
+        mentioned: Callable[..., bool] | None = None,
     ) -> None:
+        """`mentioned(name, doc_id=None)`: whether the documents (or the one of `doc_id`) mention a name."""
         self.store = store
         self.vocabulary = vocabulary
         self.parser = QuestionParser(vocabulary, municipalities, mentioned)
+        self.mentioned = mentioned
         self.selector = RecordSelector(store, vocabulary)
         self.titles = titles or (lambda doc_id: doc_id)
 
@@ -84,6 +87,25 @@ class RecordLookup:
         if not topic or query.language != "sv":  # English words cannot be looked for in Swedish rows
             return True
         return not rows or any(topic_hits(row, topic) for row in rows)
+
+    def names_elsewhere(self, query: LookupQuery) -> list[str]:
+        """The names the question gives (an acronym, a place) that the documents mention and
+        neither the rows of its answer nor their own document do: "Hur många kommuner svarade på
+        RLT:s enkät …?" asks about a survey a guide describes, not the survey in the records. The
+        router then answers from the prose."""
+        if query.asked is None or query.unknown or self.mentioned is None:
+            return []
+        known = [m.alias for m in self.parser.finder.find(query.question)]
+        names = [n for n in query.asked.names if not any(names_in(k, n) for k in known) and self.mentioned(n)]
+        if not names:
+            return []
+        rows = [row for sel in self.selector.select(query) for row in sel.rows]
+        docs = {row.doc_id for row in rows}
+        return [
+            n
+            for n in names
+            if not any(mentions_name(row, n) for row in rows) and not any(self.mentioned(n, doc) for doc in docs)
+        ]
 
     def answer_query(self, query: LookupQuery) -> Answer:
         book = CitationBook(self.titles)
@@ -116,7 +138,8 @@ class RecordLookup:
         focus = self.vocabulary.focus_label
         if sel.kind == "municipalities":
             text, rows = render.render_municipalities(sel, query, where, book, focus)
-        elif query.list_kommuner:
+        elif query.list_kommuner and (sel.groups or any(getattr(row, "kommun", None) for row in sel.rows)):
+            # "Hur många kommuner svarade på enkäten?": rows of no municipality are counted by their values
             text, rows = render.render_groups(sel, query, where, book, self.vocabulary)
         elif is_overview(sel, query):  # many rows: a few cited lines, the table goes with the answer
             return render_overview(sel, query, where, book, self.vocabulary, focus)

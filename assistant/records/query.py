@@ -114,9 +114,9 @@ class QuestionParser:
         `mentioned(name)`: whether the ingested documents mention a place (then it is part of the
         material, though the records do not list it)."""
         self.vocabulary = vocabulary
-        self.finder = EntityFinder(vocabulary)
         self.municipalities = list(municipalities)
         self.mentioned = mentioned or (lambda _name: False)
+        self.finder = EntityFinder(vocabulary, self.municipalities, self.mentioned)
 
     def parse(self, question: str, history: Sequence[str] = ()) -> LookupQuery:
         query = self._parse_one(question)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.language.text import names_in
 from assistant.records.cues import fold
 from assistant.records.query import LookupQuery, TextTerm
 from assistant.records.schema import RecordRow
@@ -223,6 +224,12 @@ def _term_matches(term: TextTerm, row: RecordRow) -> bool:
 def _row_text(row: RecordRow) -> str:
     names = ("aktivitet", "resultat", "forklaring", "kommentar", "quote", "beskrivning")
     return _field_text(row, names)
+
+
+def mentions_name(row: RecordRow, name: str) -> bool:
+    """Whether the row's text or its municipality or area names `name` (also read as a genitive)."""
+    text = " ".join([_row_text(row), *(str(getattr(row, f, "") or "") for f in ("kommun", "omrade"))])
+    return names_in(fold(text), fold(name))
 
 
 def _mentions(row: RecordRow, names: Sequence[str], vocabulary: Vocabulary | None = None) -> bool:

@@ -48,7 +48,7 @@ class Snapshot:
     active: frozenset[str]  # content hashes of the active document versions
     lexical: LexicalIndex | None
     complete: bool = True  # the lexical index holds every chunk the registry counts
-    _mentions: dict[str, bool] = field(default_factory=dict, repr=False)
+    _mentions: dict[tuple[str, str | None], bool] = field(default_factory=dict, repr=False)
 
     @cached_property
     def chunks(self) -> list[Chunk]:
@@ -84,11 +84,21 @@ class Snapshot:
     def text(self) -> str:
         return "\n".join(c.text for c in self.chunks).casefold()
 
-    def mentions(self, name: str) -> bool:
-        """Whether the active documents mention `name` (a place, an organisation) as a word of its own."""
-        key = name.casefold()
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each active document's text (casefolded), by document id."""
+        parts: dict[str, list[str]] = {}
+        for c in self.chunks:
+            parts.setdefault(c.doc_id, []).append(c.text)
+        return {doc: "\n".join(texts).casefold() for doc, texts in parts.items()}
+
+    def mentions(self, name: str, doc_id: str | None = None) -> bool:
+        """Whether the active documents (or the one of `doc_id`) mention `name` (a place, an
+        organisation) as a word of its own."""
+        key = (name.casefold(), doc_id)
         if key not in self._mentions:
-            self._mentions[key] = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", self.text) is not None
+            text = self.text if doc_id is None else self.texts.get(doc_id, "")
+            self._mentions[key] = re.search(rf"(?<!\w){re.escape(key[0])}(?!\w)", text) is not None
         return self._mentions[key]
 
 
@@ -176,5 +186,5 @@ class CorpusView:
     def navigation(self) -> frozenset[str]:
         return self.snapshot().navigation
 
-    def mentions(self, name: str) -> bool:
-        return self.snapshot().mentions(name)
+    def mentions(self, name: str, doc_id: str | None = None) -> bool:
+        return self.snapshot().mentions(name, doc_id)

@@ -168,6 +168,23 @@ def test_a_place_the_documents_mention_is_part_of_the_material() -> None:
     assert documented.route == "rag" and documented.query.unknown == [] and not documented.note
 
 
+def test_a_real_municipality_is_not_a_misspelling_of_another() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    names = load_municipality_list(RECORDS / "sveriges_kommuner.yaml")
+    question = "Ge en överblick över Lidköpings rotationsmodell."  # not Linköping
+    documented = Router(vocabulary, names, mentioned=lambda name: name.startswith("Lidköping")).route(question)
+    assert documented.route == "rag" and documented.query.kommuner == []
+    assert Router(vocabulary, names).route("Vilka aktiviteter genomförde Linkping?").query.kommuner == ["Linköping"]
+
+
+def test_names_the_rows_never_mention_send_the_question_to_the_prose() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    question = "Hur många kommuner svarade på RLT:s enkät?"
+    assert Router(vocabulary).route(question).route == "lookup"
+    elsewhere = Router(vocabulary, elsewhere=lambda q: ["RLT"]).route(question)
+    assert elsewhere.route == "rag" and "RLT" in elsewhere.reason
+
+
 def test_a_place_as_the_asker_s_context_is_declined_for_that_part_only(router: Router) -> None:
     decision = router.route("Jag jobbar i Borås. Hur kommer vi igång med SSPF?")
     assert decision.route == "rag" and "Borås" in decision.note

@@ -174,6 +174,32 @@ def test_survey_numbers(lookup: RecordLookup) -> None:
     assert "63 procent" in share.text
 
 
+def test_municipalities_counted_in_rows_of_no_municipality_are_counted_by_their_values(lookup: RecordLookup) -> None:
+    answer = lookup.answer("Hur många kommuner svarade på enkäten?")  # the survey's rows name no municipality
+    assert "27 svar" in answer.text and "0 kommuner" not in answer.text
+
+
+def test_a_name_the_documents_mention_and_no_row_does_is_for_the_prose(tmp_path: Path) -> None:
+    store = SqlRecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    store.create_schema()
+    load_records(store, RECORDS)
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    names = load_municipality_list(RECORDS / "sveriges_kommuner.yaml")
+    in_guide, in_pm = {"RLT", "Community", "SUO-projektet"}, {"Community", "SUO-projektet"}
+
+    def mentioned(name: str, doc_id: str | None = None) -> bool:
+        return name in (in_guide if doc_id is None else in_pm)
+
+    guide = RecordLookup(store, vocabulary, names, mentioned=mentioned)
+    other_survey = guide.parse("Hur många kommuner svarade på RLT:s enkät om mobil teknik?")
+    assert guide.names_elsewhere(other_survey) == ["RLT"]
+    assert guide.names_elsewhere(guide.parse("Hur många svarade på enkäten?")) == []
+    crm = guide.parse("Vad visade den första Community Readiness-mätningen?")  # inside the method's name
+    assert guide.names_elsewhere(crm) == []
+    own = guide.parse("Vilka aktiviteter genomförde Sigtuna inom SUO-projektet?")  # the rows' own document's name
+    assert guide.names_elsewhere(own) == []
+
+
 def test_methods_of_a_municipality(lookup: RecordLookup) -> None:
     answer = lookup.answer("Vilka metoder användes i Södertälje?")
     assert set(column(answer, "Metod")) == {"CRM", "Digital basutbildning", "Övergripande styrmodell"}
