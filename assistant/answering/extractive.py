@@ -30,6 +30,7 @@ from assistant.answering.quotes import (
     Unit,
     Weight,
     best_read_on,
+    cosine_scale,
     coverage_of,
     filled,
     in_answer_order,
@@ -131,13 +132,15 @@ class ExtractiveGenerator:
     # -- selection --------------------------------------------------------------------------
     def select(self, question: Question, passages: Sequence[Passage]) -> list[Unit]:
         """The units to quote, in answer order (see `in_answer_order`)."""
-        top = list(passages[: self.settings.passages])
+        s = self.settings
+        top = list(passages[: s.passages])
         if not top:
             return []
         units = self._candidates(top)
         weight = self._weights(units)
         about_document = bool(DOCUMENT_PART_RE.search(question.query))
-        ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day, about_document)
+        scale = cosine_scale(units, s.similarity_floor, s.similarity_span, s.cross_lingual_scale, question.language)
+        ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day, about_document, scale)
         if not ask.about_document:  # "I det här kapitlet följer ...": points at text the reader does not see
             units = [u for u in units if not DOCUMENT_DEIXIS_RE.search(u.text)]
         scoring = _asked_first(weight, question.inherited)
@@ -153,9 +156,8 @@ class ExtractiveGenerator:
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
         chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)
-        related = max((self._similarity(u) for u in chosen), default=0.0)
+        related = max((self._similarity(u, ask) for u in chosen), default=0.0)
         sums = "total" in ask.kinds and any(SUM_ROW_RE.match(u.lines[-1]) for u in chosen)  # the sum asked for
-        s = self.settings
         if coverage_of(ask.terms, chosen, weight) < s.min_coverage and related < s.similar_alone and not sums:
             return []  # the best sentences share (almost) nothing with the question: no answer
         return in_answer_order(chosen)
@@ -188,13 +190,12 @@ class ExtractiveGenerator:
 
     def _score(self, unit: Unit, ask: Ask, weight: Weight, n_passages: int) -> float:
         total = sum(t.weight(weight) for t in ask.terms)
-        if not total:
-            return 0.0
+        total = total or 1.0  # no terms the material knows (an English question): the cosine alone
         found = sum(t.weight(weight) for t in ask.terms if t.found_in(unit.stems))
         heading = sum(t.weight(weight) for t in ask.terms if not t.found_in(unit.stems) and t.found_in(unit.heading))
         overlap = (found + SECTION_FACTOR * heading) / total
         s = self.settings
-        related = self._similarity(unit)
+        related = self._similarity(unit, ask)
         sums = "total" in ask.kinds and bool(SUM_ROW_RE.match(unit.lines[-1]))  # the table's sum row
         unrelated = not overlap and related < s.similar_alone and not sums
         if unrelated or (not (unit.is_list or sums) and too_short(unit.text)):
@@ -206,13 +207,14 @@ class ExtractiveGenerator:
         score *= FOOTNOTE_FACTOR if unit.footnote else 1.0
         return score if unit.own else score * CONTEXT_FACTOR
 
-    def _similarity(self, unit: Unit) -> float:
+    def _similarity(self, unit: Unit, ask: Ask) -> float:
         """The sentence's cosine to the question, scaled to 0..1 over the range where e5 cosines
-        separate related from unrelated sentences (`similarity_floor` .. + `similarity_span`)."""
+        separate related from unrelated sentences (`similarity_floor` .. + `similarity_span`, or the
+        question's own range: `cosine_scale`)."""
         if unit.similarity is None:
             return 0.0
-        s = self.settings
-        return min(1.0, max(0.0, (unit.similarity - s.similarity_floor) / s.similarity_span))
+        floor, span = ask.scale or (self.settings.similarity_floor, self.settings.similarity_span)
+        return min(1.0, max(0.0, (unit.similarity - floor) / span))
 
     def _bonus(self, unit: Unit, ask: Ask) -> float:
         """Credit for containing what the question asks for: numbers, names, a definition, the asked-for type."""

@@ -6,7 +6,7 @@ Used by the extractive generator (`assistant.answering.extractive`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.citations import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line, passage_sentences
@@ -56,6 +56,20 @@ class Ask:
     type: Term | None
     day: bool = False  # a date to the day is asked for ("Vilket datum ...?")
     about_document: bool = False  # asks about the document's parts ("Vad står i kapitel 4?")
+    scale: tuple[float, float] | None = None  # the cosines read as unrelated .. related (`cosine_scale`)
+
+
+def cosine_scale(
+    units: Sequence[Unit], floor: float, span: float, cross_lingual: bool, language: str
+) -> tuple[float, float]:
+    """The cosine that reads as unrelated and the span above it to fully related. Across languages
+    (an English question, Swedish sentences) e5's cosines are compressed: the best sentence of the
+    right passage scores 0.81 where a Swedish question's reaches 0.88, below the fixed floor. Then
+    (`cross_lingual`, an English question) the range is the candidates' own: median to best."""
+    sims = sorted(u.similarity for u in units if u.similarity is not None)
+    if not cross_lingual or language != "en" or len(sims) < 3 or sims[-1] - sims[len(sims) // 2] <= 0:
+        return floor, span
+    return sims[len(sims) // 2], sims[-1] - sims[len(sims) // 2]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from assistant.answering.extractive import (
 )
 from assistant.language.question import Question
 from assistant.settings import Settings
-from assistant.types import Passage
+from assistant.types import Passage, sentence_key
 from tests.assistant.rag_fixtures import CRIME, PM, make_chunk, passage, pm_chunks
 
 SUMMARY = (
@@ -212,6 +212,24 @@ def test_english_question_gets_an_english_lead_in_and_swedish_quotes(fake_settin
     assert lead == ENGLISH_LEAD
     assert "27 svar kom in. [2]" in rest
     assert check_markers(text, 2)[1] == []
+
+
+def with_cosines(position: int, cosines: dict[str, float]) -> Passage:
+    found = passage(make_chunk("guide", position, "Lagring", " ".join(cosines)), score=1.0 - position / 10)
+    return found.model_copy(update={"sentence_scores": {sentence_key(k): v for k, v in cosines.items()}})
+
+
+def test_an_english_question_the_material_s_words_miss_is_answered_by_its_best_cosines(fake_settings: Settings) -> None:
+    """No glossary term ("keep", "recordings"): the sentences are read by their cosines, which across
+    languages lie below the fixed floor (0.80) and are read from the candidates' median to their best."""
+    first = with_cosines(0, {"Skyltarna sattes upp vid infarterna.": 0.75, "Rutinerna bestämdes i förväg.": 0.76})
+    storage = with_cosines(1, {"Inspelningar från drönaren sparas i fem dygn och raderas sedan.": 0.79})
+    question = "How long do they keep the drone recordings?"
+    assert Question.analyse(question).terms == ()
+    assert "fem dygn" in answer(fake_settings, question, [first, storage], language="en")
+    fixed = ExtractiveGenerator(fake_settings.extractive.model_copy(update={"cross_lingual_scale": False}))
+    asked = dataclasses.replace(Question.analyse(question), language="en")
+    assert "fem dygn" not in "".join(fixed.stream(asked, [first, storage]))
 
 
 def test_nothing_matching_quotes_nothing(fake_settings: Settings) -> None:
