@@ -9,7 +9,10 @@ from assistant.language.text import fold_letters, normalize
 Kind = str  # "quantity" "time" "frequency" "who" "list" "definition" "reason" "howto" "overview" "total"
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
-    "quantity": re.compile(r"\b(hur\s+många|hur\s+mycket|hur\s+stor|antal|how\s+many|how\s+much|number\s+of)\b"),
+    "quantity": re.compile(
+        r"\b(hur\s+många|hur\s+mycket|hur\s+stor|hur\s+(?:lång|långt|långa|gammal|gamla)|antal|how\s+many|how\s+much|"
+        r"number\s+of)\b"
+    ),
     "time": re.compile(
         r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|hur\s+länge|datum|when|what\s+year|"
         r"which\s+year|how\s+long|what\s+period)\b"

@@ -65,6 +65,9 @@ def test_practical_questions_are_read_as_such(question: str) -> None:
         ("Ge en överblick över de vanligaste misstagen", {"overview"}),
         ("Vad blir totalsumman i budgetmallen?", {"total"}),
         ("hur mycket blev det sammanlagt då?", {"quantity", "total"}),
+        ("tjena, hur lång är kursen för dörrvakterna?", {"quantity"}),  # a length or a duration: a number
+        ("Hur lång tid går det från första kontakt till första uppdrag?", {"quantity"}),
+        ("hur gamla ska skadespelarna vara", {"quantity"}),
     ],
 )
 def test_summaries_and_totals_are_kinds_of_answer(question: str, kinds: set[str]) -> None:
