@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, SearchUnavailableError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -297,6 +297,18 @@ def build_router(
     )
 
 
+def _while_searchable(mentions: Callable[..., bool]) -> Callable[..., bool]:
+    """`mentions`, or "no" while the search service is down: the records then answer on their own."""
+
+    def mentioned(name: str, doc_id: str | None = None) -> bool:
+        try:
+            return mentions(name, doc_id)
+        except SearchUnavailableError:
+            return False
+
+    return mentioned
+
+
 def build_assistant(settings: Settings) -> Assistant:
     """Everything `ask`, the web app and evals need, built once (models load here or lazily once)."""
     from assistant.answering.pipeline import RagAnswerer
@@ -305,8 +317,9 @@ def build_assistant(settings: Settings) -> Assistant:
     retriever = build_retriever(settings)
     generator = build_generator(settings, retriever)
     knowledge = load_knowledge(settings)
-    lookup = build_lookup(settings, knowledge, mentioned=retriever.view.mentions)
-    router = build_router(knowledge, lookup, retriever.view.mentions) if lookup is not None else None
+    mentioned = _while_searchable(retriever.view.mentions)
+    lookup = build_lookup(settings, knowledge, mentioned=mentioned)
+    router = build_router(knowledge, lookup, mentioned) if lookup is not None else None
     instances = knowledge.vocabulary.instances() if knowledge.vocabulary is not None else None
     rag = RagAnswerer(settings, retriever, generator, generator.rewriter(), instances)
     return Assistant(settings, rag, router, lookup)

@@ -98,10 +98,8 @@ class EntityFinder:
             key = fold(word.group(0))
             if len(key) < _MIN_FUZZY_WORD or any(word.start() < m.end and m.start < word.end() for m in taken):
                 continue
-            if self.real(word.group(0)):
-                continue
             close = difflib.get_close_matches(key, keys, n=1, cutoff=_FUZZY_CUTOFF)
-            if close:
+            if close and not self.real(word.group(0)):
                 kind, canonical, alias = self._fuzzy_table[close[0]]
                 out.append(EntityMatch(kind, canonical, alias, word.start(), word.end()))
         return out
