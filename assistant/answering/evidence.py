@@ -9,13 +9,15 @@
 * `english`: the question is English (its similarities to Swedish text run lower);
 * `unmet_year`, `unmet_name`, `unmet_type`, `unmet_counted`, `unmet_demand`: the top passages
   cannot answer although on the topic — a year the material never mentions, a name the material
-  knows but no top passage mentions, a kind of thing asked for ("Vilken *app* ...?") that the
-  material never speaks of, the thing a count question counts, the kind of evidence the question
-  demands (an amount, an age, a comparison; see `demands`).
+  knows but no top passage mentions or a name it never uses (not even a letter or two off: "… i
+  Norge, t.ex. i Oslo?"), a kind of thing asked for ("Vilken *app* ...?") that the material never
+  speaks of, the thing a count question counts, the kind of evidence the question demands (an
+  amount, an age, a comparison; see `demands`).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,11 +33,12 @@ from assistant.language.terms import (
     Term,
     TermStats,
     decompound,
+    neutral_tokens,
     question_terms,
     text_stems,
     untranslated_words,
 )
-from assistant.language.text import fold_letters, stem, stems, words
+from assistant.language.text import fold_letters, split_sentences, stem, stems, words
 from assistant.language.words import load_words
 from assistant.settings import RefusalSettings
 from assistant.types import Passage, sentence_key
@@ -51,6 +54,7 @@ NEAR_MIN = 5  # a shorter asked type is not read as a stem of the material one l
 NEAR_ENDING = 3  # letters of a definite ending the material may add ("-met")
 VARIANT_MIN_PART = 4  # each shared part of a compound variant ("förä|ldraprogram" is no split)
 COUNT_REACH = 4  # words between a number and the thing it counts ("27 av de 30 tillfrågade kommunerna")
+NAME_CUTOFF = 0.8  # a name this close to a word of the material is that word misspelled
 CLOSEST_SENTENCES = 3  # the sentences nearest the question in meaning are on its topic
 
 
@@ -63,6 +67,7 @@ class Evidence:
     # the material's own words on what it does not answer, with its marker: that it leaves it out
     # (`exclusions`), or that it only plans what the question asks the outcome of
     statement: str = ""
+    name: str = ""  # the name the question is about that the material never mentions ("unknown_name")
 
     def vector(self) -> list[float]:
         return [self.values[name] for name in FEATURES]
@@ -89,6 +94,7 @@ def gather(
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
     unmet, statement = _unmet(question, top, stats), ""
+    name = _foreign_name(question, stats) if unmet == "unknown_name" else ""
     if unmet == "planned_year":
         statement = _plan_statement(question.years, top)
     elif not unmet:
@@ -102,12 +108,12 @@ def gather(
         "unknown": _unknown_share(terms, unknown_words, stats, weight),
         "english": 1.0 if question.language == "en" else 0.0,
         "unmet_year": float(unmet in ("unknown_year", "planned_year")),
-        "unmet_name": float(unmet == "missing_name"),
+        "unmet_name": float(unmet in ("missing_name", "unknown_name")),
         "unmet_type": float(unmet in ("unknown_type", "excluded")),
         "unmet_counted": float(unmet == "missing_counted"),
         "unmet_demand": float(unmet.startswith("no_")),
     }
-    return Evidence(values, tuple(missing), unmet, terms, statement)
+    return Evidence(values, tuple(missing), unmet, terms, statement, name)
 
 
 def _best_coverage(
@@ -215,6 +221,8 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
+    if _foreign_name(question, stats):
+        return "unknown_name"  # "… i Norge, t.ex. i Oslo?": the material never names it
     if _unknown_type(question, stats):
         return "unknown_type"  # "Vilken app ...?": the material never speaks of such a thing, it names none
     counted = question.counted
@@ -276,6 +284,31 @@ def _known_names(names: Sequence[str], stats: TermStats | None) -> list[str]:
         else:
             out.extend(known for s in stems(name) for known in stats.spelled_out(s))
     return out
+
+
+def _foreign_name(question: Question, stats: TermStats | None) -> str:
+    """A name the Swedish question is about that the material never uses, not even a letter or
+    two off ("Hur jobbar man med trygghetsvärdar i Norge, t.ex. i Oslo?", "Behöver vi tillstånd från
+    IMY …?"): the material says nothing of it. A name in a sentence about the asker ("Jag jobbar i
+    Örebro …", "Jag heter Sara") is context, not what is asked about."""
+    if question.language != "sv" or stats is None or not stats.n:
+        return ""
+    for sentence in split_sentences(question.text):
+        if any(token in WORDS.asker_self for token in words(sentence.lower())):
+            continue
+        for name in neutral_tokens(sentence):
+            if not name.isdigit() and not _near_name(_base_form(name, stats), stats):
+                return name
+    return ""
+
+
+def _near_name(name: str, stats: TermStats) -> bool:
+    """Whether the material uses the name, or a word a letter or two off ("Härnösnad", "Sigtna")."""
+    found = stems(name)
+    if not found or any(s in stats for s in found):  # "Någon sa …", "Vem vill dig väl": grammar words
+        return True
+    folded = stats.folded_vocabulary
+    return any(difflib.get_close_matches(fold_letters(s), folded, n=1, cutoff=NAME_CUTOFF) for s in found)
 
 
 def _base_form(name: str, stats: TermStats | None) -> str:

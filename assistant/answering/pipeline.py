@@ -132,7 +132,7 @@ class RagAnswerer:
             yield from self._not_covered(question, stated, passages, top, support, timings, started, flag)
             return
         if not support.supported:
-            text = refusal_text(language)
+            text = refusal_text(language, support.evidence.name)
             yield text
             yield self._result(question, text, passages, [], support, timings, started, refused=True)
             return

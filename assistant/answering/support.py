@@ -35,7 +35,16 @@ REFUSAL_TEXT = {
 }
 
 
-def refusal_text(language: str) -> str:
+UNNAMED_TEXT = {
+    "sv": "Materialet nämner inte {name}. Här är de källor som ligger närmast:",
+    "en": "The material does not mention {name}. Here are the closest sources:",
+}
+
+
+def refusal_text(language: str, name: str = "") -> str:
+    """The refusal; it names what the question is about when the material never mentions it."""
+    if name:
+        return UNNAMED_TEXT.get(language, UNNAMED_TEXT["sv"]).format(name=name)
     return REFUSAL_TEXT.get(language, REFUSAL_TEXT["sv"])
 
 

@@ -32,6 +32,7 @@ class Words(BaseModel):
     weak_anaphora: frozenset[str]
     auxiliaries: frozenset[str]
     asker: frozenset[str]
+    asker_self: frozenset[str]
     number_words: frozenset[str]
     time_words: frozenset[str]
     negations: frozenset[str]

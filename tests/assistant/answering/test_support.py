@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.evidence import FEATURES, gather
-from assistant.answering.support import MODEL_FILE, SupportModel, assess, load_model
+from assistant.answering.support import MODEL_FILE, SupportModel, assess, load_model, refusal_text
 from assistant.errors import ConfigError
 from assistant.language.question import Question
 from assistant.language.terms import TermStats
@@ -54,6 +54,29 @@ def test_a_veto_refuses_however_related() -> None:
     support = assess(asked(question, stats=stats), top, RefusalSettings(), stats, model=model(0.0))
     assert not support.supported and support.reason == "unknown_year"
     assert assess(asked(question, stats=stats), top, RefusalSettings(vetoes=False), stats, model=model(0.0)).supported
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Hur arbetar man med SSPF i Norge, t.ex. i Oslo?", "Norge"),  # never mentioned: declined, named
+        ("Behöver vi tillstånd från IMY för SSPF?", "IMY"),  # "vi" asks; the name is what is asked about
+        ("Hur startade arbetet i Sigtnua?", ""),  # a letter or two off a name the material uses
+        ("Hej! Jag jobbar i Örebro. Hur startade SSPF?", ""),  # the asker's context, not the question
+        ("Hejsan :) Någon sa att SSPF startade 2023?", ""),  # a capitalised grammar word is no name
+        ("How did SSPF start in Norway?", ""),  # English names are not checked (they may be translations)
+    ],
+)
+def test_a_name_the_material_never_uses_is_declined_and_named(question: str, name: str) -> None:
+    stats = TermStats([stems(TEXT)])
+    support = assess(asked(question, stats=stats), [scored(TEXT, 0.95)], RefusalSettings(), stats, model=model(0.0))
+    assert support.evidence.name == name
+    assert (support.reason == "unknown_name") == bool(name)
+    if name:
+        assert (
+            refusal_text("sv", support.evidence.name)
+            == f"Materialet nämner inte {name}. Här är de källor som ligger närmast:"
+        )
 
 
 def test_evidence_has_every_feature() -> None:
