@@ -24,6 +24,8 @@ from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
 from assistant.language.text import names_in
 
 PART_MASS = 3  # sentences of a part whose scores add up to its weight
+LEADS_MIN = 3  # paragraphs a section needs for a summary of their first sentences
+LEADS_ROOM = 3  # of a summary's room, kept for the section's best sentences after the leads
 
 
 def digest_part(ranked: list[Unit], units: list[Unit], names: tuple[str, ...] = ()) -> Unit:
@@ -37,6 +39,26 @@ def digest_part(ranked: list[Unit], units: list[Unit], names: tuple[str, ...] = 
         parts = _naming(parts, units, names)
     chosen = max(parts, key=lambda part: sum(u.score for u in _of(ranked, part)[:PART_MASS]))
     return _of(ranked, chosen)[0]
+
+
+def paragraph_leads(best: Unit, units: list[Unit], room: int) -> list[Unit]:
+    """A summary of the section the best sentence stands in ("Vad gjorde Eskilstuna?"): the first
+    sentence of each of its paragraphs in the document's order ("Eskilstuna startade …",
+    "Fältarbetarna arbetar …", "Kommunens viktigaste samarbetspartner …", "Under 2023 hade …", "Den
+    viktigaste lärdomen …"), a paragraph's first sentence says what it is about; then the section's
+    best sentences not among them, `LEADS_ROOM` of the room ("Under 2022–2023 omfattades 146 unga av
+    Första steget"). [] when the section has fewer than `LEADS_MIN` paragraphs."""
+    own = [u for u in units if u.section == best.section and not u.header]
+    firsts: dict[tuple[int, int], Unit] = {}
+    for unit in sorted(own, key=lambda u: (u.position, u.rank, u.order)):
+        if not too_short(unit.text):  # past a label ("Bakgrund.") to the paragraph's first sentence
+            firsts.setdefault((unit.rank, unit.paragraph), unit)
+    leads = [u for u in firsts.values() if not u.is_list]
+    if len(leads) < LEADS_MIN:
+        return []
+    leads = leads[: max(LEADS_MIN, room - LEADS_ROOM)]
+    best_first = [u for u in sorted(own, key=lambda u: -u.score) if u not in leads and u.score > 0 and not u.is_list]
+    return [*leads, *best_first[: room - len(leads)]]
 
 
 def states_scope(unit: Unit, units: list[Unit]) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from assistant.answering.citations import build_citations, build_sources, check_markers
-from assistant.answering.digest import digest_part, outline_heading, outline_units
+from assistant.answering.digest import digest_part, outline_heading, outline_units, paragraph_leads
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     SECTION_SEP,
@@ -43,6 +43,7 @@ from assistant.answering.quotes import (
     table_row,
     too_short,
     units_of,
+    with_intro,
 )
 from assistant.answering.sentence_cues import (
     CONCLUDES_RE,
@@ -55,6 +56,7 @@ from assistant.answering.sentence_cues import (
     REASON_RE,
     REFERS_BACK_RE,
     SUM_ROW_RE,
+    advises,
     defines,
     has_number,
     name_count,
@@ -151,7 +153,8 @@ class ExtractiveGenerator:
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
-            chosen = self._listed(self._continued(self._digest(units, question.names), units), units)
+            summary = "howto" not in ask.kinds  # a summary, not a practical question
+            chosen = self._listed(self._continued(self._digest(units, question.names, summary), units), units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
@@ -231,6 +234,7 @@ class ExtractiveGenerator:
             bonus += s.type_bonus * (1.0 if unit.is_list or ENUMERATION_RE.search(unit.text) else names / 2)
         if "definition" in ask.kinds and defines(unit.text, ask.terms):
             bonus += s.definition_bonus
+        bonus += s.kind_bonus if "howto" in ask.kinds and advises(unit.text) else 0.0  # what to do, what was learnt
         for kind, cue in (("reason", REASON_RE), ("frequency", FREQUENCY_RE), ("total", SUM_ROW_RE)):
             bonus += s.kind_bonus if kind in ask.kinds and cue.search(unit.text) else 0.0
         return bonus
@@ -270,13 +274,16 @@ class ExtractiveGenerator:
                 chosen[chosen.index(twin)] = unit
         return chosen
 
-    def _digest(self, units: list[Unit], names: tuple[str, ...] = ()) -> list[Unit]:
+    def _digest(self, units: list[Unit], names: tuple[str, ...] = (), summary: bool = False) -> list[Unit]:
         """For a summary or a practical question: the best sentences of one part of a document (the
-        material tells what was done and learnt in one place; see `digest`), in the document's order."""
+        material tells what was done and learnt in one place; see `digest`), in the document's order;
+        a summary of something named: the first sentences of its section's paragraphs."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
         best = digest_part(ranked, units, names)
+        if summary and names and (leads := paragraph_leads(best, units, self.settings.digest_sentences)):
+            return leads
         part = part_of(best.section)
         section = [u for u in ranked if u.rank == best.rank or part_of(u.section) == part]
         chosen: list[Unit] = []
@@ -370,7 +377,7 @@ class ExtractiveGenerator:
         by_place = {(u.rank, u.order): u for u in units}
         out = list(chosen)
         for unit in chosen:
-            _with_intro(unit, by_place, out)
+            with_intro(unit, by_place, out)
             nxt = by_place.get((unit.rank, unit.order + 1))
             linked = [nxt] if nxt is not None and CONTINUES_RE.match(nxt.text) else []
             if CONCLUDES_RE.match(unit.text):
@@ -384,17 +391,3 @@ class ExtractiveGenerator:
                     return out
                 out.append(other)
         return out
-
-
-def _with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[Unit]) -> None:
-    """A list item quoted alone starts with the line that introduces its list ("Guiden behandlar
-    inte:"), which says what the item is an instance of; items of one list share one intro."""
-    if unit.group is None or len(unit.lines) != 1 or not unit.is_list:
-        return
-    intro = by_place.get((unit.rank, unit.group - 1))
-    if intro is None or intro.group != unit.group or intro in chosen or intro.is_list:
-        return
-    if any(c is not unit and c.rank == unit.rank and c.group == unit.group and c.order < unit.order for c in chosen):
-        return  # an earlier item of the list is quoted: the intro goes with the first one only
-    if intro.lines[0].rstrip().endswith(":"):  # an explicit intro, not a table's caption
-        unit.lines.insert(0, intro.lines[0])

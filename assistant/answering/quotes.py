@@ -9,8 +9,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answering.citations import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line, passage_sentences
+from assistant.answering.citations import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line
 from assistant.answering.sentence_cues import FIRST_PERSON_RE, LABELLED_RE
+from assistant.language.sentences import numbered_sentences
 from assistant.language.terms import Term
 from assistant.types import SECTION_SEP, Passage, sentence_key
 
@@ -91,6 +92,7 @@ class Unit:
     voice: bool = False  # in the first person singular: a respondent's words, quoted as such
     section: tuple[str, str] = ("", "")  # the document and section of the unit's passage
     header: tuple[str, ...] = ()  # a table row's column names (its table's first row)
+    paragraph: int = 0  # the line of the passage text the sentence stands in
 
     @property
     def text(self) -> str:
@@ -107,7 +109,7 @@ def units_of(passage: Passage, rank: int) -> list[Unit]:
     units: list[Unit] = []
     group: int | None = None
     header: tuple[str, ...] = ()
-    for i, sentence in enumerate(passage_sentences(passage.context or own_text)):
+    for i, (line, sentence) in enumerate(numbered_sentences(passage.context or own_text)):
         row = table_cells(sentence)
         starts_table = bool(row) and not (units and table_cells(units[-1].lines[0]))
         header = row if starts_table else header if row else ()  # a table's first row names its columns
@@ -122,7 +124,7 @@ def units_of(passage: Passage, rank: int) -> list[Unit]:
         text = _FOOTNOTE_RE.sub("", sentence).strip()
         similarity = passage.sentence_scores.get(sentence_key(sentence))
         unit = Unit([text], rank, i, sentence in own_text, group, footnote=footnote, similarity=similarity)
-        unit.position, unit.voice = passage.chunk.position, voiced(sentence)
+        unit.position, unit.voice, unit.paragraph = passage.chunk.position, voiced(sentence), line
         unit.section = (passage.chunk.doc_id, passage.chunk.section)
         unit.header = header if row and row != header and len(header) == len(row) else ()
         units.append(unit)
@@ -221,3 +223,17 @@ def similar(a: Unit, b: Unit, threshold: float) -> bool:
         return False
     overlap = len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
     return overlap >= threshold
+
+
+def with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[Unit]) -> None:
+    """A list item quoted alone starts with the line that introduces its list ("Guiden behandlar
+    inte:"), which says what the item is an instance of; items of one list share one intro."""
+    if unit.group is None or len(unit.lines) != 1 or not unit.is_list:
+        return
+    intro = by_place.get((unit.rank, unit.group - 1))
+    if intro is None or intro.group != unit.group or intro in chosen or intro.is_list:
+        return
+    if any(c is not unit and c.rank == unit.rank and c.group == unit.group and c.order < unit.order for c in chosen):
+        return  # an earlier item of the list is quoted: the intro goes with the first one only
+    if intro.lines[0].rstrip().endswith(":"):  # an explicit intro, not a table's caption
+        unit.lines.insert(0, intro.lines[0])

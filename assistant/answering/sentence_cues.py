@@ -25,6 +25,7 @@ FREQUENCY_RE = re.compile(
     re.IGNORECASE,
 )
 TIME_WORDS = load_words().time_words
+ADVICE_WORDS = load_words().advice  # "bör", "rekommenderar", "lärdomen", "fungerade"
 # A table's sum row: its first cell says it sums ("| **Summa** | | 1 370 000 |", "| Totalt | 700 000 |").
 SUM_ROW_RE = re.compile(r"^\W*(?:summa|totalt?|sammanlagt|sum)\b[^|]*\|", re.IGNORECASE)
 COPULA_RE = re.compile(r"\b(är|innebär|avser|betyder|handlar om|syftar till|is|means)\b", re.IGNORECASE)
@@ -147,3 +148,9 @@ def quantified_mention(sentence: str, asked: Term, counted: bool = False) -> boo
                 return False
             return not EXAMPLES_RE.search(sentence.lower().split(token, 1)[-1])
     return False
+
+
+def advises(text: str) -> bool:
+    """Whether a sentence says what to do or what was learnt ("Låt dem delta …" does not; "Det är
+    avgörande att medlaren tar kontakt med den brottsutsatta först" does): words of `advice`."""
+    return any(word in ADVICE_WORDS for word in words(text.lower()))

@@ -22,12 +22,17 @@ def is_list_line(line: str) -> bool:
 
 def passage_sentences(text: str) -> list[str]:
     """Sentences and list/table lines of a passage text, in order; a footnote is its own line."""
+    return [sentence for _, sentence in numbered_sentences(text)]
+
+
+def numbered_sentences(text: str) -> list[tuple[int, str]]:
+    """`passage_sentences` with the number of the line (the paragraph) each sentence stands in."""
     text = _FOOTNOTE_START_RE.sub("\n", text)
     text = _URL_END_RE.sub(">\n", text)
-    out: list[str] = []
-    for line in (raw.strip() for raw in text.splitlines()):
+    out: list[tuple[int, str]] = []
+    for n, line in enumerate(raw.strip() for raw in text.splitlines()):
         if line:
-            out.extend([line] if is_list_line(line) else split_sentences(line))
+            out.extend((n, s) for s in ([line] if is_list_line(line) else split_sentences(line)))
     return out
 
 

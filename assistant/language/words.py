@@ -33,6 +33,7 @@ class Words(BaseModel):
     auxiliaries: frozenset[str]
     asker: frozenset[str]
     asker_self: frozenset[str]
+    advice: frozenset[str]
     number_words: frozenset[str]
     time_words: frozenset[str]
     negations: frozenset[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.digest import digest_part, outline_heading, outline_units, states_scope
+from assistant.answering.digest import digest_part, outline_heading, outline_units, paragraph_leads, states_scope
 from assistant.answering.quotes import Unit
 
 GUIDE = "guide"
@@ -56,3 +56,22 @@ def test_an_outline_quotes_each_sub_section_under_its_heading_in_document_order(
     ]
     assert outline_heading(chosen) == "Lärdomar"
     assert outline_heading([sub("Stödet behöver en längre tidsperiod.", "Tar tid", 0.5, 0, 2)]) == ""  # no outline
+
+
+def test_a_named_summary_is_the_first_sentence_of_each_paragraph_then_the_best_others() -> None:
+    def line(text: str, paragraph: int, order: int, score: float = 0.1) -> Unit:
+        u = Unit([text], 0, order, True, None, score, section=(GUIDE, "Kommunexempel > Eskilstuna"))
+        u.paragraph = paragraph
+        return u
+
+    units = [
+        line("Bakgrund.", 0, 0),  # a label: the paragraph's first sentence is the next one
+        line("Eskilstuna startade sitt digitala fältarbete hösten 2022.", 0, 1),
+        line("Kommunen anställde tre digitala fältarbetare.", 0, 2, 0.9),
+        line("Fältarbetarna arbetar främst mellan klockan 15 och 23.", 1, 3),
+        line("De deltar i lokala grupper och servrar.", 1, 4),
+        line("Under 2023 hade fältarbetarna kontakt med 1 850 unika unga.", 2, 5),
+    ]
+    chosen = paragraph_leads(units[1], units, 4)
+    assert [u.order for u in chosen] == [1, 3, 5, 2]  # three leads, then the best of the rest
+    assert paragraph_leads(units[1], units[:3], 4) == []  # one paragraph: no summary of leads

@@ -423,6 +423,18 @@ def test_a_practical_question_gets_the_material_s_experience_in_its_order(fake_s
     assert text.index("bilda en arbetsgrupp") < text.index("anställdes en koordinator")  # the document's order
 
 
+def test_a_practical_question_prefers_what_the_material_advises(fake_settings: Settings) -> None:
+    text = (
+        "Medling innebär att den unge och den som utsatts för brottet träffas med en opartisk medlare. "
+        "Medlingen ersätter inte rättsprocessen och kan redovisas för åklagaren. "
+        "Det är avgörande att medlaren tar kontakt med den brottsutsatta först."
+    )
+    settings = fake_settings.model_copy(update={"extractive": {"digest_sentences": 1}})
+    chunk = make_chunk("guide", 3, "Insatser > Medling", text)
+    quoted = answer(settings, "Vad ska vi tänka på när vi erbjuder medling till den unge?", [passage(chunk)])
+    assert "avgörande att medlaren tar kontakt" in quoted
+
+
 def test_a_respondent_s_words_are_quoted_as_theirs(fake_settings: Settings) -> None:
     text = answer(
         fake_settings, "Fungerade arbetsgruppen och koordinatorn?", [passage(make_chunk("pm", 9, "Lärdomar", LEARNT))]
@@ -484,22 +496,6 @@ def test_sentences_about_the_document_s_own_structure_are_not_quoted(fake_settin
     assert "kvartal" in got and "I det här kapitlet" not in got and "redovisas därför här" not in got
     asked = answer(fake_settings, "Vad står det i kapitlet om uppföljningen?", passages)
     assert "I det här kapitlet" in asked  # a question about the document's parts is answered by them
-
-
-def test_two_items_of_one_list_quoted_share_one_intro_before_the_first() -> None:
-    from assistant.answering.extractive import _with_intro
-    from assistant.answering.quotes import Unit
-
-    intro = Unit(["Guiden behandlar inte:"], 0, 3, True, group=4)
-    first, second = (
-        Unit(["- juridisk tolkning,"], 0, 4, True, group=4),
-        Unit(["- riskbedömningar,"], 0, 5, True, group=4),
-    )
-    by_place = {(0, 3): intro, (0, 4): first, (0, 5): second}
-    chosen = [second, first]
-    for unit in chosen:
-        _with_intro(unit, by_place, chosen)
-    assert first.lines == ["Guiden behandlar inte:", "- juridisk tolkning,"] and second.lines == ["- riskbedömningar,"]
 
 
 def test_a_follow_up_quotes_what_its_own_words_ask_for_before_the_conversation_s_topic(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.quotes import READ_ON, Unit, best_read_on, filled
+from assistant.answering.quotes import READ_ON, Unit, best_read_on, filled, with_intro
 
 
 def passage(*texts: str, rank: int = 0) -> list[Unit]:
@@ -35,3 +35,18 @@ def test_the_best_sentence_reads_on_within_the_answer_length() -> None:
     chosen = best_read_on([units[3], units[0]], units, max_sentences=3)
     assert chosen == [units[3], units[0], units[4]]  # one more: the answer holds three
     assert best_read_on([], units, max_sentences=6) == []
+
+
+def test_two_items_of_one_list_quoted_share_one_intro_before_the_first() -> None:
+    from assistant.answering.quotes import Unit
+
+    intro = Unit(["Guiden behandlar inte:"], 0, 3, True, group=4)
+    first, second = (
+        Unit(["- juridisk tolkning,"], 0, 4, True, group=4),
+        Unit(["- riskbedömningar,"], 0, 5, True, group=4),
+    )
+    by_place = {(0, 3): intro, (0, 4): first, (0, 5): second}
+    chosen = [second, first]
+    for unit in chosen:
+        with_intro(unit, by_place, chosen)
+    assert first.lines == ["Guiden behandlar inte:", "- juridisk tolkning,"] and second.lines == ["- riskbedömningar,"]

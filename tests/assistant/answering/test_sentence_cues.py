@@ -8,6 +8,7 @@ from assistant.answering.sentence_cues import (
     ENUMERATION_RE,
     FREQUENCY_RE,
     REFERS_BACK_RE,
+    advises,
     quantified_mention,
     specificity,
 )
@@ -75,3 +76,16 @@ def test_a_demonstrative_opening_refers_back(sentence: str) -> None:
 )
 def test_what_says_how_often(sentence: str, says_how_often: bool) -> None:
     assert bool(FREQUENCY_RE.search(sentence)) is says_how_often
+
+
+@pytest.mark.parametrize(
+    ("sentence", "advice"),
+    [
+        ("Det är avgörande att medlaren tar kontakt med den brottsutsatta först.", True),
+        ("Vi rekommenderar föräldraträffar i form av tre träffar à två timmar.", True),
+        ("Den viktigaste lärdomen var att kamerorna inte gjorde arbetet ensamma.", True),
+        ("Kommunen placerade två hyrda kameravagnar vid resecentrum.", False),
+    ],
+)
+def test_what_says_what_to_do_or_what_was_learnt(sentence: str, advice: bool) -> None:
+    assert advises(sentence) is advice
