@@ -34,6 +34,7 @@ from assistant.language.terms import (
     TermStats,
     decompound,
     neutral_tokens,
+    preterite,
     question_terms,
     text_stems,
     untranslated_words,
@@ -49,7 +50,6 @@ FEATURES = ("dense", "sentence", "sentence_top3", "coverage", "unknown", "englis
 # What vetoes an answer however related the material is: it cannot answer this question.
 VETOES = ("unmet_year", "unmet_name", "unmet_type", "unmet_counted", "unmet_demand")
 TOPIC_SHARE = 0.05  # a term in at most this share of the chunks singles out the question's topic
-PRETERITE_MIN = 5  # "visade", "minskade", "showed": shorter words ending so are rarely verbs
 NEAR_MIN = 5  # a shorter asked type is not read as a stem of the material one letter off
 NEAR_ENDING = 3  # letters of a definite ending the material may add ("-met")
 VARIANT_MIN_PART = 4  # each shared part of a compound variant ("förä|ldraprogram" is no split)
@@ -245,11 +245,7 @@ def _asks_what_happened(query: str) -> bool:
     tokens = words(query.lower())
     if any(token in WORDS.plan_words for token in tokens):
         return False
-    return any(token in WORDS.past_verbs or _preterite(token) for token in tokens)
-
-
-def _preterite(token: str) -> bool:
-    return len(token) >= PRETERITE_MIN and token.endswith(("ade", "ades", "ed"))
+    return any(token in WORDS.past_verbs or preterite(token) for token in tokens)
 
 
 def _only_planned(years: Sequence[str], passages: Sequence[Passage]) -> bool:
@@ -321,10 +317,13 @@ def _base_form(name: str, stats: TermStats | None) -> str:
 def _unknown_type(question: Question, stats: TermStats | None) -> bool:
     """The kind of thing asked for ("Vilken *paragraf* ...") is a word the material never uses:
     not as written, not one letter off, not through the glossary ("orter": kommuner), not as the
-    parts of a compound ("målnivåer": mål, nivå)."""
+    parts of a compound ("målnivåer": mål, nivå). A question for how often or for a summary names
+    no thing ("intervall", "huvuddelar")."""
     asked = question.asked_type
     if asked is None or question.language != "sv" or stats is None or not stats.n:
         return False
+    if question.kinds & {"frequency", "overview"}:
+        return False  # "Med vilket intervall …?" is answered by how often, "Sammanfatta vilka huvuddelar …" by the text
     spelled = Term({s for a in asked for s in (a, *stats.spelled_out(a), *stems(" ".join(synonyms(a))))})
     if _used(spelled.with_parts(decompound(min(asked), stats)), stats):
         return False

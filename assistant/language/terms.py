@@ -83,6 +83,8 @@ def _folded_filler(word: str) -> bool:
     return typed_plain and lowered in _FOLDED_FUNCTION_WORDS
 
 
+_NOT_COUNTED = load_words().past_verbs | load_words().auxiliaries | load_words().generic_counts  # data/words.yaml
+PRETERITE_MIN = 5  # "visade", "minskade", "showed": shorter words ending so are rarely verbs
 _COUNTED_RE = re.compile(r"\b(?:hur\s+många|antalet|antal)\s+(?:av\s+[^\W\d_]+\s+)?([^\W\d_]{4,})")
 YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 
@@ -92,7 +94,15 @@ def counted_word(question: str) -> str | None:
     match = _COUNTED_RE.search(normalize(question).lower())
     if not match or match.group(1) in SWEDISH_STOPWORDS or match.group(1) in QUESTION_FILLER:
         return None
-    return match.group(1)
+    word = match.group(1)
+    if word in _NOT_COUNTED or preterite(word):
+        return None  # "hur många deltog/anmälde …": a verb; "hur många personer/gånger …": any number may answer
+    return word
+
+
+def preterite(token: str) -> bool:
+    """A regular past tense ("visade", "minskade", "showed"); shorter words ending so are rarely verbs."""
+    return len(token) >= PRETERITE_MIN and token.endswith(("ade", "ades", "ed"))
 
 
 def neutral_tokens(text: str) -> list[str]:

@@ -34,6 +34,7 @@ class Words(BaseModel):
     asker: frozenset[str]
     asker_self: frozenset[str]
     advice: frozenset[str]
+    generic_counts: frozenset[str]
     number_words: frozenset[str]
     time_words: frozenset[str]
     negations: frozenset[str]

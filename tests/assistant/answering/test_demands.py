@@ -117,6 +117,10 @@ def test_a_year_the_material_never_mentions_is_refused(fake_settings: Settings) 
         ("Vad var antalet deltagare?", "deltagare"),
         ("Hur många var de?", None),
         ("Vad är SSPF?", None),
+        ("hur många deltog på konferensen?", None),  # a verb counts no thing
+        ("Av dem som blev lurade, hur många gick till polisen?", None),
+        ("Hur många personer fick slutenkäten?", None),  # any number may answer: "30 respondenter"
+        ("Hur många gånger fick drönaren syn på trängsel?", None),
     ],
 )
 def test_counted_word(question: str, counted: str | None) -> None:
@@ -254,6 +258,10 @@ def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined
     # typed without å/ä/ö, or one letter short of the material's stem: the same thing
     for said in ("vilket foraldraskapsprogram utbildades de i", "Vilka gruppledar utbildades?"):
         assert assess(asked(said, stats=stats), top, settings, stats).reason != "unknown_type", said
+    # how often, or a summary: the word names no thing the material must speak of
+    for said in ("Med vilket intervall utbildades gruppledarna?", "Sammanfatta vilka huvuddelar utbildningen har"):
+        assert assess(asked(said, stats=stats), top, settings, stats).reason != "unknown_type", said
+    assert assess(asked("Vilket intervall har programmet?", stats=stats), top, settings, stats).reason == "unknown_type"
 
 
 @pytest.mark.parametrize(
