@@ -284,13 +284,13 @@ def _known_names(names: Sequence[str], stats: TermStats | None) -> list[str]:
 
 def _foreign_name(question: Question, stats: TermStats | None) -> str:
     """A name the Swedish question is about that the material never uses, not even a letter or
-    two off ("Hur jobbar man med trygghetsvärdar i Norge, t.ex. i Oslo?", "Behöver vi tillstånd från
-    IMY …?"): the material says nothing of it. A name in a sentence about the asker ("Jag jobbar i
-    Örebro …", "Jag heter Sara") is context, not what is asked about."""
+    two off ("Hur jobbar man med trygghetsvärdar i Norge, t.ex. i Oslo?"): the material says nothing
+    of it. A name in a sentence about the asker ("Jag jobbar i Örebro …", "Vi i Kiruna undrar …") is
+    context, not what is asked about: the router has said the material does not cover it."""
     if question.language != "sv" or stats is None or not stats.n:
         return ""
     for sentence in split_sentences(question.text):
-        if any(token in WORDS.asker_self for token in words(sentence.lower())):
+        if any(token in WORDS.asker for token in words(sentence.lower())):
             continue
         for name in neutral_tokens(sentence):
             if not name.isdigit() and not _near_name(_base_form(name, stats), stats):

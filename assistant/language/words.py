@@ -32,7 +32,6 @@ class Words(BaseModel):
     weak_anaphora: frozenset[str]
     auxiliaries: frozenset[str]
     asker: frozenset[str]
-    asker_self: frozenset[str]
     advice: frozenset[str]
     generic_counts: frozenset[str]
     number_words: frozenset[str]

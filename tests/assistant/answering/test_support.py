@@ -60,7 +60,8 @@ def test_a_veto_refuses_however_related() -> None:
     ("question", "name"),
     [
         ("Hur arbetar man med SSPF i Norge, t.ex. i Oslo?", "Norge"),  # never mentioned: declined, named
-        ("Behöver vi tillstånd från IMY för SSPF?", "IMY"),  # "vi" asks; the name is what is asked about
+        ("Kräver IMY tillstånd för SSPF?", "IMY"),
+        ("Vi i Kiruna undrar hur SSPF startade?", ""),  # the asker's place: the router notes it, the rest is answered
         ("Hur startade arbetet i Sigtnua?", ""),  # a letter or two off a name the material uses
         ("Hej! Jag jobbar i Örebro. Hur startade SSPF?", ""),  # the asker's context, not the question
         ("Hejsan :) Någon sa att SSPF startade 2023?", ""),  # a capitalised grammar word is no name
