@@ -93,8 +93,9 @@ def gather(
     if unknown_words:
         coverage = _with_unknown(coverage, terms, unknown_words, weight, settings.untranslated_term_weight)
         missing = [*missing, *unknown_words]
-    unmet, statement = _unmet(question, top, stats), ""
-    name = _foreign_name(question, stats) if unmet == "unknown_name" else ""
+    foreign = _foreign_name(question, stats)  # looked up once: the veto and the refusal's wording
+    unmet, statement = _unmet(question, top, stats, foreign), ""
+    name = foreign if unmet == "unknown_name" else ""
     if unmet == "planned_year":
         statement = _plan_statement(question.years, top)
     elif not unmet:
@@ -207,10 +208,11 @@ def _same_head(term: Term, token: str) -> bool:
     return len(head) >= 4 and any(s.endswith(head) for s in stems(token))
 
 
-def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | None) -> str:
+def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | None, foreign: str = "") -> str:
     """Why the top passages, though on the topic, cannot answer: a year the material never
     mentions; no passage mentions a name the question asks about (and the material knows), or
-    what a count question counts; or they lack the evidence the question demands."""
+    what a count question counts; `foreign`, a name the material never uses (`_foreign_name`); or
+    they lack the evidence the question demands."""
     if stats is not None and stats.n and any(y not in stats for y in question.years):
         return "unknown_year"
     if question.years and _asks_what_happened(question.query) and _only_planned(question.years, passages):
@@ -221,7 +223,7 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
     known = [Term(stems(n)) for n in names if stats is not None and any(s in stats for s in stems(n))]
     if known and not any(term.found_in(present) for term in known):
         return "missing_name"
-    if _foreign_name(question, stats):
+    if foreign:
         return "unknown_name"  # "… i Norge, t.ex. i Oslo?": the material never names it
     if _unknown_type(question, stats):
         return "unknown_type"  # "Vilken app ...?": the material never speaks of such a thing, it names none
