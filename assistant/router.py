@@ -26,6 +26,8 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
    "vad var det för mammaförening i Sigtuna som fick stöd, och i vilket område?"), and rag when
    such a question is a follow-up that only took its kind from the earlier one ("Har områdets
    status förändrats?" after "Vilka aktiviteter genomförde Södertälje?"): the rows do not hold it.
+   Rag too when the question names what only the documents mention (``elsewhere``), or when an
+   English question's nearest passage is in a document no row comes from (``nearer``).
 
 Follow-up questions are parsed with the conversation: entities missing from "Och inom
 välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).
@@ -68,11 +70,13 @@ class Router:
         covers: Callable[[LookupQuery], bool] | None = None,
         mentioned: Callable[[str], bool] | None = None,
         elsewhere: Callable[[LookupQuery], Sequence[str]] | None = None,
+        nearer: Callable[[LookupQuery], str] | None = None,
     ) -> None:
         self.parser = QuestionParser(vocabulary, municipalities, mentioned)
         self.probe = probe
         self.covers = covers
         self.elsewhere = elsewhere
+        self.nearer = nearer
 
     def route(self, question: str, history: Sequence[str] = ()) -> RouteDecision:
         query = self.parser.parse(question, history)
@@ -87,6 +91,9 @@ class Router:
         names = self.elsewhere(query) if route != "rag" and self.elsewhere is not None else ()
         if names:
             route, why = "rag", f"names {', '.join(names)}, which the documents mention and no row does"
+        nearer = self.nearer(query) if route != "rag" and self.nearer is not None else ""
+        if nearer:
+            route, why = "rag", f"its nearest passage is in {nearer}, which no row comes from"
         note = _uncovered_note(query) if route == "rag" and query.unknown else ""
         return RouteDecision(route, f"{route}: {why} [{query.describe()}]", query, note)
 

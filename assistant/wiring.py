@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import ConfigError, SearchUnavailableError
+from assistant.errors import ConfigError, IndexMissingError, SearchUnavailableError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -266,6 +266,7 @@ def build_lookup(
     knowledge: CorpusKnowledge | None = None,
     records: SqlRecordStore | None = None,
     mentioned: Callable[..., bool] | None = None,
+    nearest: Callable[[str], str | None] | None = None,
 ) -> RecordLookup | None:
     """The records answerer, or None when the corpus ships no vocabulary."""
     knowledge = knowledge or load_knowledge(settings)
@@ -275,7 +276,7 @@ def build_lookup(
 
     titles = document_titles(settings.records_url, knowledge.manifest)
     store = records or build_records(settings)
-    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles, mentioned)
+    return RecordLookup(store, knowledge.vocabulary, knowledge.municipalities, titles, mentioned, nearest)
 
 
 def build_router(
@@ -294,6 +295,7 @@ def build_router(
         covers=lookup.covers_topic,
         mentioned=mentioned,
         elsewhere=lookup.names_elsewhere,
+        nearer=lookup.nearer_elsewhere,
     )
 
 
@@ -309,6 +311,19 @@ def _while_searchable(mentions: Callable[..., bool]) -> Callable[..., bool]:
     return mentioned
 
 
+def _nearest_document(retriever: Retriever) -> Callable[[str], str | None]:
+    """The document of the passage nearest a question; None while the search service is down."""
+
+    def nearest(question: str) -> str | None:
+        try:
+            found = retriever.retrieve(question, 1, by_sentence=False)
+        except (SearchUnavailableError, IndexMissingError):
+            return None
+        return found[0].chunk.doc_id if found else None
+
+    return nearest
+
+
 def build_assistant(settings: Settings) -> Assistant:
     """Everything `ask`, the web app and evals need, built once (models load here or lazily once)."""
     from assistant.answering.pipeline import RagAnswerer
@@ -318,7 +333,7 @@ def build_assistant(settings: Settings) -> Assistant:
     generator = build_generator(settings, retriever)
     knowledge = load_knowledge(settings)
     mentioned = _while_searchable(retriever.view.mentions)
-    lookup = build_lookup(settings, knowledge, mentioned=mentioned)
+    lookup = build_lookup(settings, knowledge, mentioned=mentioned, nearest=_nearest_document(retriever))
     router = build_router(knowledge, lookup, mentioned) if lookup is not None else None
     instances = knowledge.vocabulary.instances() if knowledge.vocabulary is not None else None
     rag = RagAnswerer(settings, retriever, generator, generator.rewriter(), instances)

@@ -57,6 +57,9 @@ def test_records_questions_still_work_and_say_the_search_is_down(
     assert run_cli(app, ["ask", "--json", "Vilka aktiviteter genomförde Sigtuna inom välfärdsbrott?"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["route"] == "lookup" and "search_unavailable" in answer["flags"] and answer["citations"]
+    english = "Which activities did Sigtuna carry out against welfare crime?"  # no nearest document to read
+    assert run_cli(app, ["ask", "--json", english]) == 0
+    assert json.loads(capsys.readouterr().out)["route"] == "lookup"
 
 
 def test_jsonl_lines_fail_one_by_one_when_the_search_is_down(

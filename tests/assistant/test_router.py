@@ -185,6 +185,14 @@ def test_names_the_rows_never_mention_send_the_question_to_the_prose() -> None:
     assert elsewhere.route == "rag" and "RLT" in elsewhere.reason
 
 
+def test_a_question_nearest_to_a_document_no_row_comes_from_is_for_the_prose() -> None:
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    question = "How many answered the survey on school absence?"
+    assert Router(vocabulary).route(question).route == "lookup"
+    nearer = Router(vocabulary, nearer=lambda q: "Närvaro som skyddsfaktor").route(question)
+    assert nearer.route == "rag" and "Närvaro som skyddsfaktor" in nearer.reason
+
+
 def test_a_place_as_the_asker_s_context_is_declined_for_that_part_only(router: Router) -> None:
     decision = router.route("Jag jobbar i Borås. Hur kommer vi igång med SSPF?")
     assert decision.route == "rag" and "Borås" in decision.note

