@@ -54,9 +54,15 @@ def answer_units(text: str) -> list[str]:
         elif is_list_line(line) and joined:
             units[-1] = f"{units[-1]}\n{line}"
         else:
-            units.extend([line] if is_list_line(line) else _sentences(line))
+            units.extend([line] if is_list_line(line) or _lead_in(line) else _sentences(line))
             joined = True
     return units
+
+
+def _lead_in(line: str) -> bool:
+    """A line that introduces what follows and cites nothing ("Ur avsnittet ”6. Kommunexempel:
+    Motala”:"): one unit, even where a heading it names holds a full stop."""
+    return line.endswith(":") and not marker_numbers(line)
 
 
 def _is_factual(unit: str) -> bool:

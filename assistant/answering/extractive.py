@@ -12,7 +12,8 @@ source. A chosen sentence brings its neighbours where they belong to it: the exa
 it, the reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence
 between two chosen ones, and the sentences naming what it announces ("ytterligare några
 hinder"); the cues for all this are in `assistant.answering.sentence_cues`. A summary or a
-practical answer is a digest of one part, an outline a section's sub-sections (`digest`).
+practical answer is a digest of one part, headed by its section, an outline a section's sub-sections
+(`digest`).
 English questions: a short English lead-in, then the cited Swedish sentences.
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from assistant.answering.citations import build_citations, build_sources, check_markers
-from assistant.answering.digest import digest_part, outline_heading, outline_units, paragraph_leads
+from assistant.answering.digest import digest_heading, digest_part, outline_heading, outline_units, paragraph_leads
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     SECTION_SEP,
@@ -108,8 +109,10 @@ class ExtractiveGenerator:
 
     def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
         chosen = self.select(question, passages)
-        heading = outline_heading(chosen) if "outline" in question.kinds else ""
-        lead = lead_in(question.language, "howto" in question.kinds, heading)
+        outline = "outline" in question.kinds
+        heading = outline_heading(chosen) if outline else ""
+        part = digest_heading(chosen) if question.kinds & {"howto", "overview"} and not outline else ""
+        lead = lead_in(question.language, "howto" in question.kinds, heading, part)
         if lead and chosen:
             yield lead
         for i, unit in enumerate(chosen):

@@ -21,6 +21,11 @@ OUTLINE_LEAD = {
     "sv": "Materialet tar upp detta under ”{heading}”:",
     "en": "The material covers this under ”{heading}” (quoted in the original Swedish):",
 }
+PART_LEAD = {
+    "sv": "Ur avsnittet ”{heading}”:",
+    "en": "From the section ”{heading}” (quoted in the original Swedish):",
+}
+PRACTICAL_PART_LEAD = {"sv": "Så här beskriver avsnittet ”{heading}” det som gjordes och det man lärde sig:"}
 VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
 MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
 # sentences quoted after a chosen one while the answer has room (`filled`), measured on ten sets: a
@@ -32,12 +37,15 @@ _BULLET_RE = re.compile(r"^\s*[-*•]\s+")
 Weight = Callable[[str], float]
 
 
-def lead_in(language: str, practical: bool = False, outline: str = "") -> str:
+def lead_in(language: str, practical: bool = False, outline: str = "", part: str = "") -> str:
     """The line an answer starts with: English answers say the quotes are Swedish; a practical
     question is told that what follows is the material's experience, not the assistant's advice;
-    an outline names the section whose sub-sections follow."""
+    an outline names the section whose sub-sections follow, a digest the section it is drawn from."""
     if outline:
         return OUTLINE_LEAD.get(language, OUTLINE_LEAD["sv"]).format(heading=outline)
+    if part:
+        leads = PRACTICAL_PART_LEAD if practical and language != "en" else PART_LEAD
+        return leads.get(language, leads["sv"]).format(heading=part)
     if language == "en":
         return ENGLISH_LEAD
     return SWEDISH_HOWTO_LEAD if practical else ""

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.answering.digest import digest_part, outline_heading, outline_units, paragraph_leads, states_scope
+from assistant.answering.digest import (
+    digest_heading,
+    digest_part,
+    outline_heading,
+    outline_units,
+    paragraph_leads,
+    states_scope,
+)
 from assistant.answering.quotes import Unit
 
 GUIDE = "guide"
@@ -75,3 +82,14 @@ def test_a_named_summary_is_the_first_sentence_of_each_paragraph_then_the_best_o
     chosen = paragraph_leads(units[1], units, 4)
     assert [u.order for u in chosen] == [1, 3, 5, 2]  # three leads, then the best of the rest
     assert paragraph_leads(units[1], units[:3], 4) == []  # one paragraph: no summary of leads
+
+
+def test_a_digest_is_headed_by_the_deepest_section_all_its_sentences_stand_in() -> None:
+    def at(path: str, doc: str = GUIDE) -> Unit:
+        return Unit(["Motala började med lägesbilden."], 0, 0, True, None, 1.0, section=(doc, path))
+
+    did, results = at("6. Motala > Vad de gjorde"), at("6. Motala > Resultat")
+    assert digest_heading([did, did]) == "6. Motala > Vad de gjorde"
+    assert digest_heading([did, results]) == "6. Motala"
+    assert digest_heading([did, at("6. Motala > Vad de gjorde", "pm")]) == ""  # two documents: no one section
+    assert digest_heading([at("Motala"), at("Piteå")]) == "" and digest_heading([]) == ""

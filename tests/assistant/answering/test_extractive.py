@@ -55,6 +55,10 @@ def test_uncited_factual_sentence_is_flagged_but_lead_ins_and_lists_are_not() ->
     _, flags = check_markers("Crime proofing är en analysmodell. [1] Projektet pågick i två år i fem kommuner.", 1)
     assert flags == ["uncited"]
     assert check_markers("Ja. [1]", 1)[1] == []
+    part = (
+        "Ur avsnittet ”6. Kommunexempel: Motala – Närvarolyftet > Vad de gjorde”:\nMotala började med lägesbilden. [1]"
+    )
+    assert check_markers(part, 1)[1] == []  # the heading's "6." ends no sentence of the lead-in
 
 
 def test_marker_before_the_full_stop_counts() -> None:
@@ -212,6 +216,24 @@ def test_english_question_gets_an_english_lead_in_and_swedish_quotes(fake_settin
     assert lead == ENGLISH_LEAD
     assert "27 svar kom in. [2]" in rest
     assert check_markers(text, 2)[1] == []
+
+
+def test_a_summary_and_a_practical_answer_name_the_section_they_are_drawn_from(fake_settings: Settings) -> None:
+    def town(position: int, heading: str, text: str) -> Passage:
+        return passage(make_chunk("guide", position, f"6. Kommunexempel: Motala – Närvarolyftet > {heading}", text))
+
+    passages = [
+        town(0, "Vad de gjorde", "Motala började med lägesbilden. Motala inrättade fyra tjänster som närvarolotsar."),
+        town(1, "Resultat", "I Motala sjönk antalet elever med långvarig frånvaro från 38 till 21."),
+    ]
+    lead, _, rest = answer(fake_settings, "Sammanfatta vad Motala gjorde", passages).partition("\n")
+    assert lead == "Ur avsnittet ”6. Kommunexempel: Motala – Närvarolyftet”:" and "närvarolotsar" in rest
+    practical = answer(fake_settings, "Hur kom Motala igång med närvarolotsar?", passages[:1])
+    assert practical.startswith(
+        "Så här beskriver avsnittet ”6. Kommunexempel: Motala – Närvarolyftet > Vad de gjorde” det som gjordes"
+    )
+    english = answer(fake_settings, "Summarise what Motala did", passages, language="en")
+    assert english.startswith("From the section ”6. Kommunexempel: Motala – Närvarolyftet”")
 
 
 def with_cosines(position: int, cosines: dict[str, float]) -> Passage:
@@ -419,7 +441,7 @@ def test_a_practical_question_gets_the_material_s_experience_in_its_order(fake_s
     text = answer(
         fake_settings, "Hur kan vi komma igång med en arbetsgrupp och en koordinator?", [passage(c) for c in chunks]
     )
-    assert text.startswith("Så här beskriver materialet det som gjordes och det man lärde sig:")
+    assert text.startswith("Så här beskriver avsnittet ”Uppstart > Arbetsgrupp” det som gjordes och det man lärde sig:")
     assert text.index("bilda en arbetsgrupp") < text.index("anställdes en koordinator")  # the document's order
 
 
