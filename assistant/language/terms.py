@@ -50,6 +50,18 @@ def answer_type(question: str) -> Term | None:
     return found[0] if found else None
 
 
+def answer_type_forms(question: str) -> list[Term]:
+    """Other forms of the kind asked for: without a genitive -s ("Vilket års …": år) and written
+    together with the next word ("föräldraskaps program": a compound typed apart)."""
+    match, grammar = _TYPE_RE.search(normalize(question).lower()), SWEDISH_STOPWORDS | QUESTION_FILLER
+    first, *rest = match.group(1).split() if match else [""]
+    if not first or first in grammar or is_english(question):
+        return []
+    forms = [first[:-1]] if first.endswith("s") and len(first) > 2 else []
+    forms += [first + rest[0]] if rest and rest[0] not in grammar else []
+    return [term for form in forms if (term := Term(stems(form, compounds=False)))]
+
+
 def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
     """The first `n` words after "vilka"/"which" as kinds asked for, in Swedish stems ("Vilka nya
     kommuner" gives "nya" and "kommun"); stops at a stopword or question filler."""

@@ -262,6 +262,15 @@ def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined
     for said in ("Med vilket intervall utbildades gruppledarna?", "Sammanfatta vilka huvuddelar utbildningen har"):
         assert assess(asked(said, stats=stats), top, settings, stats).reason != "unknown_type", said
     assert assess(asked("Vilket intervall har programmet?", stats=stats), top, settings, stats).reason == "unknown_type"
+    # a compound typed apart ("föräldraskaps program"), a genitive ("Vilket års …"): the material's word
+    year = [passage(make_chunk("pm", 1, "Urval", "I urvalet användes lägesbilden från år 2021.", "h1", "pm"))]
+    stats = TermStats([text_stems(text), text_stems("I urvalet användes lägesbilden från år 2021."), text_stems(CVE)])
+    for said, found in (
+        ("vilket foraldraskaps program utbildades de i?", top),
+        ("Vilket års lägesbild användes?", year),
+    ):
+        assert assess(asked(said, stats=stats), found, settings, stats).reason != "unknown_type", said
+    assert assess(asked("Vilket kart program används?", stats=stats), top, settings, stats).reason == "unknown_type"
 
 
 @pytest.mark.parametrize(
