@@ -445,6 +445,18 @@ def test_a_practical_question_gets_the_material_s_experience_in_its_order(fake_s
     assert text.index("bilda en arbetsgrupp") < text.index("anställdes en koordinator")  # the document's order
 
 
+def test_a_practical_answer_brings_the_best_sentence_of_all_from_another_part(fake_settings: Settings) -> None:
+    intro = (
+        "Guiden beskriver hur kommunen kan hantera upphandlingar och bidrag. "
+        "Den riktar sig till dem som hanterar upphandlingar och bidrag. "
+        "Andra kan också läsa den när de hanterar upphandlingar."
+    )
+    bids = "Ett misstänkt lågt anbud som ligger påtagligt under övriga ska alltid granskas av kommunen."
+    chunks = [make_chunk("guide", 0, "Om guiden", intro), make_chunk("guide", 5, "Metoden > Kontroller", bids)]
+    text = answer(fake_settings, "Hur ska vi hantera ett misstänkt lågt anbud?", [passage(c) for c in chunks])
+    assert "påtagligt under övriga" in text and "Guiden beskriver" in text  # the part, and the best line beside it
+
+
 def test_a_practical_question_prefers_what_the_material_advises(fake_settings: Settings) -> None:
     text = (
         "Medling innebär att den unge och den som utsatts för brottet träffas med en opartisk medlare. "
