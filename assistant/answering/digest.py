@@ -88,13 +88,16 @@ def _naming(parts: dict[tuple[str, str], None], units: list[Unit], names: tuple[
 def outline_units(units: list[Unit]) -> list[Unit]:
     """An outline's answer (`retrieval.outline`: one passage per sub-section): each sub-section's
     heading with its best sentence (its first when none shares a word with the question), in the
-    document's order; a table row says too little alone."""
+    document's order; a table row says too little alone. The heading is the sub-section's own, also
+    where its first passage stands deeper ("2. Kartlägg …", not "2.1 Penningflödeskartan")."""
     out: list[Unit] = []
+    depth = len(_outlined(units))
     for rank in sorted({u.rank for u in units}):
         own = [u for u in units if u.rank == rank and not u.header and not too_short(u.text)]
         if own:
-            best = max(own, key=lambda u: (u.score, -u.order))
-            best.lines = [f"- {best.section[1].rpartition(SECTION_SEP)[2]}: {best.text}"]
+            prose = [u for u in own if not u.is_list] or own  # a list item ("genomsnittlig tid …,") is no summary
+            best = max(prose, key=lambda u: (u.score, -u.order))
+            best.lines = [f"- {best.section[1].split(SECTION_SEP)[depth]}: {best.text}"]
             out.append(best)
     return out
 
@@ -102,10 +105,29 @@ def outline_units(units: list[Unit]) -> list[Unit]:
 def outline_heading(chosen: list[Unit]) -> str:
     """The heading of the section whose sub-sections `chosen` quotes as an outline (the parent of
     theirs); "" when `chosen` is no outline."""
-    if not chosen or not all(u.lines[0].startswith(f"- {u.section[1].rpartition(SECTION_SEP)[2]}: ") for u in chosen):
+    outlined = _outlined(chosen)
+    if not chosen or not all(
+        u.lines[0].startswith(f"- {u.section[1].split(SECTION_SEP)[len(outlined)]}: ") for u in chosen
+    ):
         return ""
-    parts = chosen[0].section[1].split(SECTION_SEP)
-    return parts[-2] if len(parts) > 1 else ""
+    return outlined[-1] if outlined else ""
+
+
+def _outlined(units: list[Unit]) -> list[str]:
+    """The path of the section whose sub-sections the units stand in: their deepest common section,
+    above the deepest section of any of them."""
+    paths = [u.section[1].split(SECTION_SEP) for u in units]
+    common = _common(paths)
+    return common[:-1] if any(len(p) == len(common) for p in paths) else common
+
+
+def _common(paths: list[list[str]]) -> list[str]:
+    common: list[str] = []
+    for level in zip(*paths, strict=False):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    return common
 
 
 def digest_heading(chosen: list[Unit]) -> str:
@@ -113,13 +135,7 @@ def digest_heading(chosen: list[Unit]) -> str:
     "6. Kommunexempel: Motala – Närvarolyftet > Vad de gjorde"); "" when they span documents."""
     if not chosen or len({u.section[0] for u in chosen}) > 1:
         return ""
-    paths = [u.section[1].split(SECTION_SEP) for u in chosen]
-    common: list[str] = []
-    for level in zip(*paths, strict=False):
-        if len(set(level)) > 1:
-            break
-        common.append(level[0])
-    return SECTION_SEP.join(h for h in common if h)
+    return SECTION_SEP.join(h for h in _common([u.section[1].split(SECTION_SEP) for u in chosen]) if h)
 
 
 def _of(ranked: list[Unit], part: tuple[str, str]) -> list[Unit]:

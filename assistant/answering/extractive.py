@@ -138,7 +138,7 @@ class ExtractiveGenerator:
     def select(self, question: Question, passages: Sequence[Passage]) -> list[Unit]:
         """The units to quote, in answer order (see `in_answer_order`)."""
         s = self.settings
-        top = list(passages[: s.passages])
+        top = list(passages[: s.max_list_items if "outline" in question.kinds else s.passages])  # every step
         if not top:
             return []
         units = self._candidates(top)

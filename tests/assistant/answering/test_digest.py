@@ -93,3 +93,21 @@ def test_a_digest_is_headed_by_the_deepest_section_all_its_sentences_stand_in() 
     assert digest_heading([did, results]) == "6. Motala"
     assert digest_heading([did, at("6. Motala > Vad de gjorde", "pm")]) == ""  # two documents: no one section
     assert digest_heading([at("Motala"), at("Piteå")]) == "" and digest_heading([]) == ""
+
+
+def test_an_outline_names_each_sub_section_by_its_own_heading_where_its_first_passage_stands_deeper() -> None:
+    def at(path: str, text: str, rank: int) -> Unit:
+        return Unit([text], rank, 0, True, None, 0.5, section=(GUIDE, f"Metoden i sju steg > {path}"))
+
+    units = [
+        at("1. Förankra arbetet > 1.1 Ett uppdrag", "Arbetet behöver ett skriftligt uppdrag från ledningen.", 0),
+        at("2. Kartlägg flödena > 2.1 Penningflödeskartan", "Grunden för arbetet är en penningflödeskarta.", 1),
+        at("3. Stärk kontrollen", "Steg 3 handlar om kontroller före beslut om utbetalning.", 2),
+    ]
+    chosen = outline_units(units)
+    assert [u.lines[0].partition(":")[0] for u in chosen] == [
+        "- 1. Förankra arbetet",
+        "- 2. Kartlägg flödena",
+        "- 3. Stärk kontrollen",
+    ]
+    assert outline_heading(chosen) == "Metoden i sju steg"

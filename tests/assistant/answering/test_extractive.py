@@ -236,6 +236,18 @@ def test_a_summary_and_a_practical_answer_name_the_section_they_are_drawn_from(f
     assert english.startswith("From the section ”6. Kommunexempel: Motala – Närvarolyftet”")
 
 
+def test_an_outline_quotes_every_sub_section_also_beyond_the_usual_passages(fake_settings: Settings) -> None:
+    steps = [f"Steg {n} handlar om att kommunen gör del nummer {n} av arbetet." for n in range(1, 8)]
+    passages = [
+        passage(make_chunk("guide", n, f"Metoden > {n}. Steg {n} > {n}.1 Del", t)) for n, t in enumerate(steps, 1)
+    ]
+    asked = Question.analyse("Ge en överblick över stegen i metoden")
+    asked = dataclasses.replace(asked, kinds=asked.kinds | {"outline"})
+    text = "".join(ExtractiveGenerator(fake_settings.extractive).stream(asked, passages))
+    assert text.startswith("Materialet tar upp detta under ”Metoden”:")
+    assert [line.partition(":")[0] for line in text.splitlines()[1:]] == [f"- {n}. Steg {n}" for n in range(1, 8)]
+
+
 def with_cosines(position: int, cosines: dict[str, float]) -> Passage:
     found = passage(make_chunk("guide", position, "Lagring", " ".join(cosines)), score=1.0 - position / 10)
     return found.model_copy(update={"sentence_scores": {sentence_key(k): v for k, v in cosines.items()}})
