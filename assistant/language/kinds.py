@@ -56,12 +56,19 @@ _DID_ALONE = re.compile(
 )
 
 
+# "Vad gjorde Piteå för elever som …?", "… kring våldsbejakande extremism?": a summary of that work
+# (sixteen sets +3 -1: one answer loses a result figure to the section's own sentences).
+_DID_ABOUT = re.compile(
+    r"^\W*(?:och\s+)?vad\s+gjorde\s+[a-zåäö]+(?:\s+\w+)?\s+(?:för|kring|med|inom|mot|åt)\s", re.IGNORECASE
+)
+
+
 def question_kinds(question: str) -> set[Kind]:
     """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
     lowered = normalize(question).lower()
     folded = fold_letters(lowered)
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
-    if _DID_ALONE.match(lowered):
+    if _DID_ALONE.match(lowered) or _DID_ABOUT.match(lowered):
         kinds.add("overview")
     kinds |= {kind for kind, pattern in _FOLDED_PATTERNS.items() if pattern.search(folded)}
     if "time" in kinds:

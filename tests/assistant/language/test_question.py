@@ -61,7 +61,9 @@ def test_practical_questions_are_read_as_such(question: str) -> None:
     [
         ("Vad gjorde Alingsås?", {"overview"}),  # what a town did, and nothing more: a summary of it
         ("What did Falun do?", {"overview"}),
-        ("Vad gjorde Ronneby mot besöksstölderna?", set()),  # a question about one thing it did
+        ("Vad gjorde Ronneby mot besöksstölderna?", {"overview"}),  # what it did about something: that work
+        ("Vad gjorde Piteå för elever som slutat komma?", {"overview"}),
+        ("Vad gjorde de i Trollhättan då?", set()),  # a place, not what the work was about
         ("Ge en överblick över de vanligaste misstagen", {"overview"}),
         ("Vad blir totalsumman i budgetmallen?", {"total"}),
         ("hur mycket blev det sammanlagt då?", {"quantity", "total"}),
