@@ -11,9 +11,8 @@ source, the source with the best sentence first, and keep their original order w
 source. A chosen sentence brings its neighbours where they belong to it: the examples after
 it, the reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence
 between two chosen ones, and the sentences naming what it announces ("ytterligare några
-hinder"); the cues for all this are in `assistant.answering.sentence_cues`. A summary or a
-practical answer is a digest of one part, headed by its section, an outline a section's sub-sections
-(`digest`).
+hinder"); the cues for all this are in `assistant.answering.sentence_cues`. A summary or a practical
+answer is a digest of one part, headed by its section, an outline a section's sub-sections (`digest`).
 English questions: a short English lead-in, then the cited Swedish sentences.
 """
 
@@ -25,6 +24,7 @@ from assistant.answering.citations import build_citations, build_sources, check_
 from assistant.answering.digest import digest_heading, digest_part, outline_heading, outline_units, paragraph_leads
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
+    READ_ON,
     SECTION_SEP,
     VOICE,
     Ask,
@@ -280,9 +280,9 @@ class ExtractiveGenerator:
     def _digest(self, units: list[Unit], names: tuple[str, ...] = (), summary: bool = False) -> list[Unit]:
         """For a summary or a practical question: the best sentences of one part of a document (the
         material tells what was done and learnt in one place; see `digest`), in the document's order,
-        with the best sentence of all from another part ("… ett anbud som är misstänkt billigt?": the
-        line on low bids, outweighed by three of the introduction's; sixteen sets +3, nothing lost); a
-        summary of something named: the first sentences of its section's paragraphs."""
+        after the best sentence of all from another part ("… ett anbud som är misstänkt billigt?": the
+        line on low bids, outweighed by three of the introduction's); a summary of something named:
+        the first sentences of its section's paragraphs."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
@@ -297,9 +297,9 @@ class ExtractiveGenerator:
                 break
             if not any(similar(unit, c, self.settings.dedup) for c in chosen):
                 chosen.append(unit)
-        if ranked[0] not in chosen and not any(similar(ranked[0], c, self.settings.dedup) for c in chosen):
-            chosen = [ranked[0], *chosen[: self.settings.digest_sentences - 1]]  # the best of all, elsewhere
-        return filled(chosen, units, self.settings.digest_sentences)
+        chosen = filled(chosen, units, self.settings.digest_sentences)
+        best = [] if any(ranked[0] is c or similar(ranked[0], c, self.settings.dedup) for c in chosen) else [ranked[0]]
+        return [*(u for u in filled(best, units, 1 + READ_ON) if u not in chosen), *chosen]  # the best beside it
 
     def _listed(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         """A chosen sentence that introduces a list ("Ett typiskt upplägg ... kan se ut så här:")
