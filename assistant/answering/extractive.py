@@ -279,9 +279,9 @@ class ExtractiveGenerator:
 
     def _digest(self, units: list[Unit], names: tuple[str, ...] = (), summary: bool = False) -> list[Unit]:
         """For a summary or a practical question: the best sentences of one part of a document (the
-        material tells what was done and learnt in one place; see `digest`), in the document's order,
-        after the best sentence of all from another part ("… ett anbud som är misstänkt billigt?": the
-        line on low bids, outweighed by three of the introduction's); a summary of something named:
+        material tells what was done and learnt in one place; see `digest`), with the best sentence of
+        all and those after it when it stands in another part ("… ett anbud som är misstänkt billigt?":
+        the line on low bids, outweighed by three of the introduction's); a summary of something named:
         the first sentences of its section's paragraphs."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
@@ -298,8 +298,8 @@ class ExtractiveGenerator:
             if not any(similar(unit, c, self.settings.dedup) for c in chosen):
                 chosen.append(unit)
         chosen = filled(chosen, units, self.settings.digest_sentences)
-        best = [] if any(ranked[0] is c or similar(ranked[0], c, self.settings.dedup) for c in chosen) else [ranked[0]]
-        return [*(u for u in filled(best, units, 1 + READ_ON) if u not in chosen), *chosen]  # the best beside it
+        top = [] if any(ranked[0] is c or similar(ranked[0], c, self.settings.dedup) for c in chosen) else [ranked[0]]
+        return [*(u for u in filled(top, units, 1 + READ_ON) if u not in chosen), *chosen]  # the part's answer whole
 
     def _listed(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         """A chosen sentence that introduces a list ("Ett typiskt upplägg ... kan se ut så här:")
