@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
+from itertools import takewhile
 
 from assistant.language.glossary import expand_swedish, synonyms, translate, translations
 from assistant.language.text import (
@@ -51,26 +52,25 @@ def answer_type(question: str) -> Term | None:
 
 
 def answer_type_forms(question: str) -> list[Term]:
-    """Other forms of the kind asked for: without a genitive -s ("Vilket års …": år) and written
-    together with the next word ("föräldraskaps program": a compound typed apart)."""
-    match, grammar = _TYPE_RE.search(normalize(question).lower()), SWEDISH_STOPWORDS | QUESTION_FILLER
-    first, *rest = match.group(1).split() if match else [""]
-    if not first or first in grammar or is_english(question):
-        return []
-    forms = [first[:-1]] if first.endswith("s") and len(first) > 2 else []
-    forms += [first + rest[0]] if rest and rest[0] not in grammar else []
+    """The kind asked for without a genitive -s ("Vilket års": år), joined to the next ("föräldraskaps program")."""
+    said = [] if is_english(question) else _type_words(question)
+    forms = [said[0][:-1]] if said and said[0].endswith("s") and len(said[0]) > 2 else []
+    forms += [said[0] + said[1]] if len(said) > 1 else []
     return [term for form in forms if (term := Term(stems(form, compounds=False)))]
+
+
+def _type_words(question: str) -> list[str]:
+    """The words after "vilka"/"which" up to a stopword or question filler, as typed."""
+    match = _TYPE_RE.search(normalize(question).lower())
+    return list(takewhile(lambda w: w not in _GRAMMAR, match.group(1).split() if match else []))
 
 
 def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
     """The first `n` words after "vilka"/"which" as kinds asked for, in Swedish stems ("Vilka nya
     kommuner" gives "nya" and "kommun"); stops at a stopword or question filler."""
-    match = _TYPE_RE.search(normalize(question).lower())
     english = is_english(question)
     out: list[Term] = []
-    for word in match.group(1).split()[:n] if match else []:
-        if word in SWEDISH_STOPWORDS or word in QUESTION_FILLER:
-            break
+    for word in _type_words(question)[:n]:
         found = [word, *translate(word)] if english else [word]
         term = Term(stems(" ".join(found), compounds=False))
         if term:
@@ -78,8 +78,9 @@ def answer_types(question: str, n: int = _TYPE_WORDS) -> list[Term]:
     return out
 
 
+_GRAMMAR = SWEDISH_STOPWORDS | QUESTION_FILLER  # words that name no kind of thing asked for
 # Function words and question words typed without Swedish letters ("nagot", "for", "manga").
-_FOLDED_FUNCTION_WORDS = frozenset(fold_letters(w) for w in SWEDISH_STOPWORDS | QUESTION_FILLER)
+_FOLDED_FUNCTION_WORDS = frozenset(fold_letters(w) for w in _GRAMMAR)
 
 
 def _content_tokens(text: str) -> list[str]:
