@@ -7,6 +7,7 @@ schema creation that two processes may run at once, upserts, and a transaction-s
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 SCHEMA_ATTEMPTS = 5
+WAL_WAIT_SECONDS = 30.0
 
 
 @lru_cache(maxsize=16)
@@ -30,12 +32,27 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _wal_mode(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _wal_mode(cur: Any, wait_seconds: float = WAL_WAIT_SECONDS) -> None:
+    """Put the database file in WAL mode (it stays so). Switching a fresh file needs it to
+    itself, and SQLite then answers "database is locked" at once instead of waiting its busy
+    timeout, so two processes opening a new data dir together take turns here."""
+    started = time.monotonic()
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() - started > wait_seconds:
+                raise
+            time.sleep(0.05)
 
 
 def lock_key(name: str) -> int:

@@ -5,13 +5,15 @@ Each case runs on a SQLite file and on PostgreSQL (a fresh database on the sessi
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from assistant.db import make_engine
 from assistant.index.documents import DocumentInfo, DocumentRegistry
 from assistant.index.generation import corpus_key
 from assistant.records.schema import ActivityRow
@@ -23,6 +25,19 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'shared.db'}"
     return request.getfixturevalue("pg_database")
+
+
+def test_a_fresh_sqlite_file_goes_to_wal_mode_while_another_connection_holds_it(tmp_path: Path) -> None:
+    """SQLite answers "database is locked" at once (no busy wait) when a new file is switched to
+    WAL mode while another process writes it: what two ingests on a new data dir ran into."""
+    path = tmp_path / "fresh.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE first_writer (x)")
+    threading.Timer(0.5, holder.execute, args=("COMMIT",)).start()
+    with make_engine(f"sqlite:///{path}").connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    holder.close()
 
 
 def _open_everything(url: str, start: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
