@@ -63,12 +63,22 @@ _DID_ABOUT = re.compile(
 )
 
 
+# "Vad gjorde Vara kommun?", "Vad gjorde Södertälje i projektet?": a name (capitalised, so "vad gjorde
+# de sen?" is none), one more word of it at most, and where at most: a summary of what it did
+# (nineteen sets +1, nothing else changes; "Vara" is also a stopword, so the name is read by its case).
+_DID_NAMED = re.compile(
+    r"^\W*(?i:och\s+)?(?i:vad)\s+(?i:gjorde|har)\s+[A-ZÅÄÖ][\w-]*(?:\s+[\w-]+)?(?:\s+(?i:gjort))?"
+    r"(?:\s+(?i:i|under|inom)\s+[\w-]+)?\W*$"
+    r"|^\W*(?i:what\s+did)\s+[A-Z][\w-]*(?:\s+[\w-]+)?\s+(?i:do)(?:\s+(?i:in|during)\s+(?:the\s+)?[\w-]+)?\W*$"
+)
+
+
 def question_kinds(question: str) -> set[Kind]:
     """The kinds of answer a question asks for, e.g. {"quantity"} for "Hur många ...?"."""
     lowered = normalize(question).lower()
     folded = fold_letters(lowered)
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
-    if _DID_ALONE.match(lowered) or _DID_ABOUT.match(lowered):
+    if _DID_ALONE.match(lowered) or _DID_ABOUT.match(lowered) or _DID_NAMED.match(normalize(question)):
         kinds.add("overview")
     kinds |= {kind for kind, pattern in _FOLDED_PATTERNS.items() if pattern.search(folded)}
     if "time" in kinds:

@@ -64,6 +64,10 @@ def test_practical_questions_are_read_as_such(question: str) -> None:
         ("Vad gjorde Ronneby mot besöksstölderna?", {"overview"}),  # what it did about something: that work
         ("Vad gjorde Piteå för elever som slutat komma?", {"overview"}),
         ("Vad gjorde de i Trollhättan då?", set()),  # a place, not what the work was about
+        ("Vad gjorde Vara kommun?", {"overview"}),  # a name of two words ("Vara" is also a stopword)
+        ("Vad gjorde Södertälje i projektet?", {"overview"}),  # and where
+        ("What did Vara municipality do?", {"overview"}),
+        ("vad gjorde polisen sen?", set()),  # no name: a question about what happened next
         ("Ge en överblick över de vanligaste misstagen", {"overview"}),
         ("Vad blir totalsumman i budgetmallen?", {"total"}),
         ("hur mycket blev det sammanlagt då?", {"quantity", "total"}),
