@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
+from assistant.answering import digest
 from assistant.answering.citations import build_citations, build_sources, check_markers
-from assistant.answering.digest import digest_heading, digest_part, outline_heading, outline_units, paragraph_leads
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
     READ_ON,
@@ -37,7 +37,6 @@ from assistant.answering.quotes import (
     in_answer_order,
     in_document_order,
     lead_in,
-    part_of,
     reads_on,
     similar,
     table_cells,
@@ -110,8 +109,8 @@ class ExtractiveGenerator:
     def stream(self, question: Question, passages: Sequence[Passage]) -> Iterator[str]:
         chosen = self.select(question, passages)
         outline = "outline" in question.kinds
-        heading = outline_heading(chosen) if outline else ""
-        part = digest_heading(chosen) if question.kinds & {"howto", "overview"} and not outline else ""
+        heading = digest.outline_heading(chosen) if outline else ""
+        part = digest.digest_heading(chosen) if question.kinds & {"howto", "overview"} and not outline else ""
         lead = lead_in(question.language, "howto" in question.kinds, heading, part)
         if lead and chosen:
             yield lead
@@ -151,7 +150,7 @@ class ExtractiveGenerator:
         scoring = _asked_first(weight, question.inherited)
         for unit in units:
             unit.score = self._score(unit, ask, scoring, len(top))
-        if "outline" in ask.kinds and (outlined := outline_units(units)):
+        if "outline" in ask.kinds and (outlined := digest.outline_units(units)):
             return outlined  # sub-sections with nothing to quote (tables only) are answered as usual
         if "list" in ask.kinds:
             units = self._join_lists(units)
@@ -286,11 +285,10 @@ class ExtractiveGenerator:
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        best = digest_part(ranked, units, names)
-        if summary and names and (leads := paragraph_leads(best, units, self.settings.digest_sentences)):
+        best = digest.digest_part(ranked, units, names)
+        if summary and names and (leads := digest.paragraph_leads(best, units, self.settings.digest_sentences)):
             return leads
-        part = part_of(best.section)
-        section = [u for u in ranked if u.rank == best.rank or part_of(u.section) == part]
+        section = digest.part_section(ranked, best, units, names)
         chosen: list[Unit] = []
         for unit in section:
             if len(chosen) >= self.settings.digest_sentences:

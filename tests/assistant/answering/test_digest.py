@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.answering.digest import (
     digest_heading,
     digest_part,
+    named_first,
     outline_heading,
     outline_units,
     paragraph_leads,
@@ -111,3 +112,20 @@ def test_an_outline_names_each_sub_section_by_its_own_heading_where_its_first_pa
         "- 3. Stärk kontrollen",
     ]
     assert outline_heading(chosen) == "Metoden i sju steg"
+
+
+def test_the_paragraphs_naming_the_asked_for_place_come_first_in_a_part_about_something_else() -> None:
+    def para(text: str, paragraph: int, score: float) -> Unit:
+        u = unit(text, "Samhällsplanering", score, order=paragraph)
+        u.paragraph = paragraph
+        return u
+
+    sigtuna = para("Sigtuna kommun har beslutat att frågorna ska in i samhällsbyggnadsprocessen.", 2, 0.9)
+    linkoping = para("I Linköping har målet varit att integrera brottsförebyggande aspekter.", 1, 0.6)
+    checklists = para("Aktiviteterna inkluderade riktlinjer och checklistor.", 1, 0.5)
+    section = [sigtuna, linkoping, checklists]
+    part = (GUIDE, "Samhällsplanering")
+    assert named_first(section, section, part, ("Linköping",)) == [linkoping, checklists, sigtuna]
+    assert named_first(section, section, (GUIDE, "Linköping"), ("Linköping",)) == section  # the part is about it
+    method = para("Crime proofing är en analysmodell.", 3, 0.4)  # a method, never written after "i"
+    assert named_first([*section, method], [*section, method], part, ("Crime",)) == [*section, method]
