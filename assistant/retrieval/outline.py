@@ -14,7 +14,9 @@ above the top passages:
   `min_heading` of the heading's own weight (a long heading sharing two common words is not it);
 - it has at least `min_children` sub-sections, and none of their headings names the question as
   well ("Hur formulerar vi problemet i problemträdet?" asks about "Problemträdet", not about
-  "Orsaksanalys med problemträd");
+  "Orsaksanalys med problemträd"), unless the question names two of them by words the section's
+  heading lacks ("Ge en överblick över stegen i arbetssättet, från signal till uppföljning": steps 1
+  and 6; nineteen sets +2, nothing else changes);
 - each name the question asks about is in its heading path or in half of its sub-sections
   ("Sammanfatta vad Sigtuna gjorde inom projektet" is not the outline of "Projektets genomförande").
 The section with the largest share wins. Its outline is the first chunk of each sub-section, in
@@ -90,11 +92,33 @@ def find_outline(
                 continue
             if _named(parts[depth - 1], terms, weight) < rule.min_heading:
                 continue
-            if any(_share(_heading(c, depth), terms, weight) / total >= share for c in children):
+            if _names_one_child(parts[depth - 1], children, depth, terms, weight, share, total):
                 continue  # a sub-section's heading names the question as well: it asks about that one
             if all(_about(key[1], children, name) for name in names):
                 best = Outline(key[0], key[1], share, tuple(children))
     return best
+
+
+def _names_one_child(
+    heading: str,
+    children: Sequence[Chunk],
+    depth: int,
+    terms: Sequence[Term],
+    weight: Weight,
+    share: float,
+    total: float,
+) -> bool:
+    """Whether a sub-section's heading names the question as well as the section's own ("Vilka råd
+    ger metoden om problemträdet?": "Problemträdet"), unless the question names two sub-sections by
+    words their section's heading lacks ("… stegen i arbetssättet, från signal till uppföljning":
+    "Steg 1 – Signalen …" and "Steg 6 – Uppföljning …"): then it asks about the section they share."""
+    if not any(_share(_heading(c, depth), terms, weight) / total >= share for c in children):
+        return False
+    own = text_stems(heading)
+    beyond = [
+        c for c in children if any(t.found_in(text_stems(_heading(c, depth))) and not t.found_in(own) for t in terms)
+    ]
+    return len(beyond) < 2
 
 
 def _heading(chunk: Chunk, depth: int) -> str:

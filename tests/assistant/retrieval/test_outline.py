@@ -20,6 +20,10 @@ SECTIONS = [
     ("Metoden > Problemträdet", "Gruppen formulerar problemet i trädets stam."),
     ("Metoden > Brottstriangeln", "Triangeln visar vem som bör agera."),
     ("Metoden > Prioritera", "Välj tre till fem problem."),
+    ("Arbetssättet i fyra steg > Steg 1 – Signalen tas emot", "Polisen skickar underrättelsen."),
+    ("Arbetssättet i fyra steg > Steg 2 – Första kontakt", "Samtalet tar 45 minuter."),
+    ("Arbetssättet i fyra steg > Steg 3 – Planmöte", "Planen skrivs på mötet."),
+    ("Arbetssättet i fyra steg > Steg 4 – Uppföljning av återfall", "Registret förs varje kvartal."),
 ]
 
 
@@ -42,7 +46,7 @@ def outline_of(question: str, top_sections: tuple[int, ...] = (2,)) -> list[str]
 def test_the_tree_holds_the_first_chunk_of_each_sub_section_in_document_order() -> None:
     tree = section_tree(chunks())
     assert [c.position for c in tree[(GUIDE, LESSONS)]] == [2, 4, 5]
-    assert [c.section for c in tree[(GUIDE, "Metoden")]] == [s for s, _ in SECTIONS[6:]]
+    assert [c.section for c in tree[(GUIDE, "Metoden")]] == [s for s, _ in SECTIONS[6:9]]
     assert (GUIDE, "Om guiden") not in tree  # no sub-sections: nothing to outline
 
 
@@ -62,6 +66,12 @@ def test_the_words_that_tell_the_kind_do_not_name_a_section() -> None:
 def test_no_outline_when_a_sub_section_names_the_question_as_well() -> None:
     assert len(outline_of("Vilka steg har metoden?", (6,))) == 3  # the method's steps
     assert not outline_of("Vilka råd ger metoden om problemträdet?", (6,))  # "Problemträdet" is the one
+    assert not outline_of("Ge en överblick över arbetssättets steg om signalen", (9,))  # step 1
+
+
+def test_a_question_naming_two_sub_sections_gets_the_section_they_share() -> None:
+    steps = outline_of("Ge en överblick över stegen i arbetssättet, från signal till uppföljning", (9,))
+    assert len(steps) == 4 and steps[0].endswith("Signalen tas emot")
 
 
 def test_no_outline_for_a_heading_sharing_one_common_word_or_a_name_it_is_not_about() -> None:
