@@ -172,6 +172,8 @@ def resolve(
         rewritten = _rewrite(rewriter, question, history)
         if rewritten:
             return rewritten
+    if swapped := _with_name(question, resolve(history[-1], history[:-1][-turns:], None, settings)):
+        return swapped
     own = {stem(w) for w in words(question)}
     for depth in range(1, min(turns, len(history)) + 1):
         earlier = resolve(history[-depth], history[:-depth][-turns:], None, settings)
@@ -179,6 +181,36 @@ def resolve(
         if extra:
             return f"{question.rstrip()} {' '.join(extra)}"
     return question
+
+
+_NAME_WORD = r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖa-zåäöéü][a-zåäöéü]+)*"
+_NAME_RUN_RE = re.compile(rf"(?<![\w-])(?:([^\W\d_]+)\s+)?({_NAME_WORD}(?:\s+{_NAME_WORD})*)(?![\w-])")
+
+
+def _name_runs(text: str) -> list[tuple[str, str, int, int]]:
+    """The names of a question (runs of capitalised words, not the first word, not an acronym),
+    each with the word before it ("i"), and where the run stands."""
+    first = re.match(r"\W*[\w-]+", text)
+    found = _NAME_RUN_RE.finditer(text, first.end() if first else 0)
+    return [((m.group(1) or "").lower(), m.group(2), m.start(2), m.end(2)) for m in found]
+
+
+def _with_name(question: str, earlier: str) -> str:
+    """ "Och i Göteborg då?" after "Hur många var med på extremismkonferensen i Linköping?": the
+    earlier question about the new name ("… extremismkonferensen i Göteborg?"), so that what it asks
+    for (a number) carries over. Only when the follow-up says nothing but the name; the name
+    replaced is the one after the same word ("i"), else the earlier question's first. "" otherwise."""
+    new = _name_runs(normalize(question))
+    if len(new) != 1 or set(topic_words(question)) != set(words(new[0][1])):
+        return ""
+    earlier = normalize(earlier)
+    old = _name_runs(earlier)
+    before, name = new[0][0], new[0][1]
+    same = [r for r in old if before and r[0] == before] or (old[:1] if old else [])
+    if not same:
+        return ""
+    _, _, begin, end = same[0]
+    return earlier[:begin] + name + earlier[end:]
 
 
 def _rewrite(rewriter: Rewriter, question: str, history: list[str]) -> str:

@@ -39,6 +39,44 @@ def test_follow_ups_are_completed(history: list[str], question: str, expected: l
 
 
 @pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        (
+            ["Hur många var med på konferensen i Linköping?"],
+            "och i Göteborg då?",
+            "Hur många var med på konferensen i Göteborg?",
+        ),
+        (
+            ["Vad analyserade Linköping med Crime proofing?"],
+            "Och Trollhättan då?",
+            "Vad analyserade Trollhättan med Crime proofing?",
+        ),
+        (
+            ["Vad gjorde MFoF i Sigtuna?"],
+            "Och i Göteborg Sydväst?",
+            "Vad gjorde MFoF i Göteborg Sydväst?",
+        ),  # not the acronym
+        (["Which schools in Sigtuna took part?"], "what about Trollhättan?", "Which schools in Trollhättan took part?"),
+        (  # a chain: the earlier follow-up is read whole first
+            ["Hur många var med på konferensen i Linköping?", "och i Göteborg då?"],
+            "och Trollhättan?",
+            "Hur många var med på konferensen i Trollhättan?",
+        ),
+    ],
+)
+def test_a_follow_up_naming_only_a_new_name_asks_the_earlier_question_about_it(
+    history: list[str], question: str, expected: str
+) -> None:
+    assert resolve(question, history) == expected
+
+
+def test_a_new_name_with_no_name_to_replace_is_completed_as_usual() -> None:
+    query = resolve("och i Sigtuna då?", ["Vad visade de uppföljande CRM-mätningarna?"])
+    assert query.startswith("och i Sigtuna då?") and "CRM-mätningarna" in query
+    assert resolve("och vad valde Linköping?", ["Vilka testade Crime proofing?"]).startswith("och vad valde Linköping?")
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Vad är det övergripande målet med projektet?",
