@@ -76,14 +76,18 @@ def _placed(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])[iI] {re.escape(name)}(?![\w-])")
 
 
-def paragraph_leads(best: Unit, units: list[Unit], room: int) -> list[Unit]:
+def paragraph_leads(best: Unit, units: list[Unit], room: int, named: tuple[str, ...] = ()) -> list[Unit]:
     """A summary of the section the best sentence stands in ("Vad gjorde Eskilstuna?"): the first
     sentence of each of its paragraphs in the document's order ("Eskilstuna startade …",
     "Fältarbetarna arbetar …", "Kommunens viktigaste samarbetspartner …", "Under 2023 hade …", "Den
     viktigaste lärdomen …"), a paragraph's first sentence says what it is about; then the section's
     best sentences not among them, `LEADS_ROOM` of the room ("Under 2022–2023 omfattades 146 unga av
-    Första steget"). [] when the section has fewer than `LEADS_MIN` paragraphs."""
-    own = [u for u in units if u.section == best.section and not u.header]
+    Första steget"). [] when the section has fewer than `LEADS_MIN` paragraphs. With `named` (a
+    question about a name and nothing more): the section whose heading names it, all its sub-sections
+    ("Vad gjorde Gävle?": the background's "… har Gävle samarbetat med fyra grannkommuner" beside
+    "Vad man gjorde"; nineteen sets +1, nothing lost)."""
+    section = _named_section(best.section, named)
+    own = [u for u in units if u.section[0] == section[0] and _within(u.section[1], section[1]) and not u.header]
     firsts: dict[tuple[int, int], Unit] = {}
     for unit in sorted(own, key=lambda u: (u.position, u.rank, u.order)):
         if not too_short(unit.text):  # past a label ("Bakgrund.") to the paragraph's first sentence
@@ -94,6 +98,20 @@ def paragraph_leads(best: Unit, units: list[Unit], room: int) -> list[Unit]:
     leads = leads[: max(LEADS_MIN, room - LEADS_ROOM)]
     best_first = [u for u in sorted(own, key=lambda u: -u.score) if u not in leads and u.score > 0 and not u.is_list]
     return [*leads, *best_first[: room - len(leads)]]
+
+
+def _named_section(section: tuple[str, str], names: tuple[str, ...]) -> tuple[str, str]:
+    """The deepest section above (or at) `section` whose heading names one of `names`; `section`
+    itself when none does."""
+    path = section[1].split(SECTION_SEP)
+    for depth in range(len(path), 0, -1):
+        if any(names_in(path[depth - 1], n) for n in names):
+            return section[0], SECTION_SEP.join(path[:depth])
+    return section
+
+
+def _within(path: str, section: str) -> bool:
+    return path == section or path.startswith(section + SECTION_SEP)
 
 
 def states_scope(unit: Unit, units: list[Unit]) -> bool:

@@ -155,8 +155,7 @@ class ExtractiveGenerator:
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
-            summary = "howto" not in ask.kinds  # a summary, not a practical question
-            chosen = self._listed(self._continued(self._digest(units, question.names, summary), units), units)
+            chosen = self._listed(self._continued(self._digest(units, question.names, ask.kinds), units), units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
@@ -276,17 +275,19 @@ class ExtractiveGenerator:
                 chosen[chosen.index(twin)] = unit
         return chosen
 
-    def _digest(self, units: list[Unit], names: tuple[str, ...] = (), summary: bool = False) -> list[Unit]:
+    def _digest(self, units: list[Unit], names: tuple[str, ...], kinds: set[str]) -> list[Unit]:
         """For a summary or a practical question: the best sentences of one part of a document (the
         material tells what was done and learnt in one place; see `digest`), with the best sentence of
         all and those after it when it stands in another part ("… ett anbud som är misstänkt billigt?":
         the line on low bids, outweighed by three of the introduction's); a summary of something named:
-        the first sentences of its section's paragraphs."""
+        the first sentences of its section's paragraphs (a profile, "Vad gjorde Gävle?": of all the
+        sub-sections of the section that names it)."""
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        best = digest.digest_part(ranked, units, names)
-        if summary and names and (leads := digest.paragraph_leads(best, units, self.settings.digest_sentences)):
+        best, room = digest.digest_part(ranked, units, names), self.settings.digest_sentences
+        profile = names if "profile" in kinds else ()
+        if "howto" not in kinds and names and (leads := digest.paragraph_leads(best, units, room, profile)):
             return leads
         section = digest.part_section(ranked, best, units, names)
         chosen: list[Unit] = []

@@ -7,6 +7,7 @@ import re
 from assistant.language.text import fold_letters, normalize
 
 Kind = str  # "quantity" "time" "frequency" "who" "list" "definition" "reason" "howto" "overview" "total"
+# "profile": an overview of a named one and nothing more ("Vad gjorde Gävle?")
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "quantity": re.compile(
@@ -78,7 +79,9 @@ def question_kinds(question: str) -> set[Kind]:
     lowered = normalize(question).lower()
     folded = fold_letters(lowered)
     kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(lowered)}
-    if _DID_ALONE.match(lowered) or _DID_ABOUT.match(lowered) or _DID_NAMED.match(normalize(question)):
+    if _DID_ALONE.match(lowered) or _DID_NAMED.match(normalize(question)):
+        kinds |= {"overview", "profile"}
+    elif _DID_ABOUT.match(lowered):
         kinds.add("overview")
     kinds |= {kind for kind, pattern in _FOLDED_PATTERNS.items() if pattern.search(folded)}
     if "time" in kinds:

@@ -85,6 +85,22 @@ def test_a_named_summary_is_the_first_sentence_of_each_paragraph_then_the_best_o
     assert paragraph_leads(units[1], units[:3], 4) == []  # one paragraph: no summary of leads
 
 
+def test_a_profile_summarises_every_sub_section_of_the_section_that_names_it() -> None:
+    def line(text: str, sub: str, rank: int, score: float = 0.1) -> Unit:
+        u = Unit([text], rank, 0, True, None, score, section=(GUIDE, f"7. Kommunexempel: Gävle > {sub}"))
+        u.position = rank
+        return u
+
+    units = [
+        line("Från januari 2022 har Gävle samarbetat med fyra grannkommuner.", "Bakgrund", 0),
+        line("Kärnan i Gävles modell är bytessystemet.", "Vad man gjorde", 1, 0.9),
+        line("Under 2022 och 2023 flyttade 23 unga via bytessystemet.", "Resultat", 2),
+    ]
+    assert paragraph_leads(units[1], units, 4) == []  # its own sub-section has one paragraph
+    assert paragraph_leads(units[1], units, 4, ("Gävle",)) == units  # the case: each sub-section's lead
+    assert paragraph_leads(units[1], units, 4, ("Ludvika",)) == []  # a name no heading holds: as before
+
+
 def test_a_digest_is_headed_by_the_deepest_section_all_its_sentences_stand_in() -> None:
     def at(path: str, doc: str = GUIDE) -> Unit:
         return Unit(["Motala började med lägesbilden."], 0, 0, True, None, 1.0, section=(doc, path))

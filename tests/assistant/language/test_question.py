@@ -59,14 +59,14 @@ def test_practical_questions_are_read_as_such(question: str) -> None:
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("Vad gjorde Alingsås?", {"overview"}),  # what a town did, and nothing more: a summary of it
-        ("What did Falun do?", {"overview"}),
+        ("Vad gjorde Alingsås?", {"overview", "profile"}),  # what a town did, and nothing more: a profile
+        ("What did Falun do?", {"overview", "profile"}),
         ("Vad gjorde Ronneby mot besöksstölderna?", {"overview"}),  # what it did about something: that work
         ("Vad gjorde Piteå för elever som slutat komma?", {"overview"}),
         ("Vad gjorde de i Trollhättan då?", set()),  # a place, not what the work was about
-        ("Vad gjorde Vara kommun?", {"overview"}),  # a name of two words ("Vara" is also a stopword)
-        ("Vad gjorde Södertälje i projektet?", {"overview"}),  # and where
-        ("What did Vara municipality do?", {"overview"}),
+        ("Vad gjorde Vara kommun?", {"overview", "profile"}),  # a name of two words ("Vara" is a stopword too)
+        ("Vad gjorde Södertälje i projektet?", {"overview", "profile"}),  # and where
+        ("What did Vara municipality do?", {"overview", "profile"}),
         ("vad gjorde polisen sen?", set()),  # no name: a question about what happened next
         ("Ge en överblick över de vanligaste misstagen", {"overview"}),
         ("Vad blir totalsumman i budgetmallen?", {"total"}),
