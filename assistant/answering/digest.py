@@ -86,8 +86,9 @@ def paragraph_leads(best: Unit, units: list[Unit], room: int, named: tuple[str, 
     question about a name and nothing more): the section whose heading names it, all its sub-sections
     ("Vad gjorde Gävle?": the background's "… har Gävle samarbetat med fyra grannkommuner" beside
     "Vad man gjorde"; nineteen sets +1, nothing lost)."""
-    section = _named_section(best.section, named)
-    own = [u for u in units if u.section[0] == section[0] and _within(u.section[1], section[1]) and not u.header]
+    doc, path = _named_section(best.section, named)
+    own = [u for u in units if u.section[0] == doc and _within(u.section[1], path, path != best.section[1])]
+    own = [u for u in own if not u.header]
     firsts: dict[tuple[int, int], Unit] = {}
     for unit in sorted(own, key=lambda u: (u.position, u.rank, u.order)):
         if not too_short(unit.text):  # past a label ("Bakgrund.") to the paragraph's first sentence
@@ -110,8 +111,8 @@ def _named_section(section: tuple[str, str], names: tuple[str, ...]) -> tuple[st
     return section
 
 
-def _within(path: str, section: str) -> bool:
-    return path == section or path.startswith(section + SECTION_SEP)
+def _within(path: str, section: str, deeper: bool) -> bool:
+    return path == section or (deeper and path.startswith(section + SECTION_SEP))
 
 
 def states_scope(unit: Unit, units: list[Unit]) -> bool:
