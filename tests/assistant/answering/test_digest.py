@@ -99,6 +99,14 @@ def test_a_profile_summarises_every_sub_section_of_the_section_that_names_it() -
     assert paragraph_leads(units[1], units, 4) == []  # its own sub-section has one paragraph
     assert paragraph_leads(units[1], units, 4, ("Gävle",)) == units  # the case: each sub-section's lead
     assert paragraph_leads(units[1], units, 4, ("Ludvika",)) == []  # a name no heading holds: as before
+    survey = [
+        Unit([f"Enkäten visade sak nummer {i} om stödet."], 0, i, True, None, 0.5, section=(GUIDE, "Enkät"))
+        for i in range(3)
+    ]
+    for i, u in enumerate(survey):
+        u.paragraph = i
+    deeper = Unit(["Fritextsvaren lyfte samverkan."], 1, 0, True, None, 0.9, section=(GUIDE, "Enkät > Fritext"))
+    assert deeper not in paragraph_leads(survey[0], [*survey, deeper], 4)  # no profile: its own section only
 
 
 def test_a_digest_is_headed_by_the_deepest_section_all_its_sentences_stand_in() -> None:
