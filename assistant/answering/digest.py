@@ -32,8 +32,9 @@ import re
 
 from assistant.answering.quotes import SECTION_SEP, Unit, part_of, too_short
 from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
-from assistant.language.text import names_in
+from assistant.language.text import names_in, split_sentences
 
+LABELLED_MIN = 3  # items of one list a digest quotes for it to quote all of them by their labels
 PART_MASS = 3  # sentences of a part whose scores add up to its weight
 LEADS_MIN = 3  # paragraphs a section needs for a summary of their first sentences
 LEADS_ROOM = 3  # of a summary's room, kept for the section's best sentences after the leads
@@ -113,6 +114,27 @@ def _named_section(section: tuple[str, str], names: tuple[str, ...]) -> tuple[st
 
 def _within(path: str, section: str, deeper: bool) -> bool:
     return path == section or (deeper and path.startswith(section + SECTION_SEP))
+
+
+def labelled_lists(chosen: list[Unit], units: list[Unit], most: int, summary: bool = True) -> list[Unit]:
+    """A list a summary quotes three items of or more, all of it, each item by its first sentence
+    (its label: "För långa svarstider."): a summary of "Vanliga misstag" names all nine mistakes, not
+    the six whose sentences scored best (nineteen sets +1; for practical answers too: -1, an item's
+    advice is the answer there)."""
+    counts: dict[tuple[int, int], int] = {}
+    for u in chosen:
+        if u.is_list and u.group is not None and len(u.lines) == 1:
+            counts[(u.rank, u.group)] = counts.get((u.rank, u.group), 0) + 1
+    wanted = {key for key, n in counts.items() if n >= LABELLED_MIN}
+    if not wanted or not summary:
+        return chosen
+    out = [u for u in chosen if not (u.is_list and (u.rank, u.group) in wanted)]
+    for rank, group in wanted:
+        items = sorted((u for u in units if u.is_list and u.rank == rank and u.group == group), key=lambda u: u.order)
+        for item in items[:most]:
+            item.lines = [f"- {split_sentences(item.text)[0]}"] if item.text else item.lines
+            out.append(item)
+    return out
 
 
 def states_scope(unit: Unit, units: list[Unit]) -> bool:

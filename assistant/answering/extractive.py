@@ -156,6 +156,7 @@ class ExtractiveGenerator:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
             chosen = self._listed(self._continued(self._digest(units, question.names, ask.kinds), units), units)
+            chosen = digest.labelled_lists(chosen, units, self.settings.max_list_items, "howto" not in ask.kinds)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
         chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)

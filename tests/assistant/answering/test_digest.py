@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.answering.digest import (
     digest_heading,
     digest_part,
+    labelled_lists,
     named_first,
     outline_heading,
     outline_units,
@@ -153,3 +154,17 @@ def test_the_paragraphs_naming_the_asked_for_place_come_first_in_a_part_about_so
     assert named_first(section, section, (GUIDE, "Linköping"), ("Linköping",)) == section  # the part is about it
     method = para("Crime proofing är en analysmodell.", 3, 0.4)  # a method, never written after "i"
     assert named_first([*section, method], [*section, method], part, ("Crime",)) == [*section, method]
+
+
+def test_a_summary_quoting_three_items_of_a_list_names_every_item_by_its_label() -> None:
+    intro = Unit(["Här är de vanligaste:"], 0, 0, True, 1, 0.5, section=(GUIDE, "Vanliga misstag"))
+    items = [
+        Unit([f"- Misstag nummer {i}. Det leder till att arbetet stannar."], 0, i, True, 1, 1.0 - i / 10)
+        for i in range(1, 6)
+    ]
+    units = [intro, *items]
+    chosen = [intro, items[0], items[2], items[3]]  # the best three items
+    summary = labelled_lists(chosen, units, 12)
+    assert [u.lines for u in summary[1:]] == [[f"- Misstag nummer {i}."] for i in range(1, 6)]
+    assert labelled_lists(list(chosen), units, 12, summary=False) == chosen  # practical: the items' advice
+    assert labelled_lists([intro, items[0], items[1]], units, 12) == [intro, items[0], items[1]]  # two: as they are
