@@ -131,6 +131,7 @@ class ExtractiveSettings(_Section):
     definition_bonus: float = Field(default=0.5, ge=0)  # "Vad är X": "X är ..." / "X (...)"
     min_coverage: float = Field(default=0.1, ge=0, le=1)  # of the question's terms by the answer
     min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best
+    other_document_factor: float = Field(default=0.7, ge=0, le=1)  # `quotes.at_home`; 1 switches it off
     dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
     max_list_items: int = Field(default=12, ge=1)
     # a summary or practical answer: its part's best sentences; 6 -> 8 measured on ten sets: +6 (gold +2,

@@ -1,19 +1,17 @@
 """The extractive generator (the default; no language model) and the answer helpers all generators share.
 
-The extractive answer quotes the sentences of the top passages that best answer the
-question, each followed by the marker of its passage. Sentences are scored by weighted
-overlap with the question's content stems (IDF weights from the corpus when given, else a
-rarity measure over the passages), boosted by passage rank and by what the question asks
-for (numbers and dates for "hur många/när", names for "vilka/vem", reasons for "varför").
-Of near-duplicates (the summary repeats the body) the more precise is kept; list items stay
-together with their intro when a list is asked for. The chosen sentences are grouped by
-source, the source with the best sentence first, and keep their original order within a
-source. A chosen sentence brings its neighbours where they belong to it: the examples after
-it, the reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence
-between two chosen ones, and the sentences naming what it announces ("ytterligare några
-hinder"); the cues for all this are in `assistant.answering.sentence_cues`. A summary or a practical
-answer is a digest of one part, headed by its section, an outline a section's sub-sections (`digest`).
-English questions: a short English lead-in, then the cited Swedish sentences.
+The extractive answer quotes the sentences of the top passages that best answer the question, each followed by
+the marker of its passage. Sentences are scored by weighted overlap with the question's content stems (IDF
+weights from the corpus when given, else a rarity measure over the passages), boosted by passage rank and by
+what the question asks for (numbers and dates for "hur många/när", names for "vilka/vem", reasons for
+"varför"); those of other documents than the best one's count less. Of near-duplicates (the summary repeats
+the body) the more precise is kept; list items stay together with their intro when a list is asked for. The
+chosen sentences are grouped by source, the source with the best sentence first, and keep their original order
+within a source. A chosen sentence brings its neighbours where they belong to it: the examples after it, the
+reason before a "Därför ...", the sentence a "Dessa ..." refers to, a sentence between two chosen ones, and
+the sentences naming what it announces ("ytterligare några hinder"); the cues for all this are in
+`assistant.answering.sentence_cues`. A summary or a practical answer is a digest of one part, headed by its
+section, an outline a section's sub-sections (`digest`). English: an English lead-in, the Swedish sentences.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from assistant.answering.quotes import (
     Ask,
     Unit,
     Weight,
+    at_home,
     best_read_on,
     cosine_scale,
     coverage_of,
@@ -142,14 +141,15 @@ class ExtractiveGenerator:
             return []
         units = self._candidates(top)
         weight = self._weights(units)
-        about_document = bool(DOCUMENT_PART_RE.search(question.query))
         scale = cosine_scale(units, s.similarity_floor, s.similarity_span, s.cross_lingual_scale, question.language)
+        about_document = bool(DOCUMENT_PART_RE.search(question.query))  # "Vad står i kapitel 4?"
         ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day, about_document, scale)
         if not ask.about_document:  # "I det här kapitlet följer ...": points at text the reader does not see
             units = [u for u in units if not DOCUMENT_DEIXIS_RE.search(u.text)]
         scoring = _asked_first(weight, question.inherited)
         for unit in units:
             unit.score = self._score(unit, ask, scoring, len(top))
+        at_home(units, s.other_document_factor)
         if "outline" in ask.kinds and (outlined := digest.outline_units(units)):
             return outlined  # sub-sections with nothing to quote (tables only) are answered as usual
         if "list" in ask.kinds:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.quotes import READ_ON, Unit, best_read_on, filled, with_intro
+from assistant.answering.quotes import READ_ON, Unit, at_home, best_read_on, filled, with_intro
 
 
 def passage(*texts: str, rank: int = 0) -> list[Unit]:
@@ -50,3 +50,13 @@ def test_two_items_of_one_list_quoted_share_one_intro_before_the_first() -> None
     for unit in chosen:
         with_intro(unit, by_place, chosen)
     assert first.lines == ["Guiden behandlar inte:", "- juridisk tolkning,"] and second.lines == ["- riskbedömningar,"]
+
+
+def test_sentences_of_other_documents_than_the_best_ones_count_less() -> None:
+    guide = Unit(["Kvällsstopp infördes på tre linjer."], 0, 0, True, None, 1.0, section=("guide", "Sandviken"))
+    report = Unit(["Brå gav stöd till fem kommuner."], 1, 0, True, None, 0.8, section=("rapport", "Inledning"))
+    also = Unit(["Stoppen gällde efter klockan 20."], 0, 1, True, None, 0.6, section=("guide", "Sandviken"))
+    at_home([guide, report, also], 0.7)
+    assert (guide.score, also.score) == (1.0, 0.6) and round(report.score, 2) == 0.56  # under 0.7 x the best
+    at_home([report], 0.5)
+    assert round(report.score, 2) == 0.56  # alone it is the home document
