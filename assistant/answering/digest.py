@@ -65,7 +65,7 @@ def named_first(section: list[Unit], units: list[Unit], part: tuple[str, str], n
     question's places first, when the part's heading names none of them. A place is a name the
     material writes after "i" ("I Linköping har målet varit …"); a method ("Crime proofing") is
     the part's topic, not a place among others."""
-    places = [n for n in names if any(_placed(n).search(u.text) for u in units)]
+    places = [n for n in names if (placed := _placed(n)) and any(placed.search(u.text) for u in units)]
     if not places or any(names_in(part[1], n) for n in places):
         return section
     named = {(u.rank, u.paragraph) for u in section if any(names_in(u.text, n) for n in places)}
@@ -120,13 +120,15 @@ def labelled_lists(chosen: list[Unit], units: list[Unit], most: int, summary: bo
     """A list a summary quotes three items of or more, all of it, each item by its first sentence
     (its label: "För långa svarstider."): a summary of "Vanliga misstag" names all nine mistakes, not
     the six whose sentences scored best (nineteen sets +1; for practical answers too: -1, an item's
-    advice is the answer there)."""
+    advice is the answer there). The items' lines are rewritten in place (a select's own units)."""
+    if not summary:
+        return chosen
     counts: dict[tuple[int, int], int] = {}
     for u in chosen:
         if u.is_list and u.group is not None and len(u.lines) == 1:
             counts[(u.rank, u.group)] = counts.get((u.rank, u.group), 0) + 1
     wanted = {key for key, n in counts.items() if n >= LABELLED_MIN}
-    if not wanted or not summary:
+    if not wanted:
         return chosen
     out = [u for u in chosen if not (u.is_list and (u.rank, u.group) in wanted)]
     for rank, group in wanted:
