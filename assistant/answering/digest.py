@@ -29,6 +29,7 @@ case is called (sixteen sets +1, nothing lost; no answer's facts change for prac
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from assistant.answering.quotes import SECTION_SEP, Unit, part_of, too_short
 from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
@@ -88,8 +89,8 @@ def paragraph_leads(best: Unit, units: list[Unit], room: int, named: tuple[str, 
     ("Vad gjorde Gävle?": the background's "… har Gävle samarbetat med fyra grannkommuner" beside
     "Vad man gjorde"; nineteen sets +1, nothing lost)."""
     doc, path = _named_section(best.section, named)
-    own = [u for u in units if u.section[0] == doc and _within(u.section[1], path, path != best.section[1])]
-    own = [u for u in own if not u.header]
+    deeper = path != best.section[1]  # a profile's section: its sub-sections too
+    own = [u for u in units if u.section[0] == doc and _within(u.section[1], path, deeper) and not u.header]
     firsts: dict[tuple[int, int], Unit] = {}
     for unit in sorted(own, key=lambda u: (u.position, u.rank, u.order)):
         if not too_short(unit.text):  # past a label ("Bakgrund.") to the paragraph's first sentence
@@ -123,10 +124,7 @@ def labelled_lists(chosen: list[Unit], units: list[Unit], most: int, summary: bo
     advice is the answer there). The items' lines are rewritten in place (a select's own units)."""
     if not summary:
         return chosen
-    counts: dict[tuple[int, int], int] = {}
-    for u in chosen:
-        if u.is_list and u.group is not None and len(u.lines) == 1:
-            counts[(u.rank, u.group)] = counts.get((u.rank, u.group), 0) + 1
+    counts = Counter((u.rank, u.group) for u in chosen if u.is_list and u.group is not None and len(u.lines) == 1)
     wanted = {key for key, n in counts.items() if n >= LABELLED_MIN}
     if not wanted:
         return chosen

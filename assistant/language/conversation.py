@@ -172,11 +172,12 @@ def resolve(
         rewritten = _rewrite(rewriter, question, history)
         if rewritten:
             return rewritten
-    if swapped := _with_name(question, resolve(history[-1], history[:-1][-turns:], None, settings)):
+    last = resolve(history[-1], history[:-1][-turns:], None, settings)  # read once, used twice below
+    if swapped := _with_name(question, last):
         return swapped
     own = {stem(w) for w in words(question)}
     for depth in range(1, min(turns, len(history)) + 1):
-        earlier = resolve(history[-depth], history[:-depth][-turns:], None, settings)
+        earlier = last if depth == 1 else resolve(history[-depth], history[:-depth][-turns:], None, settings)
         extra = [t for t in key_terms(earlier) if stem(t.lower()) not in own]
         if extra:
             return f"{question.rstrip()} {' '.join(extra)}"
