@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.citations import FOOTNOTE_MARKS, TABLE_ROW_SEP, is_list_line
-from assistant.answering.sentence_cues import FIRST_PERSON_RE, LABELLED_RE
+from assistant.answering.sentence_cues import FIRST_PERSON_RE, LABELLED_RE, OWN_SPEAKER_RE
 from assistant.language.sentences import numbered_sentences
 from assistant.language.terms import Term
 from assistant.types import SECTION_SEP, Passage, sentence_key
@@ -52,8 +52,10 @@ def lead_in(language: str, practical: bool = False, outline: str = "", part: str
 
 
 def voiced(sentence: str) -> bool:
-    """A sentence in the first person singular: in a report, someone's quoted words."""
-    return bool(FIRST_PERSON_RE.search(sentence))
+    """A sentence in the first person singular that names no speaker of its own: in a report, an
+    unnamed respondent's quoted words. One that opens or closes a quotation, says who speaks
+    ("..., säger hon.") or asks a question is quoted as it stands."""
+    return bool(FIRST_PERSON_RE.search(sentence)) and not OWN_SPEAKER_RE.search(sentence)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class Words(BaseModel):
     frequency_adverbs: frozenset[str]
     verb_particles: frozenset[str]
     abbreviations: frozenset[str]
+    speech_verbs: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

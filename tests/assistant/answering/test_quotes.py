@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.quotes import READ_ON, Unit, at_home, best_read_on, filled, with_intro
+from assistant.answering.quotes import READ_ON, Unit, at_home, best_read_on, filled, voiced, with_intro
 
 
 def passage(*texts: str, rank: int = 0) -> list[Unit]:
@@ -60,3 +60,14 @@ def test_sentences_of_other_documents_than_the_best_ones_count_less() -> None:
     assert (guide.score, also.score) == (1.0, 0.6) and round(report.score, 2) == 0.56  # under 0.7 x the best
     at_home([report], 0.5)
     assert round(report.score, 2) == 0.56  # alone it is the home document
+
+
+def test_first_person_words_are_an_unnamed_respondent_s_only_when_they_name_no_speaker() -> None:
+    assert voiced("Överlag tycker jag att projektet har gett det som kommuner efterfrågar.")
+    assert voiced('...vid uppstarten tänkte jag att "vad ska man kunna göra på ett år", men det gick!')
+    assert not voiced("Vi löste det med en kontaktgrupp som jag träffar varannan vecka, säger hon.")
+    assert not voiced('I efterhand tror jag att det var helheten", säger Lena Forsgren.')
+    assert not voiced("Nu ringer de också när det gått bra, och då orkar jag svara.”")
+    assert not voiced("– Jag tror på arbetssättet.")
+    assert not voiced("Känns det okej, eller tar jag hellre bilen nästa gång?")
+    assert not voiced("Arbetsgruppen träffades varje vecka.")
