@@ -11,12 +11,12 @@ Kind = str  # "quantity" "time" "frequency" "who" "list" "definition" "reason" "
 
 _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "quantity": re.compile(
-        r"\b(hur\s+många|hur\s+mycket|hur\s+stor|hur\s+(?:lång|långt|långa|gammal|gamla)|antal|how\s+many|how\s+much|"
-        r"number\s+of)\b"
+        r"\b(hur\s+många|hur\s+mycket|hur\s+(?:stor|stort|stora|omfattande)|hur\s+(?:lång|långt|långa|gammal|gamla)|antal|"
+        r"how\s+many|how\s+much|how\s+(?:big|large|extensive)|number\s+of)\b"
     ),
     "time": re.compile(
         r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|hur\s+länge|datum|when|what\s+year|"
-        r"which\s+year|how\s+long|what\s+period)\b"
+        r"which\s+year|how\s+long|what\s+period|(?:what|which)\s+(?:date|day))\b"
     ),
     "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
     "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),

@@ -34,6 +34,8 @@ def test_the_material_s_statistics_shape_the_terms_and_a_date_asked_to_the_day()
     stats = TermStats(stems(t) for t in ["Problemträdet har rötter.", "Ett datum sattes."])
     asked = Question.analyse("Vilket datum ritades problemtradet?", stats=stats)
     assert asked.day and any(t & set(stems("problemträdet")) for t in asked.terms)
+    english = Question.analyse("By what date did Brå have to report back?")
+    assert "time" in english.kinds and english.day  # "what date" asks a time, to the day
 
 
 def test_a_follow_up_knows_which_terms_it_took_from_the_conversation() -> None:
@@ -78,3 +80,11 @@ def test_practical_questions_are_read_as_such(question: str) -> None:
 )
 def test_summaries_and_totals_are_kinds_of_answer(question: str, kinds: set[str]) -> None:
     assert Question.analyse(question).kinds == kinds
+
+
+def test_a_size_or_an_extent_asked_for_is_a_quantity() -> None:
+    from assistant.language.kinds import question_kinds
+
+    for question in ("Och hur omfattande behöver den vara?", "hur stora ska skyltarna va?", "How big was the shift?"):
+        assert "quantity" in question_kinds(question), question
+    assert "quantity" not in question_kinds("Hur gick arbetet med skyltarna?")
