@@ -384,12 +384,14 @@ def _inherit(query: LookupQuery, earlier: LookupQuery) -> LookupQuery:
             taken[name] = list(getattr(earlier, name))
     if not query.outcome_kinds and earlier.outcome_kinds and not query.anchors:
         taken["outcome_kinds"] = list(earlier.outcome_kinds)
+    if not query.topic and earlier.topic:  # "Och Trollhättan då?": the earlier question's topic is asked
+        taken["topic"] = list(earlier.topic)
     if "fokus" in taken:
         taken["texts"] = query.texts + [t for t in earlier.texts if t.fields == ("aktivitet",) and not t.optional]
     kind = earlier.lookup_cue and not query.lookup_cue and not query.own_question_word
     if not taken and not kind:
         return query
-    new = replace(query, **taken, inherited=query.inherited + [k for k in taken if k != "texts"])
+    new = replace(query, **taken, inherited=query.inherited + [k for k in taken if k not in ("texts", "topic")])
     if kind:
         new.lookup_cue, new.list_kommuner, new.count = True, earlier.list_kommuner, query.count or earlier.count
         new.inherited.append("question kind")

@@ -206,3 +206,17 @@ def test_a_lookup_the_records_hold_no_row_for_also_asks_the_prose_unless_it_coun
     assert Router(vocabulary, probe=lambda q: False).route(listed).route == "both"
     counted = "Hur många aktiviteter genomförde Södertälje inom fokusområde 2?"  # none: 0 is the answer
     assert Router(vocabulary, probe=lambda q: False).route(counted).route == "lookup"
+
+
+def test_a_follow_up_naming_only_a_new_one_asks_the_earlier_question_s_topic() -> None:
+    """ "Och Trollhättan då?" after "Vad analyserade Linköping med Crime proofing?" asks what was
+    analysed, which the rows do not mention: the prose answers it, as it does the whole question."""
+    vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
+    rows_hold_no_topic = Router(vocabulary, covers=lambda query: not query.topic)
+    earlier = "Vad analyserade Linköping med Crime proofing?"
+    whole = rows_hold_no_topic.route("Vad analyserade Trollhättan med Crime proofing?")
+    follow_up = rows_hold_no_topic.route("Och Trollhättan då?", [earlier])
+    assert follow_up.query.topic == whole.query.topic == ["analyser"]
+    assert whole.route == "both" and follow_up.route == "rag"  # before: the rows alone ("lookup")
+    own = rows_hold_no_topic.route("Vilka aktiviteter genomförde Sigtuna?", [earlier])
+    assert own.route == "lookup"  # a question with its own words takes no topic
