@@ -378,9 +378,7 @@ def _inherit(query: LookupQuery, earlier: LookupQuery) -> LookupQuery:
     """Fill the kinds of entity ``query`` lacks from an earlier question."""
     taken: dict[str, list] = {}
     for name in ("kommuner", "omraden", "fokus", "metoder", "partner"):
-        if not getattr(query, name) and getattr(earlier, name):
-            if name == "kommuner" and query.list_kommuner:
-                continue
+        if getattr(earlier, name) and not getattr(query, name) and not (name == "kommuner" and query.list_kommuner):
             taken[name] = list(getattr(earlier, name))
     if not query.outcome_kinds and earlier.outcome_kinds and not query.anchors:
         taken["outcome_kinds"] = list(earlier.outcome_kinds)
