@@ -41,15 +41,16 @@ LEADS_MIN = 3  # paragraphs a section needs for a summary of their first sentenc
 LEADS_ROOM = 3  # of a summary's room, kept for the section's best sentences after the leads
 
 
-def digest_part(ranked: list[Unit], units: list[Unit], names: tuple[str, ...] = ()) -> Unit:
+def digest_part(ranked: list[Unit], units: list[Unit], names: tuple[str, ...] = (), titled: bool = False) -> Unit:
     """The best unit of the part a digest is drawn from; `ranked`: the scored units, best first;
-    `names`: the question's names, which the part must mention when any part does."""
+    `names`: the question's names, which the part must mention when any part does (`titled`: under
+    a heading that names one, when a part does; see `_naming`)."""
     best = ranked[0]
     if states_scope(best, units):
         return best
     parts = dict.fromkeys(part_of(u.section) for u in ranked)  # ties go to the part of the best sentence
     if names:
-        parts = _naming(parts, units, names)
+        parts = _naming(parts, units, names, titled)
     chosen = max(parts, key=lambda part: sum(u.score for u in _of(ranked, part)[:PART_MASS]))
     return _of(ranked, chosen)[0]
 
@@ -148,13 +149,26 @@ def states_scope(unit: Unit, units: list[Unit]) -> bool:
     return intro is not None and bool(SCOPE_STATEMENT_RE.search(intro.text))
 
 
-def _naming(parts: dict[tuple[str, str], None], units: list[Unit], names: tuple[str, ...]) -> dict:
+def _naming(parts: dict[tuple[str, str], None], units: list[Unit], names: tuple[str, ...], titled: bool) -> dict:
     """The parts that mention the most of the question's names ("Sammanfatta vad Kristianstad
     gjorde": the guide's chapter on its towns, not the report's results that share "resultat"); all
-    parts when none mentions any."""
+    parts when none mentions any. With `titled` (a summary), of those the parts with a heading that
+    names one ("Sammanfatta vad Falkenberg gjorde": "7. Exempel … > 7.2 Falkenberg: …", not "8.
+    Lärdomar", whose list names Falkenberg too); a practical question keeps the part that answers
+    it ("… stadsplaneringen? Hur gjorde Linköping?": the planning section, not the appendix on
+    Linköping)."""
     count = {p: sum(any(names_in(u.text, n) for u in units if part_of(u.section) == p) for n in names) for p in parts}
     most = max(count.values(), default=0)
-    return {p: None for p in parts if count[p] == most} if most else parts
+    parts = {p: None for p in parts if count[p] == most} if most else parts
+    if not titled:
+        return parts
+    headed = {p: None for p in parts if any(_heads(u, p, names) for u in units)}
+    return headed or parts
+
+
+def _heads(unit: Unit, part: tuple[str, str], names: tuple[str, ...]) -> bool:
+    """Whether `unit` stands in `part` under a heading that names one of `names`."""
+    return part_of(unit.section) == part and any(names_in(unit.section[1], n) for n in names)
 
 
 def outline_units(units: list[Unit]) -> list[Unit]:

@@ -286,7 +286,7 @@ class ExtractiveGenerator:
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        best, room = digest.digest_part(ranked, units, names), self.settings.digest_sentences
+        best, room = digest.digest_part(ranked, units, names, "howto" not in kinds), self.settings.digest_sentences
         profile = names if "profile" in kinds else ()
         if "howto" not in kinds and names and (leads := digest.paragraph_leads(best, units, room, profile)):
             return leads

@@ -48,6 +48,20 @@ def test_a_named_question_draws_on_the_part_that_names_it() -> None:
     assert digest_part(ranked, ranked, ("Borås",)).section[1].startswith("Resultat")  # no part names it
 
 
+def test_a_named_summary_draws_on_the_part_with_a_heading_that_names_it() -> None:
+    """Both parts mention Falkenberg; a summary takes the one whose heading names it, a practical
+    question the one its words weigh most in (there the place's paragraphs come first)."""
+    lessons = [
+        unit(f"Lärdom {i}: i Falkenberg och på andra håll lönade sig kartan.", "Lärdomar", 1.0, 0, i) for i in range(3)
+    ]
+    case = Unit(["Arbetet i Falkenberg började i februari 2022."], 1, 0, True, score=0.5)
+    case.section = (GUIDE, "Exempel från tre kommuner > Falkenberg: gallerian")
+    ranked = [*lessons, case]
+    assert digest_part(ranked, ranked, ("Falkenberg",), titled=True) is case
+    assert digest_part(ranked, ranked, ("Falkenberg",)).section[1] == "Lärdomar > Avsnitt"
+    assert digest_part(ranked, ranked, ("Borås",), titled=True).section[1] == "Lärdomar > Avsnitt"
+
+
 def test_an_outline_quotes_each_sub_section_under_its_heading_in_document_order() -> None:
     def sub(text: str, heading: str, score: float, rank: int, order: int = 0) -> Unit:
         return Unit([text], rank, order, True, None, score, section=(GUIDE, f"Lärdomar > {heading}"))
