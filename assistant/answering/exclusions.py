@@ -22,6 +22,16 @@ from assistant.language.terms import text_stems
 from assistant.types import Passage, sentence_key
 
 LIST_MARK_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
+# A sentence that is only the material's name for itself, its list going on with what it does not do
+# ("Guiden" / "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements.
+SUBJECT_RE = re.compile(r"^\W*(?:vi|guiden|rapporten|materialet|dokumentet|promemorian)\W*$", re.IGNORECASE)
+_EMPHASIS_RE = re.compile(r"[*_]{1,2}(\w[^*_]*?)[*_]{1,2}")
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS_RE.sub(r"\1", text)
+
+
 NEAREST = 3  # a scope statement among this many sentences nearest the question in meaning ...
 MIN_KEY = 20  # characters of the shorter of two sentence keys compared by containment
 COVERED = 0.45  # ... and no other sentence holding this weighted share of the question's terms
@@ -36,16 +46,20 @@ def excluded_units(text: str) -> dict[str, str]:
     """A passage's scope statements and the list lines one introduces, by sentence key, each as it
     reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ...")."""
     out: dict[str, str] = {}
-    intro = ""
+    intro = subject = ""
     for sentence in passage_sentences(text):
         if is_list_line(sentence):
+            item = LIST_MARK_RE.sub("", sentence).rstrip(",;.")
             if intro:
-                out[sentence_key(sentence)] = f"{intro} {LIST_MARK_RE.sub('', sentence).rstrip(',;.')}."
+                out[sentence_key(sentence)] = _plain(f"{intro} {item}.")
+            elif subject and SCOPE_STATEMENT_RE.search(f"{subject} {item}"):  # "Guiden" / "- ger **inte** …"
+                out[sentence_key(sentence)] = _plain(f"{subject} {item}.")
             continue
         stated = bool(SCOPE_STATEMENT_RE.search(sentence))
         intro = sentence.strip() if stated and sentence.rstrip().endswith(":") else ""
+        subject = sentence.strip() if SUBJECT_RE.match(sentence) else ""
         if stated:
-            out[sentence_key(sentence)] = sentence.strip()
+            out[sentence_key(sentence)] = _plain(sentence.strip())
     return out
 
 

@@ -60,7 +60,8 @@ REFERS_BACK_RE = re.compile(
 # "Vi redovisar inte heller vad ... kostar", "Guiden tar inte upp ...".
 SCOPE_STATEMENT_RE = re.compile(
     r"\b(?:vi|guiden|rapporten|materialet|dokumentet|promemorian)\b[^.:;]{0,40}?\b"
-    r"(?:tar|redovisar|behandlar|beskriver|går|diskuterar|ger|omfattar)\s+(?:vi\s+)?(?:inte|inga|inget|ej)\b"
+    r"(?:tar|redovisar|behandlar|beskriver|går|diskuterar|ger|omfattar|innehåller|handlar|täcker|berör)\s+(?:vi\s+)?"
+    r"[*_]{0,2}(?:inte|inga|inget|ej)\b"
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
     re.IGNORECASE,
 )

@@ -36,6 +36,21 @@ def test_the_scope_statement_and_the_list_it_introduces_are_excluded_units() -> 
     assert sentence_key("Guiden beskriver hur en lägesbild tas fram.") not in units
 
 
+def test_a_scope_list_under_its_subject_alone_or_with_emphasis_is_one_of_statements() -> None:
+    """ "Guiden" / "- ger **inte** juridisk rådgivning …": each line is a scope statement with its
+    subject; "Guiden innehåller **inte**:" introduces its list; the emphasis is not quoted."""
+    bare = excluded_units(
+        "Guiden\n- ger **inte** juridisk rådgivning i enskilda ärenden;\n- beskriver kommunens arbete."
+    )
+    assert list(bare.values()) == ["Guiden ger inte juridisk rådgivning i enskilda ärenden."]
+    contains = excluded_units("Guiden innehåller **inte**:\n- metoder för unga över 21 år.")
+    assert (
+        contains[sentence_key("- metoder för unga över 21 år.")]
+        == "Guiden innehåller inte: metoder för unga över 21 år."
+    )
+    assert excluded_units("Guiden\n- handlar om samverkan.") == {}  # no negation, no statement
+
+
 def test_a_question_nearest_a_left_out_topic_is_about_it_unless_another_sentence_covers_it() -> None:
     risk = Question.analyse("Hur ska vi bedöma risken för att en enskild ungdom rekryteras till ett nätverk?")
     scope = _scored(SCOPE, {RISK: 0.88, "Guiden beskriver hur en lägesbild tas fram.": 0.80})
