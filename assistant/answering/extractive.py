@@ -61,6 +61,7 @@ from assistant.answering.sentence_cues import (
     name_count,
     quantified_mention,
     specificity,
+    type_credit,
 )
 from assistant.index.lexical import index_text
 from assistant.language.question import Question
@@ -81,9 +82,8 @@ LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences add
 
 
 def _asked_first(weight: Weight, inherited: frozenset[str]) -> Weight:
-    """Term weights for picking sentences: a follow-up's terms taken from the conversation count
-    `INHERITED_FACTOR` of their weight, so that "och vad tittade trollhättan på?" after a question
-    on Crime proofing quotes what Trollhättan did, not Crime proofing again."""
+    """Term weights for picking sentences: a follow-up's terms from the conversation count `INHERITED_FACTOR`
+    ("och vad tittade trollhättan på?" after Crime proofing quotes what Trollhättan did, not Crime proofing)."""
     if not inherited:
         return weight
     return lambda term: weight(term) * (INHERITED_FACTOR if term in inherited else 1.0)
@@ -232,8 +232,8 @@ class ExtractiveGenerator:
         names = min(1.0, name_count(unit.text, ask.terms) / NAMES_FOR_FULL_CREDIT)
         if "who" in ask.kinds:
             bonus += s.kind_bonus * names
-        if ask.type is not None and ask.type.found_in(unit.stems, inflected=False):
-            bonus += s.type_bonus * (1.0 if unit.is_list or ENUMERATION_RE.search(unit.text) else names / 2)
+        if ask.type is not None:
+            bonus += s.type_bonus * type_credit(unit.text, unit.stems, unit.is_list, ask.type, names)
         if "definition" in ask.kinds and defines(unit.text, ask.terms):
             bonus += s.definition_bonus
         bonus += s.kind_bonus if "howto" in ask.kinds and advises(unit.text) else 0.0  # what to do, what was learnt

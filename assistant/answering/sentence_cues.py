@@ -15,6 +15,7 @@ from assistant.language.terms import Term, text_stems
 from assistant.language.text import stem, stems, words
 from assistant.language.words import load_words
 
+NAMED_KIND_MIN = 4  # letters of a kind's stem, and of the part before it, in a name of that kind ("Lextorpsskolan")
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 
 NUMBER_WORDS = load_words().number_words  # data/words.yaml
@@ -110,6 +111,26 @@ def name_count(text: str, terms: list[Term]) -> int:
     tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
     names = {t for t in tokens[1:] if t[:1].isupper()}
     return len([n for n in names if not any(t.found_in(frozenset(stems(n, compounds=False))) for t in terms)])
+
+
+def named_as(text: str, kind: Term) -> bool:
+    """Whether the sentence names one of the asked-for kind by a compound with it as its head
+    ("Lextorpsskolan" for "Vilken skola …?", "Ekobrottsmyndigheten" for "vilken myndighet"):
+    a capitalised word holding the kind's stem (of four letters or more) after a part of its own."""
+    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
+    names = {t.lower() for t in tokens if t[:1].isupper()}
+    return any(len(k) >= NAMED_KIND_MIN and k in n[NAMED_KIND_MIN - 1 :] for n in names for k in kind)
+
+
+def type_credit(text: str, found: frozenset[str], is_list: bool, kind: Term, names: float) -> float:
+    """How well a sentence gives the asked-for kind of thing ("Vilka kommuner …"): 1 for a list, an
+    enumeration or a name of that kind ("Lextorpsskolan", `named_as`), the share of the names it
+    adds (`names`) halved when it only uses the kind's word (stems `found`), else 0."""
+    if named_as(text, kind):
+        return 1.0
+    if not kind.found_in(found, inflected=False):
+        return 0.0
+    return 1.0 if is_list or ENUMERATION_RE.search(text) else names / 2
 
 
 def defines(text: str, terms: list[Term]) -> bool:

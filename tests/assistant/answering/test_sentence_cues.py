@@ -9,10 +9,12 @@ from assistant.answering.sentence_cues import (
     FREQUENCY_RE,
     REFERS_BACK_RE,
     advises,
+    named_as,
     quantified_mention,
     specificity,
+    type_credit,
 )
-from assistant.language.terms import answer_type
+from assistant.language.terms import Term, answer_type, text_stems
 
 
 @pytest.mark.parametrize(
@@ -89,3 +91,13 @@ def test_what_says_how_often(sentence: str, says_how_often: bool) -> None:
 )
 def test_what_says_what_to_do_or_what_was_learnt(sentence: str, advice: bool) -> None:
     assert advises(sentence) is advice
+
+
+def test_a_name_with_the_asked_for_kind_as_its_head_gives_that_kind() -> None:
+    school = Term({"skol"})
+    named = "I Trollhättan har ett trygghetsarbete genomförts på Lextorpsskolan under hösten 2023."
+    assert named_as(named, school) and type_credit(named, text_stems(named), False, school, 0.0) == 1.0
+    assert not named_as("Skolverket gav stöd.", school)  # the kind's word first: no school by name
+    used = "Två kommuner har arbetat vid några utvalda skolor."
+    assert not named_as(used, school) and type_credit(used, text_stems(used), False, school, 0.4) == 0.2
+    assert type_credit("Polisen deltog.", text_stems("Polisen deltog."), False, school, 1.0) == 0.0
