@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE
+from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE, SELF_NAMES
 from assistant.index.lexical import index_text
 from assistant.language.question import Question
 from assistant.language.sentences import is_list_line, passage_sentences
@@ -24,14 +24,8 @@ from assistant.types import Passage, sentence_key
 LIST_MARK_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
 # A sentence that is only the material's name for itself, its list going on with what it does not do
 # ("Guiden" / "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements.
-SUBJECT_RE = re.compile(r"^\W*(?:vi|guiden|rapporten|materialet|dokumentet|promemorian)\W*$", re.IGNORECASE)
-_EMPHASIS_RE = re.compile(r"[*_]{1,2}(\w[^*_]*?)[*_]{1,2}")
-
-
-def _plain(text: str) -> str:
-    return _EMPHASIS_RE.sub(r"\1", text)
-
-
+SUBJECT_RE = re.compile(rf"^\W*(?:{SELF_NAMES})\W*$", re.IGNORECASE)
+_EMPHASIS_RE = re.compile(r"[*_]{1,2}(\w[^*_]*?)[*_]{1,2}")  # "**inte**" is quoted "inte"
 NEAREST = 3  # a scope statement among this many sentences nearest the question in meaning ...
 MIN_KEY = 20  # characters of the shorter of two sentence keys compared by containment
 COVERED = 0.45  # ... and no other sentence holding this weighted share of the question's terms
@@ -84,6 +78,10 @@ def left_out(question: Question, passages: Sequence[Passage], weight: Callable[[
     key, rank = nearest
     quoted = next((text for unit, text in units[rank].items() if _among(key, {unit})), key)
     return f"{quoted} [{rank + 1}]"
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS_RE.sub(r"\1", text)
 
 
 def _among(key: str, excluded: set[str]) -> bool:

@@ -15,7 +15,7 @@ from assistant.language.terms import Term, text_stems
 from assistant.language.text import stem, stems, words
 from assistant.language.words import load_words
 
-NAMED_KIND_MIN = 4  # letters of a kind's stem, and of the part before it, in a name of that kind ("Lextorpsskolan")
+NAMED_KIND_MIN = 4  # letters of a kind's stem in a name of that kind; the part before it: one fewer ("Lextorpsskolan")
 DEFINITION_WINDOW = 8  # a definition names its subject within the first words of the sentence
 
 NUMBER_WORDS = load_words().number_words  # data/words.yaml
@@ -59,8 +59,9 @@ REFERS_BACK_RE = re.compile(
 )
 # A sentence in which the material says what it does not cover (a guide's "Avgränsningar"):
 # "Vi redovisar inte heller vad ... kostar", "Guiden tar inte upp ...".
+SELF_NAMES = "vi|guiden|rapporten|materialet|dokumentet|promemorian"  # how the material speaks of itself
 SCOPE_STATEMENT_RE = re.compile(
-    r"\b(?:vi|guiden|rapporten|materialet|dokumentet|promemorian)\b[^.:;]{0,40}?\b"
+    rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b"
     r"(?:tar|redovisar|behandlar|beskriver|går|diskuterar|ger|omfattar|innehåller|handlar|täcker|berör)\s+(?:vi\s+)?"
     r"[*_]{0,2}(?:inte|inga|inget|ej)\b"
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
@@ -116,7 +117,7 @@ def name_count(text: str, terms: list[Term]) -> int:
 def named_as(text: str, kind: Term) -> bool:
     """Whether the sentence names one of the asked-for kind by a compound with it as its head
     ("Lextorpsskolan" for "Vilken skola …?", "Ekobrottsmyndigheten" for "vilken myndighet"):
-    a capitalised word holding the kind's stem (of four letters or more) after a part of its own."""
+    a capitalised word holding the kind's stem (of four letters or more) after a part of three or more."""
     tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
     names = {t.lower() for t in tokens if t[:1].isupper()}
     return any(len(k) >= NAMED_KIND_MIN and k in n[NAMED_KIND_MIN - 1 :] for n in names for k in kind)
