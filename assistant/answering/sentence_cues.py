@@ -57,12 +57,13 @@ REFERS_BACK_RE = re.compile(
     r"|^(?:[\w-]+\s+){0,3}(?:av|i|inom|under|för|med|från)\s+(?:dessa|detta|denna|de\s+här|den\s+här|det\s+här)\b",
     re.IGNORECASE,
 )
-# A sentence in which the material says what it does not cover (a guide's "Avgränsningar"):
-# "Vi redovisar inte heller vad ... kostar", "Guiden tar inte upp ...".
+# A sentence in which the material says what it does not cover (a guide's "Avgränsningar"): its name
+# for itself, a verb in the present and a negation ("Vi redovisar inte heller vad ... kostar", "Guiden
+# tar inte upp ...", "Guiden redogör alltså inte för ..."); the negation may be emphasised ("**inte**").
 SELF_NAMES = "vi|guiden|rapporten|materialet|dokumentet|promemorian"  # how the material speaks of itself
 SCOPE_STATEMENT_RE = re.compile(
     rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b"
-    r"(?:tar|redovisar|behandlar|beskriver|går|diskuterar|ger|omfattar|innehåller|handlar|täcker|berör)\s+(?:vi\s+)?"
+    r"\w+[^\W\d_]r\s+(?:vi\s+)?(?:alltså\s+|därför\s+|heller\s+)?"
     r"[*_]{0,2}(?:inte|inga|inget|ej)\b"
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
     re.IGNORECASE,

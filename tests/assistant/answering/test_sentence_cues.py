@@ -8,6 +8,7 @@ from assistant.answering.sentence_cues import (
     ENUMERATION_RE,
     FREQUENCY_RE,
     REFERS_BACK_RE,
+    SCOPE_STATEMENT_RE,
     advises,
     named_as,
     quantified_mention,
@@ -101,3 +102,20 @@ def test_a_name_with_the_asked_for_kind_as_its_head_gives_that_kind() -> None:
     used = "Två kommuner har arbetat vid några utvalda skolor."
     assert not named_as(used, school) and type_credit(used, text_stems(used), False, school, 0.4) == 0.2
     assert type_credit("Polisen deltog.", text_stems("Polisen deltog."), False, school, 1.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [
+        ("Guiden tar inte upp sekretessregler.", True),
+        ("Guiden redogör alltså inte för vilka regler som gäller.", True),
+        ("Guiden innehåller **inte**:", True),
+        ("Vi redovisar inte heller vad åtgärderna kostar.", True),
+        ("Guiden är inte en lärobok.", False),
+        ("Kommunen tar inte emot fler ärenden.", False),
+    ],
+)
+def test_a_scope_statement_is_the_material_naming_itself_with_a_present_verb_and_a_negation(
+    sentence: str, states: bool
+) -> None:
+    assert bool(SCOPE_STATEMENT_RE.search(sentence)) is states
