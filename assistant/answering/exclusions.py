@@ -25,6 +25,8 @@ LIST_MARK_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
 # A sentence that is only the material's name for itself, its list going on with what it does not do
 # ("Guiden" / "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements.
 SUBJECT_RE = re.compile(rf"^\W*(?:{SELF_NAMES})\W*$", re.IGNORECASE)
+# A sentence that goes on from a scope statement with a pronoun for the material ("Den redogör alltså inte …").
+PRONOUN_RE = re.compile(r"^\W*(?:den|det)\b", re.IGNORECASE)
 _EMPHASIS_RE = re.compile(r"[*_]{1,2}(\w[^*_]*?)[*_]{1,2}")  # "**inte**" is quoted "inte"
 NEAREST = 3  # a scope statement among this many sentences nearest the question in meaning ...
 MIN_KEY = 20  # characters of the shorter of two sentence keys compared by containment
@@ -40,7 +42,7 @@ def excluded_units(text: str) -> dict[str, str]:
     """A passage's scope statements and the list lines one introduces, by sentence key, each as it
     reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ...")."""
     out: dict[str, str] = {}
-    intro = subject = ""
+    intro = subject = last = ""
     for sentence in passage_sentences(text):
         if is_list_line(sentence):
             item = LIST_MARK_RE.sub("", sentence).rstrip(",;.")
@@ -49,11 +51,13 @@ def excluded_units(text: str) -> dict[str, str]:
             elif subject and SCOPE_STATEMENT_RE.search(f"{subject} {item}"):  # "Guiden" / "- ger **inte** …"
                 out[sentence_key(sentence)] = _plain(f"{subject} {item}.")
             continue
-        stated = bool(SCOPE_STATEMENT_RE.search(sentence))
+        carried = bool(last) and bool(SCOPE_STATEMENT_RE.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
+        stated = carried or bool(SCOPE_STATEMENT_RE.search(sentence))
         intro = sentence.strip() if stated and sentence.rstrip().endswith(":") else ""
         subject = sentence.strip() if SUBJECT_RE.match(sentence) else ""
-        if stated:
-            out[sentence_key(sentence)] = _plain(sentence.strip())
+        if stated:  # "Guiden ger inga juridiska råd. Den redogör alltså inte för …": quoted with the one before
+            out[sentence_key(sentence)] = _plain(f"{last} {sentence.strip()}" if carried else sentence.strip())
+        last = sentence.strip() if stated and not carried else ""
     return out
 
 

@@ -80,3 +80,12 @@ def test_a_year_the_material_only_plans_is_no_answer_to_what_happened_then(fake_
     assert refused.evidence.statement == "Kommunen planerar att göra sin första uppföljning under 2026. [1]"
     assert assess(Question.analyse("Vad planerar Ystad att göra 2026?"), top, settings).supported
     assert assess(Question.analyse("Vad antogs i juni 2024?"), top, settings).supported
+
+
+def test_a_pronoun_going_on_from_a_scope_statement_states_scope_too_quoted_with_it() -> None:
+    text = "Guiden ger inga juridiska råd. Den redogör alltså inte för om tillstånd krävs. Den bygger på tre kommuner."
+    units = excluded_units(text)
+    going_on = units[sentence_key("Den redogör alltså inte för om tillstånd krävs.")]
+    assert going_on == "Guiden ger inga juridiska råd. Den redogör alltså inte för om tillstånd krävs."
+    assert sentence_key("Den bygger på tre kommuner.") not in units  # no negation: not a statement
+    assert excluded_units("Projektet startade 2022. Det tar inte slut förrän 2025.") == {}  # no statement before
