@@ -110,17 +110,21 @@ def has_number(text: str, time: bool) -> bool:
 
 def name_count(text: str, terms: list[Term]) -> int:
     """Names (capitalised, not sentence-initial) a sentence adds beyond those in the question."""
-    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
-    names = {t for t in tokens[1:] if t[:1].isupper()}
+    names = set(_capitalised(text, first=False))
     return len([n for n in names if not any(t.found_in(frozenset(stems(n, compounds=False))) for t in terms)])
+
+
+def _capitalised(text: str, first: bool = True) -> list[str]:
+    """The capitalised words of a sentence (its first word too unless `first` is False)."""
+    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
+    return [t for t in (tokens if first else tokens[1:]) if t[:1].isupper()]
 
 
 def named_as(text: str, kind: Term) -> bool:
     """Whether the sentence names one of the asked-for kind by a compound with it as its head
     ("Lextorpsskolan" for "Vilken skola …?", "Ekobrottsmyndigheten" for "vilken myndighet"):
     a capitalised word holding the kind's stem (of four letters or more) after a part of three or more."""
-    tokens = re.findall(r"[^\W\d_]+", strip_markers(text))
-    names = {t.lower() for t in tokens if t[:1].isupper()}
+    names = {t.lower() for t in _capitalised(text)}
     return any(len(k) >= NAMED_KIND_MIN and k in n[NAMED_KIND_MIN - 1 :] for n in names for k in kind)
 
 
