@@ -41,7 +41,10 @@ HEAD_MIN = 4  # letters a compound's last part keeps when its definite ending go
 PARTICLES = load_words().verb_particles
 COMPOUND_LINKS = ("s", "e", "a", "u")  # linking letters between Swedish compound parts ("regering-s-uppdrag")
 
-_TYPE_RE = re.compile(r"\b(?:vilka|vilken|vilket|which|what)((?:\s+[^\W\d_]{3,}){1,3})")
+_KIND = "|".join(sorted(load_words().kind_nouns))  # "vilka sorters bidrag", "vilken typ av stöd": "bidrag"
+_TYPE_RE = re.compile(
+    rf"\b(?:vilka|vilken|vilket|which|what)(?:\s+(?:{_KIND})(?:\s+av|\s+of)?)?((?:\s+[^\W\d_]{{3,}}){{1,3}})"
+)
 _TYPE_WORDS = 3  # words after "vilka"/"which" that may name the kind asked for ("vilka nya kommuner")
 
 
@@ -150,13 +153,10 @@ def _split_usage(word: str, stats: TermStats) -> tuple[str, ...]:
 
 
 def decompound(word: str, stats: TermStats | None) -> tuple[str, ...]:
-    """Stems of the two parts of a Swedish compound when both occur in the material on their own.
-
-    Corpus-driven: "regeringsuppdraget" -> ("regering", "uppdrag") because the material says
-    "uppdrag av regeringen"; a split is only made where both halves (the first without a
-    linking "s"/"e"/...) are stems of the indexed vocabulary. The most balanced split wins.
-    Returns () for short words, non-letters, unknown parts or without a vocabulary.
-    """
+    """Stems of the two parts of a Swedish compound when both occur in the material on their own:
+    "regeringsuppdraget" -> ("regering", "uppdrag") because the material says "uppdrag av regeringen";
+    only where both halves (the first without a linking "s"/"e"/...) are stems of the indexed
+    vocabulary. The most balanced split wins; () for short words, non-letters or unknown parts."""
     if stats is None or not stats.n:
         return ()
     return _decompound(word.lower(), stats)

@@ -45,6 +45,7 @@ class Words(BaseModel):
     verb_particles: frozenset[str]
     abbreviations: frozenset[str]
     speech_verbs: frozenset[str]
+    kind_nouns: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

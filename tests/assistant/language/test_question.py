@@ -88,3 +88,17 @@ def test_a_size_or_an_extent_asked_for_is_a_quantity() -> None:
     for question in ("Och hur omfattande behöver den vara?", "hur stora ska skyltarna va?", "How big was the shift?"):
         assert "quantity" in question_kinds(question), question
     assert "quantity" not in question_kinds("Hur gick arbetet med skyltarna?")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Vilka sorters bidrag granskade kommunerna?", {"bidrag"}),  # the noun after the classifier
+        ("Vilken typ av stöd fick de?", {"stöd"}),
+        ("Vilka slags aktörer deltog?", {"aktör"}),
+        ("Vilka kommuner deltog?", {"kommun"}),
+    ],
+)
+def test_the_kind_asked_for_is_the_noun_after_a_classifier(question: str, kind: set[str]) -> None:
+    asked = Question.analyse(question).asked_type
+    assert asked is not None and set(asked) == kind
