@@ -16,7 +16,7 @@ section, an outline a section's sub-sections (`digest`). English: an English lea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 
 from assistant.answering import digest
 from assistant.answering.citations import build_citations, build_sources, check_markers
@@ -45,7 +45,6 @@ from assistant.answering.quotes import (
     with_intro,
 )
 from assistant.answering.sentence_cues import (
-    CONCLUDES_RE,
     CONTINUES_RE,
     DOCUMENT_DEIXIS_RE,
     DOCUMENT_PART_RE,
@@ -56,6 +55,7 @@ from assistant.answering.sentence_cues import (
     REFERS_BACK_RE,
     SUM_ROW_RE,
     advises,
+    concludes,
     defines,
     has_number,
     name_count,
@@ -159,7 +159,7 @@ class ExtractiveGenerator:
             chosen = digest.labelled_lists(chosen, units, self.settings.max_list_items, "howto" not in ask.kinds)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
-        chosen = self._listed(self._bridged(self._continued(chosen, units), units), units)
+        chosen = self._listed(self._bridged(self._continued(chosen, units, ask.kinds), units), units)
         chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)
         related = max((self._similarity(u, ask) for u in chosen), default=0.0)
         sums = "total" in ask.kinds and any(SUM_ROW_RE.match(u.lines[-1]) for u in chosen)  # the sum asked for
@@ -376,7 +376,7 @@ class ExtractiveGenerator:
                 out.append(gap)
         return out
 
-    def _continued(self, chosen: list[Unit], units: list[Unit]) -> list[Unit]:
+    def _continued(self, chosen: list[Unit], units: list[Unit], kinds: Collection[str] = ()) -> list[Unit]:
         """Each chosen sentence with the next one of its passage when that one points back at it
         ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."), and with the one
         before it when it concludes from it ("... större behov av stöd ... . Därför har det varit
@@ -387,7 +387,7 @@ class ExtractiveGenerator:
             with_intro(unit, by_place, out)
             nxt = by_place.get((unit.rank, unit.order + 1))
             linked = [nxt] if nxt is not None and CONTINUES_RE.match(nxt.text) else []
-            if CONCLUDES_RE.match(unit.text):
+            if concludes(unit.text, "reason" in kinds):
                 linked += [by_place.get((unit.rank, unit.order - i)) for i in range(CONCLUSION_REACH, 0, -1)]
             elif REFERS_BACK_RE.match(unit.text):
                 linked.append(by_place.get((unit.rank, unit.order - 1)))

@@ -119,3 +119,12 @@ def test_a_scope_statement_is_the_material_naming_itself_with_a_present_verb_and
     sentence: str, states: bool
 ) -> None:
     assert bool(SCOPE_STATEMENT_RE.search(sentence)) is states
+
+
+def test_a_conclusion_after_the_verb_and_subject_reads_back_only_for_why() -> None:
+    from assistant.answering.sentence_cues import concludes
+
+    later = "Inom projektet valde vi därför att testa införandet av en ny metod."
+    assert concludes("Därför har det varit prioriterat.") and concludes("Därför har det varit prioriterat.", why=True)
+    assert concludes(later, why=True) and not concludes(later)
+    assert not concludes("Kommunen har i flera år arbetat med detta och därför fortsatt.", why=True)  # too far in
