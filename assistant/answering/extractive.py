@@ -286,9 +286,9 @@ class ExtractiveGenerator:
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        best, room = digest.digest_part(ranked, units, names, "howto" not in kinds), self.settings.digest_sentences
-        profile = names if "profile" in kinds else ()
-        if "howto" not in kinds and names and (leads := digest.paragraph_leads(best, units, room, profile)):
+        practical, room = "howto" in kinds, self.settings.digest_sentences
+        best, profile = digest.digest_part(ranked, units, names, not practical, practical), names * ("profile" in kinds)
+        if not practical and names and (leads := digest.paragraph_leads(best, units, room, profile)):
             return leads
         section = digest.part_section(ranked, best, units, names)
         chosen: list[Unit] = []

@@ -182,3 +182,12 @@ def test_a_summary_quoting_three_items_of_a_list_names_every_item_by_its_label()
     assert [u.lines for u in summary[1:]] == [[f"- Misstag nummer {i}."] for i in range(1, 6)]
     assert labelled_lists(list(chosen), units, 12, summary=False) == chosen  # practical: the items' advice
     assert labelled_lists([intro, items[0], items[1]], units, 12) == [intro, items[0], items[1]]  # two: as they are
+
+
+def test_a_practical_question_naming_nothing_draws_on_the_part_of_the_first_passage() -> None:
+    first_year = [unit(f"Månad {i}: styrgruppen möts.", "Genomförande", 0.5, 0, i) for i in range(3)]
+    groundwork = [unit(f"Överenskommelsen förankras i steg {i}.", "Förarbete", 0.8, 1, i) for i in range(3)]
+    ranked = [*groundwork, *first_year]
+    assert digest_part(ranked, ranked).section[1].startswith("Förarbete")  # its sentences weigh most
+    assert digest_part(ranked, ranked, practical=True) is first_year[0]  # the passage ranked first
+    assert digest_part(ranked, ranked, ("Kalmar",), practical=True).section[1].startswith("Förarbete")
