@@ -286,8 +286,8 @@ class ExtractiveGenerator:
         ranked = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.rank, u.order))
         if not ranked:
             return []
-        practical, room = "howto" in kinds, self.settings.digest_sentences
-        best, profile = digest.digest_part(ranked, units, names, not practical, practical), names * ("profile" in kinds)
+        practical, profile = "howto" in kinds, (names if "profile" in kinds else ())
+        best, room = digest.digest_part(ranked, units, names, not practical, practical), self.settings.digest_sentences
         if not practical and names and (leads := digest.paragraph_leads(best, units, room, profile)):
             return leads
         section = digest.part_section(ranked, best, units, names)
