@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
 
-from assistant.answering import digest
+from assistant.answering import digest, enumerations
 from assistant.answering.citations import build_citations, build_sources, check_markers
 from assistant.answering.quotes import (
     ENGLISH_LEAD,
@@ -48,7 +48,6 @@ from assistant.answering.sentence_cues import (
     CONTINUES_RE,
     DOCUMENT_DEIXIS_RE,
     DOCUMENT_PART_RE,
-    ENUMERATION_RE,
     FREQUENCY_RE,
     FULL_DATE_RE,
     REASON_RE,
@@ -59,7 +58,6 @@ from assistant.answering.sentence_cues import (
     defines,
     has_number,
     name_count,
-    quantified_mention,
     specificity,
     type_credit,
 )
@@ -75,7 +73,6 @@ CONTEXT_FACTOR = 0.85  # a sentence from a neighbouring chunk counts a little le
 SECTION_FACTOR = 0.5  # a question term found only in the sentence's section heading counts half
 NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whole "who" bonus
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
-INTRO_REACH = 2  # sentences after one that announces instances ("tre sätt") that name them
 CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
 INHERITED_FACTOR = 0.5  # weight of a follow-up's terms from the conversation when picking sentences
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
@@ -158,7 +155,10 @@ class ExtractiveGenerator:
             chosen = self._listed(self._continued(self._digest(units, question.names, ask.kinds), units), units)
             chosen = digest.labelled_lists(chosen, units, self.settings.max_list_items, "howto" not in ask.kinds)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
-        chosen = self._counted(self._introduced(self._pick(units), units, ask), units, ask)
+        room = self.settings.max_answer_sentences
+        chosen = self._counted(
+            enumerations.introduced(self._pick(units), units, ask.type, "list" in ask.kinds, room), units, ask
+        )
         chosen = self._listed(self._bridged(self._continued(chosen, units, ask.kinds), units), units)
         chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)
         related = max((self._similarity(u, ask) for u in chosen), default=0.0)
@@ -316,30 +316,6 @@ class ExtractiveGenerator:
                 out.append(whole)
             elif not any(c.rank == unit.rank and c.group == unit.group for c in intros):
                 out.append(unit)
-        return out
-
-    def _introduced(self, chosen: list[Unit], units: list[Unit], ask: Ask) -> list[Unit]:
-        """With a best sentence that announces what a "which ..." question asks for without
-        naming it ("... stötte projektet på ytterligare några hinder", "... följts upp på tre
-        sätt"), the sentences after it in its passage, which name them; they take the place
-        of the weakest sentences from other passages when the answer is full."""
-        best = max(chosen, key=lambda u: u.score, default=None)
-        if ask.type is None or best is None or not quantified_mention(best.text, ask.type, counted=True):
-            return chosen
-        by_place = {(u.rank, u.order): u for u in units}
-        out = list(chosen)
-        for step in range(1, INTRO_REACH + 1):
-            follower = by_place.get((best.rank, best.order + step))
-            if follower is None or follower in out:
-                continue
-            if len(out) >= self.settings.max_answer_sentences:
-                others = [u for u in out if u.rank != best.rank]
-                if not others:
-                    break
-                out.remove(min(others, key=lambda u: u.score))
-            out.append(follower)
-            if CONTINUES_RE.match(follower.text) or ENUMERATION_RE.search(follower.text):
-                break  # it names them ("Exempel på sådana är ...")
         return out
 
     def _counted(self, chosen: list[Unit], units: list[Unit], ask: Ask) -> list[Unit]:

@@ -19,7 +19,7 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
         r"which\s+year|how\s+long|what\s+period|(?:what|which)\s+(?:date|day))\b"
     ),
     "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),
-    "list": re.compile(r"\b(vilka|lista|nämn|ange|which|list|name\s+the|what\s+(?:are|were))\b"),
+    "list": re.compile(r"\b(vilka|lista|nämn|ange|räkna\s+upp|which|list|name\s+the|what\s+(?:are|were))\b"),
     "definition": re.compile(
         r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|vad\s+står\s+[\w-]+\s+för|what\s+is|what\s+does)\b"
     ),

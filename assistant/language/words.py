@@ -46,6 +46,8 @@ class Words(BaseModel):
     abbreviations: frozenset[str]
     speech_verbs: frozenset[str]
     kind_nouns: frozenset[str]
+    counts: frozenset[str]
+    ordinals: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod
