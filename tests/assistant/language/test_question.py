@@ -102,3 +102,8 @@ def test_a_size_or_an_extent_asked_for_is_a_quantity() -> None:
 def test_the_kind_asked_for_is_the_noun_after_a_classifier(question: str, kind: set[str]) -> None:
     asked = Question.analyse(question).asked_type
     assert asked is not None and set(asked) == kind
+
+
+def test_a_generic_noun_names_no_kind_asked_for() -> None:
+    """"Vilka saker …" asks for things of any kind: the material need not use the word "sak"."""
+    assert Question.analyse("Vilka saker var det man mätte i mätningen?").asked_type is None
