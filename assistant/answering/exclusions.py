@@ -43,6 +43,7 @@ def excluded_units(text: str) -> dict[str, str]:
     reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ...")."""
     out: dict[str, str] = {}
     intro = subject = last = ""
+    titled = bool(SCOPE_STATEMENT_RE.search(text.split("\n", 1)[0]))  # under "Det här tar guiden inte upp"
     for sentence in passage_sentences(text):
         if is_list_line(sentence):
             item = LIST_MARK_RE.sub("", sentence).rstrip(",;.")
@@ -53,7 +54,7 @@ def excluded_units(text: str) -> dict[str, str]:
             continue
         carried = bool(last) and bool(SCOPE_STATEMENT_RE.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
         stated = carried or bool(SCOPE_STATEMENT_RE.search(sentence))
-        intro = sentence.strip() if stated and sentence.rstrip().endswith(":") else ""
+        intro = sentence.strip() if (stated or titled) and sentence.rstrip().endswith(":") else ""
         subject = sentence.strip() if SUBJECT_RE.match(sentence) else ""
         if stated:  # "Guiden ger inga juridiska råd. Den redogör alltså inte för …": quoted with the one before
             out[sentence_key(sentence)] = _plain(f"{last} {sentence.strip()}" if carried else sentence.strip())

@@ -67,6 +67,7 @@ SCOPE_STATEMENT_RE = re.compile(
     rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b"
     r"\w+[^\W\d_]r\s+(?:vi\s+)?(?:alltså\s+|därför\s+|heller\s+)?"
     r"[*_]{0,2}(?:inte|inga|inget|ej)\b"
+    rf"|\b\w+[^\W\d_]r\s+(?:{SELF_NAMES})\s+(?:alltså\s+|därför\s+|heller\s+)?[*_]{{0,2}}(?:inte|inga|inget|ej)\b"
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
     re.IGNORECASE,
 )

@@ -89,3 +89,17 @@ def test_a_pronoun_going_on_from_a_scope_statement_states_scope_too_quoted_with_
     assert going_on == "Guiden ger inga juridiska råd. Den redogör alltså inte för om tillstånd krävs."
     assert sentence_key("Den bygger på tre kommuner.") not in units  # no negation: not a statement
     assert excluded_units("Projektet startade 2022. Det tar inte slut förrän 2025.") == {}  # no statement before
+
+
+def test_a_list_under_a_heading_that_states_scope_lists_what_is_left_out() -> None:
+    """The heading "Det här tar guiden inte upp" (the verb before the subject) states scope, so the
+    list its section introduces ("Följande områden ligger utanför:") names what is left out."""
+    text = (
+        "Om guiden > Det här tar guiden inte upp\nVi har avgränsat guiden. Följande områden ligger utanför:\n"
+        "- Spårbunden trafik ombord.\n- Skolskjuts med särskilda fordon."
+    )
+    units = excluded_units(text)
+    assert units[sentence_key("- Skolskjuts med särskilda fordon.")] == (
+        "Följande områden ligger utanför: Skolskjuts med särskilda fordon."
+    )
+    assert excluded_units(text.replace("tar guiden inte upp", "tar guiden upp")) == {}  # no scope heading

@@ -105,5 +105,5 @@ def test_the_kind_asked_for_is_the_noun_after_a_classifier(question: str, kind: 
 
 
 def test_a_generic_noun_names_no_kind_asked_for() -> None:
-    """"Vilka saker …" asks for things of any kind: the material need not use the word "sak"."""
+    """ "Vilka saker …" asks for things of any kind: the material need not use the word "sak"."""
     assert Question.analyse("Vilka saker var det man mätte i mätningen?").asked_type is None
