@@ -63,11 +63,14 @@ REFERS_BACK_RE = re.compile(
 # for itself, a verb in the present and a negation ("Vi redovisar inte heller vad ... kostar", "Guiden
 # tar inte upp ...", "Guiden redogör alltså inte för ..."); the negation may be emphasised ("**inte**").
 SELF_NAMES = "vi|guiden|rapporten|materialet|dokumentet|promemorian"  # how the material speaks of itself
+# Words ending in -r that are no verb ("när vi inte hinner"): the stopwords but the auxiliaries ("har").
+_NOT_VERBS = "|".join(sorted(load_words().stopwords - load_words().auxiliaries))
 SCOPE_STATEMENT_RE = re.compile(
     rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b"
     r"\w+[^\W\d_]r\s+(?:vi\s+)?(?:alltså\s+|därför\s+|heller\s+)?"
     r"[*_]{0,2}(?:inte|inga|inget|ej)\b"
-    rf"|\b\w+[^\W\d_]r\s+(?:{SELF_NAMES})\s+(?:alltså\s+|därför\s+|heller\s+)?[*_]{{0,2}}(?:inte|inga|inget|ej)\b"
+    rf"|\b(?!(?:{_NOT_VERBS})\s)\w+[^\W\d_]r\s+(?:{SELF_NAMES})\s+(?:alltså\s+|därför\s+|heller\s+)?[*_]{{0,2}}"
+    r"(?:inte|inga|inget|ej)\b"
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
     re.IGNORECASE,
 )

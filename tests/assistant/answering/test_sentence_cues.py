@@ -128,3 +128,11 @@ def test_a_conclusion_after_the_verb_and_subject_reads_back_only_for_why() -> No
     assert concludes("Därför har det varit prioriterat.") and concludes("Därför har det varit prioriterat.", why=True)
     assert concludes(later, why=True) and not concludes(later)
     assert not concludes("Kommunen har i flera år arbetat med detta och därför fortsatt.", why=True)  # too far in
+
+
+def test_a_scope_statement_may_put_its_verb_first_but_a_conjunction_is_no_verb() -> None:
+    from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
+
+    assert SCOPE_STATEMENT_RE.search("Det här tar guiden inte upp")
+    assert SCOPE_STATEMENT_RE.search("Här har vi inte tagit med kostnaderna")  # an auxiliary is a verb
+    assert not SCOPE_STATEMENT_RE.search("Det blir svårt när vi inte hinner följa upp")
