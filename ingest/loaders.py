@@ -25,6 +25,7 @@ DOCUMENT_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", 
 RECORDS_SUFFIXES = {".csv"}
 
 _PAGE_MARKER = re.compile(r"^<!--\s*page:\s*(\d+)\s*-->$")
+_QUOTE_MARK = re.compile(r"^(?:>\s?)+")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
@@ -112,7 +113,7 @@ def parse_markdown(text: str) -> tuple[str | None, list[Block], int | None]:
             paragraph = []
 
     for raw in text.splitlines():
-        line = raw.strip()
+        line = _QUOTE_MARK.sub("", raw.strip())  # a block quote ("> ”Första veckan …”") reads as its text
         if not line:
             flush()
             continue

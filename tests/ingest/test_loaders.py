@@ -76,6 +76,18 @@ def test_markdown_list_item_continuation_lines_stay_with_the_item() -> None:
     assert items == ["första punkten som fortsätter på nästa rad", "andra"]
 
 
+def test_a_markdown_block_quote_reads_as_its_text_and_its_lists() -> None:
+    text = (
+        "## A\n\n> **I korthet**\n> - Räkna med 12–18 månader.\n\n> ”Det är en annan stämning nu.”\n> – Stationsvärd\n"
+    )
+    _, blocks, _ = parse_markdown(text)
+    assert [(b.kind, b.text) for b in blocks if b.kind != "heading"] == [
+        ("paragraph", "I korthet"),
+        ("list_item", "Räkna med 12–18 månader."),
+        ("paragraph", "”Det är en annan stämning nu.” – Stationsvärd"),
+    ]
+
+
 def test_markdown_heading_levels_replace_deeper_levels() -> None:
     _, blocks, _ = parse_markdown("# T\n## A\n### B\n#### C\ntext.\n### D\ntext.\n## E\ntext.\n")
     sections = [b.section for b in blocks if b.kind == "paragraph"]
