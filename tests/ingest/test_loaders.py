@@ -88,6 +88,11 @@ def test_a_markdown_block_quote_reads_as_its_text_and_its_lists() -> None:
     ]
 
 
+def test_a_task_list_box_is_no_text() -> None:
+    _, blocks, _ = parse_markdown("## A\n\n- [ ] Styrgrupp utsedd\n- [x] Lägesbild klar\n")
+    assert [b.text for b in blocks if b.kind == "list_item"] == ["Styrgrupp utsedd", "Lägesbild klar"]
+
+
 def test_markdown_heading_levels_replace_deeper_levels() -> None:
     _, blocks, _ = parse_markdown("# T\n## A\n### B\n#### C\ntext.\n### D\ntext.\n## E\ntext.\n")
     sections = [b.section for b in blocks if b.kind == "paragraph"]
