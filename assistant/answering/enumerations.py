@@ -46,16 +46,27 @@ def names_item(text: str, noun: str) -> bool:
 
 
 def introduced(chosen: list[Unit], units: list[Unit], asked: Term | None, listing: bool, room: int) -> list[Unit]:
-    """`chosen` with what its sentences announce. For a list question, a chosen sentence announcing
-    a number of things ("fyra gemensamma byggstenar") with the sentences that name them, in place of
-    the rest (`items_after`). Otherwise, with a best sentence that announces what a "which ..."
-    question asks for without naming it ("... stötte projektet på ytterligare några hinder", "...
-    följts upp på tre sätt"), the sentences after it in its passage, which name them; they take the
-    place of the weakest sentences from other passages when the answer is full (`room` sentences)."""
-    for announcing in sorted(chosen, key=lambda u: -u.score) if listing else ():
+    """`chosen` with what its sentences announce, within `room` sentences: for a list question the
+    items a chosen sentence announces a number of (`enumerated`); else what the best sentence
+    announces without naming it (`followers`)."""
+    return (enumerated(chosen, units, room) if listing else None) or followers(chosen, units, asked, room)
+
+
+def enumerated(chosen: list[Unit], units: list[Unit], room: int) -> list[Unit] | None:
+    """The best chosen sentence that announces a number of things ("fyra gemensamma byggstenar"),
+    the sentences naming them (`items_after`), then the rest by score; None when none announces."""
+    for announcing in sorted(chosen, key=lambda u: -u.score):
         if items := items_after(announcing, units):
             rest = sorted((u for u in chosen if u is not announcing and u not in items), key=lambda u: -u.score)
             return [announcing, *items[: room - 1], *rest[: max(0, room - 1 - len(items))]]
+    return None
+
+
+def followers(chosen: list[Unit], units: list[Unit], asked: Term | None, room: int) -> list[Unit]:
+    """With a best sentence that announces what a "which ..." question asks for without naming it
+    ("... stötte projektet på ytterligare några hinder", "... följts upp på tre sätt"), the sentences
+    after it in its passage, which name them; they take the place of the weakest sentences from
+    other passages when the answer is full."""
     best = max(chosen, key=lambda u: u.score, default=None)
     if asked is None or best is None or not quantified_mention(best.text, asked, counted=True):
         return chosen
