@@ -30,14 +30,14 @@ from assistant.types import Passage
 SIGNAL = "signal:"  # prefix of the calibration flags; a front end may hide them
 MODEL_FILE = Path(__file__).parent / "data" / "support_model.json"
 REFUSAL_TEXT = {
-    "sv": "Det framgår inte av underlaget vad du frågar om. Här är de källor som ligger närmast:",
-    "en": "The material does not say what you are asking about. Here are the closest sources:",
+    "sv": "Det framgår inte av underlaget vad du frågar om.",
+    "en": "The material does not say what you are asking about.",
 }
 
 
 UNNAMED_TEXT = {
-    "sv": "Materialet nämner inte {name}. Här är de källor som ligger närmast:",
-    "en": "The material does not mention {name}. Here are the closest sources:",
+    "sv": "Materialet nämner inte {name}.",
+    "en": "The material does not mention {name}.",
 }
 
 

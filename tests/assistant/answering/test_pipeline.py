@@ -93,7 +93,7 @@ def test_out_of_scope_question_is_refused_without_generating(fake_settings: Sett
     settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.2}})
     answer = rag(settings, generator).answer("Vad är huvudstaden i Norge?")
     assert answer.refused
-    assert answer.text == "Materialet nämner inte Norge. Här är de källor som ligger närmast:"  # named
+    assert answer.text == "Materialet nämner inte Norge."  # named
     assert rag(settings, generator).answer("Vad kostar en hyresrätt i stan?").text == REFUSAL_TEXT["sv"]
     assert answer.citations == []
     assert answer.sources
