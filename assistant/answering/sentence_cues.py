@@ -65,12 +65,10 @@ REFERS_BACK_RE = re.compile(
 SELF_NAMES = "vi|guiden|rapporten|materialet|dokumentet|promemorian"  # how the material speaks of itself
 # Words ending in -r that are no verb ("när vi inte hinner"): the stopwords but the auxiliaries ("har").
 _NOT_VERBS = "|".join(sorted(load_words().stopwords - load_words().auxiliaries))
+_VERB, _NEGATION = r"\w+[^\W\d_]r", r"(?:alltså\s+|därför\s+|heller\s+)?[*_]{0,2}(?:inte|inga|inget|ej)\b"
 SCOPE_STATEMENT_RE = re.compile(
-    rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b"
-    r"\w+[^\W\d_]r\s+(?:vi\s+)?(?:alltså\s+|därför\s+|heller\s+)?"
-    r"[*_]{0,2}(?:inte|inga|inget|ej)\b"
-    rf"|\b(?!(?:{_NOT_VERBS})\s)\w+[^\W\d_]r\s+(?:{SELF_NAMES})\s+(?:alltså\s+|därför\s+|heller\s+)?[*_]{{0,2}}"
-    r"(?:inte|inga|inget|ej)\b"
+    rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b{_VERB}\s+(?:vi\s+)?{_NEGATION}"  # "Guiden tar inte upp …"
+    rf"|\b(?!(?:{_NOT_VERBS})\s){_VERB}\s+(?:{SELF_NAMES})\s+{_NEGATION}"  # "… tar guiden inte upp"
     r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
     re.IGNORECASE,
 )
