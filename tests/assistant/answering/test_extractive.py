@@ -417,6 +417,29 @@ def test_one_sentence_between_two_quoted_ones_is_quoted_too(fake_settings: Setti
     assert "liten arbetsgrupp" in got and "två år" not in got
 
 
+PLANNING = (
+    "I Linköping var målet att få in trygghet i planeringen av nya bostadsområden. "
+    "Aktiviteterna inkluderade utbildningar, riktlinjer och checklistor för arbetet. "
+    "En trygghetsvandring i planeringen av ett nytt bostadsområde genomfördes i Linköping. "
+    "Sigtuna har länge haft en egen modell för det."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "room"),
+    [
+        ("Var i Linköping fanns målet om trygghet i planeringen av bostadsområden?", {"max_answer_sentences": 2}),
+        ("Hur kan vi få in trygghet i planeringen av bostadsområden som Linköping?", {"digest_sentences": 2}),
+    ],
+)
+def test_the_sentence_between_two_quoted_ones_is_quoted_also_past_the_answer_s_room(
+    fake_settings: Settings, question: str, room: dict[str, int]
+) -> None:
+    settings = fake_settings.model_copy(update={"extractive": fake_settings.extractive.model_copy(update=room)})
+    got = answer(settings, question, [passage(make_chunk(PM, 0, "Planering", PLANNING))])
+    assert "riktlinjer och checklistor" in got and "trygghetsvandring" in got
+
+
 def test_a_best_sentence_announcing_instances_brings_the_sentences_naming_them(fake_settings: Settings) -> None:
     text = (
         "Projektet stötte på ytterligare några hinder längs vägen. Dessa redovisas här. "
