@@ -25,6 +25,9 @@ from assistant.language.terms import (
 )
 from assistant.language.text import question_language, stems
 
+# Questions whose answer is no count even where they name one: advice ("Hur ska vi få antalet anmälningar
+# att öka?") and reasons ("Varför behöver en ökning av antalet rapporter inte betyda …?": guide23 +1).
+UNCOUNTED_KINDS = frozenset({"howto", "reason"})
 DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 
 
@@ -59,7 +62,7 @@ class Question:
             terms=terms,
             kinds=kinds,
             asked_type=answer_type(query),
-            counted=counted_word(query) if language == "sv" and "howto" not in kinds else None,  # advice: no count
+            counted=counted_word(query) if language == "sv" and not kinds & UNCOUNTED_KINDS else None,
             names=tuple(t for t in neutral_tokens(query) if not t.isdigit()),
             years=tuple(YEAR_RE.findall(query)),
             day="time" in kinds and bool(DAY_ASKED_RE.search(query)),

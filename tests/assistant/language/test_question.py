@@ -23,6 +23,11 @@ def test_a_practical_question_that_speaks_of_a_number_asks_for_none() -> None:
     assert Question.analyse("Vad var antalet polisanmälningar första året?").counted == "polisanmälningar"
 
 
+def test_a_why_question_that_speaks_of_a_number_asks_for_none() -> None:
+    asked = Question.analyse("Varför behöver en ökning av antalet rapporter inte betyda att det blivit värre?")
+    assert "reason" in asked.kinds and asked.counted is None  # a reason is asked for, not a count
+
+
 def test_a_follow_up_is_read_as_its_resolved_query_in_the_language_it_was_asked() -> None:
     asked = Question.analyse("And when?", "När startade projektet SSPF i Sigtuna?")
     assert asked.language == "en" and asked.text == "And when?"
