@@ -89,6 +89,23 @@ def test_standalone_questions_are_left_alone(question: str) -> None:
     assert resolve(question, ["Vad är SSPF?"]) == question
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "och vad tyckte dom om det efteråt, tänker de fortsätta?",  # opens by carrying on, points back
+        "Vad gjorde teamet konkret för honom, och hur gick det sen?",  # points back, five own words
+    ],
+)
+def test_a_longer_question_that_points_back_is_a_follow_up(question: str) -> None:
+    assert is_follow_up(question)
+    assert "Sigtuna" in resolve(question, ["Vad gjorde Sigtuna med Crime proofing?"])
+
+
+def test_a_question_of_many_own_words_is_its_own_however_it_points_back() -> None:
+    assert not is_follow_up("Hur många deltagare från socialtjänst, skola och polis kom till konferensen där i maj?")
+    assert not is_follow_up("När ska den nya styrmodellen börja användas i Södertälje?")  # "den" is weak
+
+
 def test_a_chain_of_follow_ups_keeps_the_topic() -> None:
     query = resolve("Och när?", ["Vad är SSPF?", "Vilka kommuner startade det?"])
     assert "SSPF" in query
