@@ -67,10 +67,13 @@ _DID_ABOUT = re.compile(
 # "Vad gjorde Vara kommun?", "Vad gjorde Södertälje i projektet?": a name (capitalised, so "vad gjorde
 # de sen?" is none), one more word of it at most, and where at most: a summary of what it did
 # (nineteen sets +1, nothing else changes; "Vara" is also a stopword, so the name is read by its case).
+# With a short clause on how it went ("Vad gjorde Härnösand, och hur gick det?"): nine sets +1, two
+# more answers are the town's section instead of sentences from four chapters, nothing lost.
 _DID_NAMED = re.compile(
     r"^\W*(?i:och\s+)?(?i:vad)\s+(?i:gjorde|har)\s+[A-ZÅÄÖ][\w-]*(?:\s+[\w-]+)?(?:\s+(?i:gjort))?"
-    r"(?:\s+(?i:i|under|inom)\s+[\w-]+)?\W*$"
-    r"|^\W*(?i:what\s+did)\s+[A-Z][\w-]*(?:\s+[\w-]+)?\s+(?i:do)(?:\s+(?i:in|during)\s+(?:the\s+)?[\w-]+)?\W*$"
+    r"(?:\s+(?i:i|under|inom)\s+[\w-]+)?(?:,?\s+(?i:och|samt)\s+(?i:hur|vad|vilka|vilket)(?:\s+[\w-]+){1,3})?\W*$"
+    r"|^\W*(?i:what\s+did)\s+[A-Z][\w-]*(?:\s+[\w-]+)?\s+(?i:do)(?:\s+(?i:in|during)\s+(?:the\s+)?[\w-]+)?"
+    r"(?:,?\s+(?i:and)\s+(?i:how|what)(?:\s+[\w-]+){1,3})?\W*$"
 )
 
 

@@ -74,6 +74,9 @@ def test_practical_questions_are_read_as_such(question: str) -> None:
         ("Vad gjorde Vara kommun?", {"overview", "profile"}),  # a name of two words ("Vara" is a stopword too)
         ("Vad gjorde Södertälje i projektet?", {"overview", "profile"}),  # and where
         ("What did Vara municipality do?", {"overview", "profile"}),
+        ("Vad gjorde Härnösand, och hur gick det?", {"overview", "profile"}),  # and how it went
+        ("What did Falun do, and how did it go?", {"overview", "profile"}),
+        ("Vad gjorde Eslöv och hur mycket kostade det totalt för kommunen?", {"quantity", "total"}),
         ("vad gjorde polisen sen?", set()),  # no name: a question about what happened next
         ("Ge en överblick över de vanligaste misstagen", {"overview"}),
         ("Vad blir totalsumman i budgetmallen?", {"total"}),
