@@ -39,6 +39,7 @@ LABELLED_MIN = 3  # items of one list a digest quotes for it to quote all of the
 PART_MASS = 3  # sentences of a part whose scores add up to its weight
 LEADS_MIN = 3  # paragraphs a section needs for a summary of their first sentences
 LEADS_ROOM = 3  # of a summary's room, kept for the section's best sentences after the leads
+HEADING_LEVELS = 2  # of a digest's section path, the levels its lead names
 
 
 def digest_part(
@@ -231,11 +232,13 @@ def _common(paths: list[list[str]]) -> list[str]:
 
 
 def digest_heading(chosen: list[Unit]) -> str:
-    """The heading of the section a digest quotes (the deepest one all its sentences stand in:
-    "6. Kommunexempel: Motala – Närvarolyftet > Vad de gjorde"); "" when they span documents."""
+    """The heading of the section a digest quotes (the deepest one all its sentences stand in, with
+    its parent: "6. Kommunexempel: Motala – Närvarolyftet > Vad de gjorde", not the chapter above
+    them, "Projektets genomförande > Fokusområde 5: … > … i skolmiljöer"); "" when they span documents."""
     if not chosen or len({u.section[0] for u in chosen}) > 1:
         return ""
-    return SECTION_SEP.join(h for h in _common([u.section[1].split(SECTION_SEP) for u in chosen]) if h)
+    path = [h for h in _common([u.section[1].split(SECTION_SEP) for u in chosen]) if h]
+    return SECTION_SEP.join(path[-HEADING_LEVELS:])
 
 
 def _of(ranked: list[Unit], part: tuple[str, str]) -> list[Unit]:

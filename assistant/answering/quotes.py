@@ -16,7 +16,9 @@ from assistant.language.terms import Term
 from assistant.types import SECTION_SEP, Passage, sentence_key
 
 ENGLISH_LEAD = "According to the material (quoted in the original Swedish):"
-SWEDISH_HOWTO_LEAD = "Så här beskriver materialet det som gjordes och det man lärde sig:"
+# A practical question is told whose account follows, not the assistant's advice; "det som gjordes och
+# det man lärde sig" did not fit a guide's own advice (blind readers, session 16).
+SWEDISH_HOWTO_LEAD = "Enligt materialet:"
 OUTLINE_LEAD = {
     "sv": "Materialet tar upp detta under ”{heading}”:",
     "en": "The material covers this under ”{heading}” (quoted in the original Swedish):",
@@ -25,7 +27,7 @@ PART_LEAD = {
     "sv": "Ur avsnittet ”{heading}”:",
     "en": "From the section ”{heading}” (quoted in the original Swedish):",
 }
-PRACTICAL_PART_LEAD = {"sv": "Så här beskriver avsnittet ”{heading}” det som gjordes och det man lärde sig:"}
+PRACTICAL_PART_LEAD = {"sv": "Enligt materialet, i avsnittet ”{heading}”:"}
 VOICE = {"sv": "Enligt en respondent: ”{text}”", "en": "According to a respondent: ”{text}”"}
 MIN_SENTENCE_WORDS = 4  # shorter prose fragments ("(Polismyndigheten 2021).") are never quoted alone
 # sentences quoted after a chosen one while the answer has room (`filled`), measured on ten sets: a

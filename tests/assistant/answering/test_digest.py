@@ -133,6 +133,8 @@ def test_a_digest_is_headed_by_the_deepest_section_all_its_sentences_stand_in() 
     assert digest_heading([did, results]) == "6. Motala"
     assert digest_heading([did, at("6. Motala > Vad de gjorde", "pm")]) == ""  # two documents: no one section
     assert digest_heading([at("Motala"), at("Piteå")]) == "" and digest_heading([]) == ""
+    deep = at("Genomförande > Fokusområde 5: Platsbaserat > Arbete i skolmiljöer")
+    assert digest_heading([deep]) == "Fokusområde 5: Platsbaserat > Arbete i skolmiljöer"  # not the chapter above
 
 
 def test_an_outline_names_each_sub_section_by_its_own_heading_where_its_first_passage_stands_deeper() -> None:
