@@ -45,20 +45,24 @@ def names_item(text: str, noun: str) -> bool:
     return len(noun) >= 3 and any(root != noun and root.endswith(noun) for root in compounds)
 
 
-def introduced(chosen: list[Unit], units: list[Unit], asked: Term | None, listing: bool, room: int) -> list[Unit]:
+def introduced(
+    chosen: list[Unit], units: list[Unit], asked: Term | None, listing: bool, room: int, most: int
+) -> list[Unit]:
     """`chosen` with what its sentences announce, within `room` sentences: for a list question the
-    items a chosen sentence announces a number of (`enumerated`); else what the best sentence
-    announces without naming it (`followers`)."""
-    return (enumerated(chosen, units, room) if listing else None) or followers(chosen, units, asked, room)
+    items a chosen sentence announces a number of, up to `most` (`enumerated`); else what the best
+    sentence announces without naming it (`followers`)."""
+    return (enumerated(chosen, units, room, most) if listing else None) or followers(chosen, units, asked, room)
 
 
-def enumerated(chosen: list[Unit], units: list[Unit], room: int) -> list[Unit] | None:
-    """The best chosen sentence that announces a number of things ("fyra gemensamma byggstenar"),
-    the sentences naming them (`items_after`), then the rest by score; None when none announces."""
+def enumerated(chosen: list[Unit], units: list[Unit], room: int, most: int) -> list[Unit] | None:
+    """The best chosen sentence that announces a number of things ("sju lärdomar"), the sentences
+    naming them (`items_after`), all of them up to `most` as a list is quoted whole ("Den sjätte är
+    …", "Den sjunde är …" too, not the five the answer's room had: nine sets +1), then the rest by
+    score within `room`; None when none announces."""
     for announcing in sorted(chosen, key=lambda u: -u.score):
         if items := items_after(announcing, units):
             rest = sorted((u for u in chosen if u is not announcing and u not in items), key=lambda u: -u.score)
-            return [announcing, *items[: room - 1], *rest[: max(0, room - 1 - len(items))]]
+            return [announcing, *items[:most], *rest[: max(0, room - 1 - len(items))]]
     return None
 
 

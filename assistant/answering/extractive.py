@@ -159,7 +159,9 @@ class ExtractiveGenerator:
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         room = self.settings.max_answer_sentences
         chosen = self._counted(
-            enumerations.introduced(self._pick(units), units, ask.type, "list" in ask.kinds, room), units, ask
+            enumerations.introduced(self._pick(units), units, ask.type, "list" in ask.kinds, room, s.max_list_items),
+            units,
+            ask,
         )
         chosen = self._listed(self._bridged(self._continued(chosen, units, ask.kinds), units, room), units)
         chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)

@@ -43,9 +43,12 @@ def test_a_list_question_gets_the_sentences_naming_the_items_not_the_explanation
     units = [unit(text, i) for i, text in enumerate(PHASES)]
     units[1].score = 1.0
     assert [u.order for u in items_after(units[1], units)] == [2, 4, 6, 8]
-    chosen = introduced([units[1], units[3], units[0]], units, None, True, 6)
+    chosen = introduced([units[1], units[3], units[0]], units, None, True, 6, 12)
     assert [u.order for u in chosen] == [1, 2, 4, 6, 8, 3]  # the announcement, four items, the best of the rest
-    assert introduced([units[1], units[3]], units, None, False, 6) == [units[1], units[3]]  # not a list question
+    assert introduced([units[1], units[3]], units, None, False, 6, 12) == [units[1], units[3]]  # not a list question
+    whole = introduced([units[1], units[3]], units, None, True, 3, 12)
+    assert [u.order for u in whole] == [1, 2, 4, 6, 8]  # all four items past a room of three: a list is whole
+    assert [u.order for u in introduced([units[1]], units, None, True, 3, 2)] == [1, 2, 4]  # up to `most`
 
 
 def test_an_enumeration_runs_on_into_the_next_passage_but_no_further() -> None:
