@@ -26,8 +26,8 @@ Rules, in order (``RouteDecision.reason`` names the one that fired):
    "vad var det för mammaförening i Sigtuna som fick stöd, och i vilket område?"), and rag when
    such a question is a follow-up that only took its kind from the earlier one ("Har områdets
    status förändrats?" after "Vilka aktiviteter genomförde Södertälje?"): the rows do not hold it.
-   Rag too when the question names what only the documents mention (``elsewhere``), or when an
-   English question's nearest passage is in a document no row comes from (``nearer``).
+   Rag too when the question names what only the documents mention (``elsewhere``), or when the
+   question's nearest passage is in a document no row comes from (``nearer``).
 
 Follow-up questions are parsed with the conversation: entities missing from "Och inom
 välfärdsbrott?" are taken from the earlier question (see ``lookup_query``).

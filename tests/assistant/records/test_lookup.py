@@ -200,22 +200,28 @@ def test_a_name_the_documents_mention_and_no_row_does_is_for_the_prose(tmp_path:
     assert guide.names_elsewhere(own) == []
 
 
-def test_an_english_question_nearest_to_another_document_is_for_the_prose(tmp_path: Path) -> None:
+def test_a_question_nearest_to_another_document_is_for_the_prose(tmp_path: Path) -> None:
     store = SqlRecordStore(f"sqlite:///{tmp_path / 'records.db'}")
     store.create_schema()
     load_records(store, RECORDS)
     vocabulary = load_vocabulary(RECORDS / "vocabulary.yaml")
-    nearest = {"How many answered the survey on school absence?": "guide", "How many answered the survey?": None}
+    nearest = {
+        "How many answered the survey on school absence?": "guide",
+        "How many answered the survey?": None,
+        "Hur många deltagare bör det högst vara vid en walkshop?": "guide",
+        "Hur många deltagare bör det högst vara vid en walkshop i Malmö?": "guide",
+    }
 
     def near(question: str) -> str | None:
         return nearest.get(question, "slutrapport-suo-2024")
 
-    guide = RecordLookup(store, vocabulary, nearest=near)
+    guide = RecordLookup(store, vocabulary, load_municipality_list(RECORDS / "sveriges_kommuner.yaml"), nearest=near)
     assert guide.nearer_elsewhere(guide.parse("How many answered the survey on school absence?")) == "guide"
     assert guide.nearer_elsewhere(guide.parse("How many people answered the end-of-project survey?")) == ""
     assert guide.nearer_elsewhere(guide.parse("How many answered the survey?")) == ""  # search down: no reading
-    swedish = guide.parse("Hur många svarade på enkäten om skolfrånvaro?")  # its words are read in the rows
-    assert guide.nearer_elsewhere(swedish) == ""
+    assert guide.nearer_elsewhere(guide.parse("Hur många deltagare bör det högst vara vid en walkshop?")) == "guide"
+    unknown = guide.parse("Hur många deltagare bör det högst vara vid en walkshop i Malmö?")
+    assert guide.nearer_elsewhere(unknown) == ""  # a municipality the material does not know: the records decline
 
 
 def test_methods_of_a_municipality(lookup: RecordLookup) -> None:
