@@ -204,6 +204,11 @@ def reads_on(unit: Unit) -> bool:
     return not unit.is_list and not too_short(unit.text)
 
 
+def short_intro(unit: Unit) -> bool:
+    """A line too short to quote alone that introduces a list ("Den innehöll:")."""
+    return unit.group is not None and not unit.is_list and unit.text.rstrip().endswith(":") and too_short(unit.text)
+
+
 def too_short(text: str) -> bool:
     """A fragment too short to quote alone ("(Polismyndigheten 2021)."); a labelled line
     ("Författare: Lisa Pedersen") is a statement however short."""

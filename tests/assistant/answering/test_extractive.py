@@ -554,6 +554,18 @@ def test_a_chosen_sentence_that_introduces_a_list_comes_with_the_whole_list(fake
     assert got.count("Introduktion av processledaren") == 1
 
 
+def test_a_chosen_sentence_followed_by_a_short_intro_comes_with_the_list(fake_settings: Settings) -> None:
+    text = (
+        "Falun tog fram en avsiktsförklaring med varje förening. Den innehöll:\n"
+        "- syftet med samarbetet,\n"
+        "- ersättningens storlek,\n"
+        "- hur samarbetet följs upp."
+    )
+    question = "Vad tog Falun fram för avsiktsförklaring med föreningarna?"
+    got = answer(fake_settings, question, [passage(make_chunk(PM, 5, "Föreningar", text))])
+    assert "Den innehöll:\n- syftet med samarbetet," in got and "- hur samarbetet följs upp." in got
+
+
 def test_sentences_about_the_document_s_own_structure_are_not_quoted(fake_settings: Settings) -> None:
     text = (
         "Projektet har följts upp på tre sätt. I det här kapitlet följer en beskrivning av uppföljningen. "
