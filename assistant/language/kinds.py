@@ -15,7 +15,8 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
         r"how\s+many|how\s+much|how\s+(?:big|large|extensive)|number\s+of)\b"
     ),
     "time": re.compile(
-        r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|hur\s+länge|datum|when|what\s+year|"
+        r"\b(när|vilket\s+år|vilken\s+månad|vilken\s+period|vilken\s+tid|vilka\s+(?:tider|dagar|veckodagar|månader)|"
+        r"vilken\s+(?:dag|veckodag|tidpunkt)|hur\s+länge|datum|when|what\s+year|what\s+times?|which\s+days|"
         r"which\s+year|how\s+long|what\s+period|(?:what|which)\s+(?:date|day))\b"
     ),
     "who": re.compile(r"\b(vem|vilka|vilken|vilket|who|whom|which)\b"),

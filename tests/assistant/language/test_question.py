@@ -90,6 +90,14 @@ def test_summaries_and_totals_are_kinds_of_answer(question: str, kinds: set[str]
     assert Question.analyse(question).kinds == kinds
 
 
+def test_days_and_times_asked_for_are_a_time_but_vilka_ar_is_not() -> None:
+    from assistant.language.kinds import question_kinds
+
+    for question in ("Vilka dagar och tider gick vandringarna?", "Vilken veckodag träffades de?", "What times?"):
+        assert "time" in question_kinds(question), question
+    assert "time" not in question_kinds("Vilka är de fem stegen?")  # "är" folds to "ar", as "år" does
+
+
 def test_a_size_or_an_extent_asked_for_is_a_quantity() -> None:
     from assistant.language.kinds import question_kinds
 
