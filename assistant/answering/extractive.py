@@ -154,7 +154,8 @@ class ExtractiveGenerator:
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
-            chosen = self._continued(self._digest(units, question.names, ask.kinds), units)
+            room = self.settings.digest_sentences + BRIDGE_ROOM  # a digest's own room, not a plain answer's
+            chosen = self._continued(self._digest(units, question.names, ask.kinds), units, ask.kinds, room)
             chosen = self._listed(self._bridged(chosen, units, self.settings.digest_sentences), units)
             chosen = digest.labelled_lists(chosen, units, self.settings.max_list_items, "howto" not in ask.kinds)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
@@ -370,11 +371,15 @@ class ExtractiveGenerator:
                 out.append(gap)
         return out
 
-    def _continued(self, chosen: list[Unit], units: list[Unit], kinds: Collection[str] = ()) -> list[Unit]:
+    def _continued(
+        self, chosen: list[Unit], units: list[Unit], kinds: Collection[str] = (), room: int | None = None
+    ) -> list[Unit]:
         """Each chosen sentence with the next one of its passage when that one points back at it
         ("... vissa andra brottstyper ... . Exempel på sådana brottstyper är ..."), and with the one
         before it when it concludes from it ("... större behov av stöd ... . Därför har det varit
-        prioriterat ..."): the answer is often in the sentence next to the one that matched."""
+        prioriterat ..."): the answer is often in the sentence next to the one that matched. Within
+        `room`: a digest's own (its "Dessa två kommuner …" had come alone; nine sets +1, nothing lost)."""
+        room = self.settings.max_answer_sentences if room is None else room
         by_place = {(u.rank, u.order): u for u in units}
         out = list(chosen)
         for unit in chosen:
@@ -388,7 +393,7 @@ class ExtractiveGenerator:
             for other in linked:
                 if other is None or other in out:
                     continue
-                if len(out) >= self.settings.max_answer_sentences:
+                if len(out) >= room:
                     return out
                 out.append(other)
         return out

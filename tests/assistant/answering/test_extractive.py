@@ -479,6 +479,19 @@ def test_a_practical_question_gets_the_material_s_experience_in_its_order(fake_s
     assert text.index("bilda en arbetsgrupp") < text.index("anställdes en koordinator")  # the document's order
 
 
+def test_a_digest_s_sentence_pointing_back_brings_what_it_points_at(fake_settings: Settings) -> None:
+    text = (
+        "Två av kommunerna gick före. "
+        "Dessa två kommuner arbetade med Tryggare skola i arbetsgruppen för trygghet. "
+        "Arbetsgruppen för trygghet på skolan träffades varje vecka."
+    )
+    room = {"max_answer_sentences": 1, "digest_sentences": 2}  # a digest holds more than a plain answer
+    settings = fake_settings.model_copy(update={"extractive": fake_settings.extractive.model_copy(update=room)})
+    question = "Hur kan vi arbeta med Tryggare skola i en arbetsgrupp för trygghet på skolan?"
+    got = answer(settings, question, [passage(make_chunk(PM, 0, "Skolor", text))])
+    assert "Två av kommunerna gick före." in got and "Dessa två kommuner" in got
+
+
 def test_a_practical_answer_brings_the_best_sentence_of_all_from_another_part(fake_settings: Settings) -> None:
     intro = (
         "Guiden beskriver hur kommunen kan hantera upphandlingar och bidrag. "
