@@ -42,6 +42,7 @@ from assistant.answering.quotes import (
     table_cells,
     table_row,
     too_short,
+    unanswered_dropped,
     units_of,
     with_intro,
 )
@@ -156,8 +157,9 @@ class ExtractiveGenerator:
         if ask.kinds & {"howto", "overview"}:
             room = self.settings.digest_sentences + BRIDGE_ROOM  # a digest's own room, not a plain answer's
             chosen = self._continued(self._digest(units, question.names, ask.kinds), units, ask.kinds, room)
-            chosen = self._listed(self._bridged(chosen, units, self.settings.digest_sentences), units)
-            chosen = digest.labelled_lists(chosen, units, self.settings.max_list_items, "howto" not in ask.kinds)
+            chosen = self._listed(self._bridged(chosen, units, s.digest_sentences), units)
+            chosen = digest.labelled_lists(chosen, units, s.max_list_items, "howto" not in ask.kinds)
+            chosen = unanswered_dropped(chosen, units)
             return in_document_order(chosen) if coverage_of(ask.terms, chosen, weight) else []
         room = self.settings.max_answer_sentences
         chosen = self._counted(
@@ -171,7 +173,7 @@ class ExtractiveGenerator:
         sums = "total" in ask.kinds and any(SUM_ROW_RE.match(u.lines[-1]) for u in chosen)  # the sum asked for
         if coverage_of(ask.terms, chosen, weight) < s.min_coverage and related < s.similar_alone and not sums:
             return []  # the best sentences share (almost) nothing with the question: no answer
-        return in_answer_order(chosen)
+        return in_answer_order(unanswered_dropped(chosen, units))
 
     def _term_stats(self) -> TermStats | None:
         return self._stats() if callable(self._stats) else self._stats
@@ -355,11 +357,9 @@ class ExtractiveGenerator:
         inte möjliggjorde en uppföljning. I Södertälje ... en liten arbetsgrupp ... . Eftersom CRM avser
         att mäta ..."), up to `BRIDGE_ROOM` past the answer's `room`. The sentence the question shares
         no word with is often the one that says what was done ("Aktiviteterna inkluderade
-        utbildningsinsatser, samt utveckling av riktlinjer och checklistor ..." between Linköping's aim
-        and its walkshop). A digest (a practical question, a summary) is bridged too. Nine sets (gold,
-        dev guide, seven fresh) against bridging within the room and never in a digest: two past it,
-        plain answers only, +5; with digests, one past it +6, two +10, three +10; nothing lost; answers'
-        median length 767 -> 795 characters."""
+        utbildningsinsatser, samt … checklistor ..." between Linköping's aim and its walkshop); in a
+        digest too. Nine sets against within the room, no digest: two past it, plain answers only, +5;
+        with digests one past +6, two +10, three +10; nothing lost; median length 767 -> 795 chars."""
         by_place = {(u.rank, u.order): u for u in units}
         places = {(u.rank, u.order) for u in chosen}
         out = list(chosen)

@@ -267,3 +267,22 @@ def with_intro(unit: Unit, by_place: dict[tuple[int, int], Unit], chosen: list[U
         return  # an earlier item of the list is quoted: the intro goes with the first one only
     if intro.lines[0].rstrip().endswith(":"):  # an explicit intro, not a table's caption
         unit.lines.insert(0, intro.lines[0])
+
+
+def unanswered_dropped(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
+    """`chosen` without the material's own questions quoted without their answers: a guide's FAQ
+    question ("Ska polisen vara med i samordningen?"), read on into or bridged over, says nothing
+    alone (blind readers marked it). A question in a run of questions (the questions a method asks:
+    "När sker de …? Vilka drabbas …?") and a list line stay. Nine sets: three answers change, no
+    count changes."""
+    by_place = {(u.rank, u.order): u for u in units}
+    kept = {id(u) for u in chosen}
+
+    def asks(unit: Unit | None) -> bool:
+        return unit is not None and not unit.is_list and unit.text.rstrip().endswith("?")
+
+    def alone(unit: Unit) -> bool:
+        after, before = by_place.get((unit.rank, unit.order + 1)), by_place.get((unit.rank, unit.order - 1))
+        return asks(unit) and after is not None and id(after) not in kept and not asks(after) and not asks(before)
+
+    return [u for u in chosen if not alone(u)] or chosen

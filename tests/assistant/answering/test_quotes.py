@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.answering.quotes import READ_ON, Unit, at_home, best_read_on, filled, voiced, with_intro
+from assistant.answering.quotes import (
+    READ_ON,
+    Unit,
+    at_home,
+    best_read_on,
+    filled,
+    unanswered_dropped,
+    voiced,
+    with_intro,
+)
 
 
 def passage(*texts: str, rank: int = 0) -> list[Unit]:
@@ -71,3 +80,17 @@ def test_first_person_words_are_an_unnamed_respondent_s_only_when_they_name_no_s
     assert not voiced("– Jag tror på arbetssättet.")
     assert not voiced("Känns det okej, eller tar jag hellre bilen nästa gång?")
     assert not voiced("Arbetsgruppen träffades varje vecka.")
+
+
+def test_the_material_s_own_question_is_not_quoted_without_its_answer() -> None:
+    faq = passage(
+        "Ska polisen vara med i samordningen?",
+        "Ja, i den övergripande delen.",
+        "Vad gör vi om föräldrarna inte vill samarbeta?",
+        "Börja med att fråga varför.",
+    )
+    assert unanswered_dropped(faq, faq) == faq  # every question with its answer
+    quoted = [faq[0], faq[2], faq[3]]
+    assert unanswered_dropped(quoted, faq) == [faq[2], faq[3]]  # the first question's answer is not quoted
+    asked = passage("När sker de?", "Vilka drabbas?", "Sedan jämförs svaren.")
+    assert unanswered_dropped(asked[:2], asked) == asked[:2]  # a run of questions is the material's content
