@@ -155,7 +155,7 @@ class ExtractiveGenerator:
         if "list" in ask.kinds:
             units = self._join_lists(units)
         if ask.kinds & {"howto", "overview"}:
-            room = self.settings.digest_sentences + BRIDGE_ROOM  # a digest's own room, not a plain answer's
+            room = s.digest_sentences + BRIDGE_ROOM  # a digest's own room, not a plain answer's
             chosen = self._continued(self._digest(units, question.names, ask.kinds), units, ask.kinds, room)
             chosen = self._listed(self._bridged(chosen, units, s.digest_sentences), units)
             chosen = digest.labelled_lists(chosen, units, s.max_list_items, "howto" not in ask.kinds)
