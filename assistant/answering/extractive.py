@@ -17,6 +17,7 @@ section, an outline a section's sub-sections (`digest`). English: an English lea
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import replace
 
 from assistant.answering import digest, enumerations
 from assistant.answering.citations import build_citations, build_sources, check_markers
@@ -260,11 +261,9 @@ class ExtractiveGenerator:
                     head.lines.append(unit.lines[0])
                 head.score = max(head.score, unit.score)
                 head.stems = head.stems | unit.stems
+                head.similarity = max(head.similarity or 0.0, unit.similarity or 0.0) or head.similarity
                 continue
-            merged = Unit(list(unit.lines), unit.rank, unit.order, unit.own, unit.group, unit.score, unit.stems)
-            merged.footnote, merged.position, merged.voice = unit.footnote, unit.position, unit.voice
-            merged.heading, merged.passage, merged.section = unit.heading, unit.passage, unit.section
-            out.append(merged)
+            out.append(replace(unit, lines=list(unit.lines)))
         return out
 
     def _pick(self, units: list[Unit]) -> list[Unit]:

@@ -14,6 +14,7 @@ from assistant.answering.extractive import (
     build_sources,
     check_markers,
 )
+from assistant.answering.quotes import Unit
 from assistant.language.question import Question
 from assistant.settings import Settings
 from assistant.types import Passage, sentence_key
@@ -631,3 +632,14 @@ def test_a_total_asked_for_is_the_sum_row_of_the_table(fake_settings: Settings) 
     budget = [passage(make_chunk(PM, 5, "Budget", "\n".join(["Budgetmall för år 1", *rows])))]
     assert "700 000" in answer(fake_settings, "Vad blir totalsumman i budgetmallen?", budget)
     assert "700 000" not in answer(fake_settings, "Vad kostar utbildningen i budgetmallen?", budget)
+
+
+def test_a_joined_list_keeps_what_its_lines_knew(fake_settings: Settings) -> None:
+    """The list block is one unit: its cosine is its best line's, and it keeps its place and source."""
+    intro = Unit(["Stödet innehöll:"], 0, 0, True, group=1, similarity=0.81, section=(PM, "Stöd"), paragraph=2)
+    items = [Unit([f"- del {i}"], 0, i, True, group=1, similarity=0.8 + i / 100, paragraph=2) for i in (1, 2)]
+    (joined,) = ExtractiveGenerator(fake_settings.extractive)._join_lists([intro, *items])
+    assert joined.lines == ["Stödet innehöll:", "- del 1", "- del 2"]
+    assert joined.similarity == pytest.approx(0.82)
+    assert (joined.section, joined.paragraph) == ((PM, "Stöd"), 2)
+    assert intro.lines == ["Stödet innehöll:"]  # the candidate itself is not changed
