@@ -43,14 +43,20 @@ HEADING_LEVELS = 2  # of a digest's section path, the levels its lead names
 
 
 def digest_part(
-    ranked: list[Unit], units: list[Unit], names: tuple[str, ...] = (), titled: bool = False, practical: bool = False
+    ranked: list[Unit],
+    units: list[Unit],
+    names: tuple[str, ...] = (),
+    titled: bool = False,
+    practical: bool = False,
+    scope: re.Pattern[str] = SCOPE_STATEMENT_RE,
 ) -> Unit:
     """The best unit of the part a digest is drawn from; `ranked`: the scored units, best first;
     `names`: the question's names, which the part must mention when any part does (`titled`: under
     a heading that names one, when a part does; see `_naming`); `practical` (a how-to question that
-    names nothing): the part of the passage the retrieval ranks first (`_first_passage`)."""
+    names nothing): the part of the passage the retrieval ranks first (`_first_passage`); `scope`: the
+    material's scope statement (`sentence_cues.scope_re`)."""
     best = ranked[0]
-    if states_scope(best, units):
+    if states_scope(best, units, scope):
         return best
     if practical and not names and (first := _first_passage(ranked)) is not None:
         return first
@@ -153,15 +159,15 @@ def labelled_lists(chosen: list[Unit], units: list[Unit], most: int, summary: bo
     return out
 
 
-def states_scope(unit: Unit, units: list[Unit]) -> bool:
+def states_scope(unit: Unit, units: list[Unit], scope: re.Pattern[str] = SCOPE_STATEMENT_RE) -> bool:
     """Whether the unit is the material saying what it does not cover, or a line of a list such a
     statement introduces ("Guiden behandlar inte:" - "riskbedömningar av enskilda individer")."""
-    if SCOPE_STATEMENT_RE.search(unit.text):
+    if scope.search(unit.text):
         return True
     if unit.group is None or not unit.is_list:
         return False
     intro = next((u for u in units if u.rank == unit.rank and u.order == unit.group - 1), None)
-    return intro is not None and bool(SCOPE_STATEMENT_RE.search(intro.text))
+    return intro is not None and bool(scope.search(intro.text))
 
 
 def _naming(parts: dict[tuple[str, str], None], units: list[Unit], names: tuple[str, ...], titled: bool) -> dict:

@@ -100,7 +100,8 @@ def gather(
     if unmet == "planned_year":
         statement = _plan_statement(question.years, top)
     elif not unmet:
-        statement = left_out(question, passages, weight)  # all passages: another may cover it
+        learnt = stats.self_names if stats is not None else frozenset()
+        statement = left_out(question, passages, weight, learnt)  # all passages: another may cover it
         unmet = "excluded" if statement else ""  # the material says it leaves this out
     values = {
         "dense": max(dense_scores, default=0.0),

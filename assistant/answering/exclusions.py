@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE, SELF_NAMES
+from assistant.answering.sentence_cues import NEGATED_RE, SELF_NAMES, scope_statement_re
 from assistant.index.lexical import index_text
 from assistant.language.question import Question
 from assistant.language.sentences import is_list_line, passage_sentences
@@ -22,9 +22,6 @@ from assistant.language.terms import text_stems
 from assistant.types import Passage, sentence_key
 
 LIST_MARK_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
-# A sentence that is only the material's name for itself, its list going on with what it does not do
-# ("Guiden" / "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements.
-SUBJECT_RE = re.compile(rf"^\W*(?:{SELF_NAMES})\W*$", re.IGNORECASE)
 # A sentence that goes on from a scope statement with a pronoun for the material ("Den redogör alltså inte …").
 PRONOUN_RE = re.compile(r"^\W*(?:den|det)\b", re.IGNORECASE)
 _EMPHASIS_RE = re.compile(r"[*_]{1,2}(\w[^*_]*?)[*_]{1,2}")  # "**inte**" is quoted "inte"
@@ -38,38 +35,47 @@ def passage_text(passage: Passage, heading: bool = True) -> str:
     return f"{index_text(passage.chunk) if heading else passage.chunk.text}\n{passage.context or ''}"
 
 
-def excluded_units(text: str) -> dict[str, str]:
+def excluded_units(text: str, learnt: frozenset[str] = frozenset()) -> dict[str, str]:
     """A passage's scope statements and the list lines one introduces, by sentence key, each as it
-    reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ...")."""
+    reads quoted (a list line after its intro: "Guiden behandlar inte: riskbedömningar av ..."), with
+    the `learnt` names of the documents for themselves ("vägledningen") besides the general ones."""
+    scope, names = scope_statement_re(learnt), SELF_NAMES | learnt
     out: dict[str, str] = {}
     intro = subject = last = ""
-    titled = bool(SCOPE_STATEMENT_RE.search(text.split("\n", 1)[0]))  # under "Det här tar guiden inte upp"
+    titled = bool(scope.search(text.split("\n", 1)[0]))  # under "Det här tar guiden inte upp"
     for sentence in passage_sentences(text):
         if is_list_line(sentence):
             item = LIST_MARK_RE.sub("", sentence).rstrip(",;.")
             if intro:
                 out[sentence_key(sentence)] = _plain(f"{intro} {item}.")
-            elif subject and SCOPE_STATEMENT_RE.search(f"{subject} {item}"):  # "Guiden" / "- ger **inte** …"
+            elif subject and scope.search(f"{subject} {item}"):  # "Guiden" / "- ger **inte** …"
                 out[sentence_key(sentence)] = _plain(f"{subject} {item}.")
             continue
-        carried = bool(last) and bool(SCOPE_STATEMENT_RE.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
-        stated = carried or bool(SCOPE_STATEMENT_RE.search(sentence))
+        carried = bool(last) and bool(scope.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
+        stated = carried or bool(scope.search(sentence))
         intro = sentence.strip() if (stated or titled) and sentence.rstrip().endswith(":") else ""
-        subject = sentence.strip() if SUBJECT_RE.match(sentence) else ""
+        # only the material's name for itself, its list going on with what it does not do ("Guiden" /
+        # "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements
+        subject = sentence.strip() if re.sub(r"\W", "", sentence).lower() in names else ""
         if stated:  # "Guiden ger inga juridiska råd. Den redogör alltså inte för …": quoted with the one before
             out[sentence_key(sentence)] = _plain(f"{last} {sentence.strip()}" if carried else sentence.strip())
         last = sentence.strip() if stated and not carried else ""
     return out
 
 
-def left_out(question: Question, passages: Sequence[Passage], weight: Callable[[str], float]) -> str:
+def left_out(
+    question: Question,
+    passages: Sequence[Passage],
+    weight: Callable[[str], float],
+    learnt: frozenset[str] = frozenset(),
+) -> str:
     """The material's own statement that it leaves out what the question asks about, followed by
     the marker of its passage ("Guiden behandlar inte: ... [2]"); "" when the question is not
     about such a topic (see the module)."""
     if NEGATED_RE.search(question.query) or not question.terms:
         return ""
     texts = [passage_text(p) for p in passages]
-    units = [excluded_units(t) for t in texts]
+    units = [excluded_units(t, learnt) for t in texts]
     excluded = {key for found in units for key in found}
     scores = sorted(((c, k, i) for i, p in enumerate(passages) for k, c in p.sentence_scores.items()), reverse=True)
     nearest = next(((k, i) for _, k, i in scores[:NEAREST] if _among(k, excluded)), None)

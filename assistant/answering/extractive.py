@@ -29,6 +29,7 @@ from assistant.answering.quotes import (
     Ask,
     Unit,
     Weight,
+    asked_first,
     at_home,
     best_read_on,
     cosine_scale,
@@ -61,6 +62,7 @@ from assistant.answering.sentence_cues import (
     defines,
     has_number,
     name_count,
+    scope_re,
     specificity,
     type_credit,
 )
@@ -78,16 +80,7 @@ NAMES_FOR_FULL_CREDIT = 3  # a sentence naming this many new names gets the whol
 FOOTNOTE_FACTOR = 0.9  # a footnote's sentence (a definition, a source) counts a little less than body text
 CONCLUSION_REACH = 2  # sentences before a "Därför ..." that give its reason
 BRIDGE_ROOM = 2  # sentences a quote may take in past its room to read on between two of its own (`_bridged`)
-INHERITED_FACTOR = 0.5  # weight of a follow-up's terms from the conversation when picking sentences
 LOCAL_WEIGHT = 1.0  # share of a term's rarity among the candidate sentences added to its corpus weight
-
-
-def _asked_first(weight: Weight, inherited: frozenset[str]) -> Weight:
-    """Term weights for picking sentences: a follow-up's terms from the conversation count `INHERITED_FACTOR`
-    ("och vad tittade trollhättan på?" after Crime proofing quotes what Trollhättan did, not Crime proofing)."""
-    if not inherited:
-        return weight
-    return lambda term: weight(term) * (INHERITED_FACTOR if term in inherited else 1.0)
 
 
 class ExtractiveGenerator:
@@ -147,7 +140,7 @@ class ExtractiveGenerator:
         ask = Ask(list(question.terms), set(question.kinds), question.asked_type, question.day, about_document, scale)
         if not ask.about_document:  # "I det här kapitlet följer ...": points at text the reader does not see
             units = [u for u in units if not DOCUMENT_DEIXIS_RE.search(u.text)]
-        scoring = _asked_first(weight, question.inherited)
+        scoring = asked_first(weight, question.inherited)
         for unit in units:
             unit.score = self._score(unit, ask, scoring, len(top))
         at_home(units, s.other_document_factor)
@@ -294,7 +287,9 @@ class ExtractiveGenerator:
         if not ranked:
             return []
         practical, profile = "howto" in kinds, (names if "profile" in kinds else ())
-        best, room = digest.digest_part(ranked, units, names, not practical, practical), self.settings.digest_sentences
+        scope = scope_re(self._term_stats())  # with what the documents call themselves
+        best = digest.digest_part(ranked, units, names, not practical, practical, scope)
+        room = self.settings.digest_sentences
         if not practical and names and (leads := digest.paragraph_leads(best, units, room, profile)):
             return leads
         section = digest.part_section(ranked, best, units, names)

@@ -25,7 +25,7 @@ from assistant.answering.citations import (
 )
 from assistant.answering.demands import vague_answer
 from assistant.answering.prompts import is_no_answer
-from assistant.answering.sentence_cues import NEGATED_RE, SCOPE_STATEMENT_RE
+from assistant.answering.sentence_cues import NEGATED_RE, scope_re
 from assistant.answering.support import Support, assess, refusal_text
 from assistant.language.conversation import Rewriter, resolve
 from assistant.language.question import Question
@@ -64,13 +64,13 @@ ONLY_PLANNED = {
 }
 
 
-def _scope_statement(question: str, text: str) -> str:
+def _scope_statement(question: str, text: str, stats: TermStats | None) -> str:
     """The answer's first quoted unit when it is the material saying what it does not cover (and
     the question does not itself ask what is not covered: then that statement is the answer)."""
     first = next((u for u in answer_units(text) if marker_numbers(u)), "")
     if NEGATED_RE.search(question):
         return ""
-    return first if SCOPE_STATEMENT_RE.search(strip_markers(first)) else ""
+    return first if scope_re(stats).search(strip_markers(first)) else ""
 
 
 class RagAnswerer:
@@ -152,7 +152,7 @@ class RagAnswerer:
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
         reason = _no_answer(question, query, text, self.instances)
-        stated = _scope_statement(query, text) if not reason else ""
+        stated = _scope_statement(query, text, self._stats()) if not reason else ""
         if stated:  # the material itself says it does not cover this: a refusal, with its words
             frame = NOT_COVERED.get(language, NOT_COVERED["sv"])
             yield from self._not_covered(question, f"{frame} {stated}", passages, top, support, timings, started)

@@ -286,3 +286,14 @@ def unanswered_dropped(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         return asks(unit) and after is not None and id(after) not in kept and not asks(after) and not asks(before)
 
     return [u for u in chosen if not alone(u)] or chosen
+
+
+INHERITED_FACTOR = 0.5  # weight of a follow-up's terms from the conversation when picking sentences
+
+
+def asked_first(weight: Weight, inherited: frozenset[str]) -> Weight:
+    """Term weights for picking sentences: a follow-up's terms from the conversation count `INHERITED_FACTOR`
+    ("och vad tittade trollhättan på?" after Crime proofing quotes what Trollhättan did, not Crime proofing)."""
+    if not inherited:
+        return weight
+    return lambda term: weight(term) * (INHERITED_FACTOR if term in inherited else 1.0)

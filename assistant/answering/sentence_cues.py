@@ -9,9 +9,10 @@ The extractive generator (`assistant.answering.extractive`) scores and links sen
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answering.citations import strip_markers
-from assistant.language.terms import Term, text_stems
+from assistant.language.terms import Term, TermStats, text_stems
 from assistant.language.text import stem, stems, words
 from assistant.language.words import load_words
 
@@ -62,16 +63,30 @@ REFERS_BACK_RE = re.compile(
 # A sentence in which the material says what it does not cover (a guide's "Avgränsningar"): its name
 # for itself, a verb in the present and a negation ("Vi redovisar inte heller vad ... kostar", "Guiden
 # tar inte upp ...", "Guiden redogör alltså inte för ..."); the negation may be emphasised ("**inte**").
-SELF_NAMES = "vi|guiden|rapporten|materialet|dokumentet|promemorian"  # how the material speaks of itself
+SELF_NAMES: frozenset[str] = load_words().self_names  # and each document's own (`language.self_names`)
 # Words ending in -r that are no verb ("när vi inte hinner"): the stopwords but the auxiliaries ("har").
 _NOT_VERBS = "|".join(sorted(load_words().stopwords - load_words().auxiliaries))
 _VERB, _NEGATION = r"\w+[^\W\d_]r", r"(?:alltså\s+|därför\s+|heller\s+)?[*_]{0,2}(?:inte|inga|inget|ej)\b"
-SCOPE_STATEMENT_RE = re.compile(
-    rf"\b(?:{SELF_NAMES})\b[^.:;]{{0,40}}?\b{_VERB}\s+(?:vi\s+)?{_NEGATION}"  # "Guiden tar inte upp …"
-    rf"|\b(?!(?:{_NOT_VERBS})\s){_VERB}\s+(?:{SELF_NAMES})\s+{_NEGATION}"  # "… tar guiden inte upp"
-    r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=16)
+def scope_statement_re(learnt: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """The scope statement in the material's general names for itself and the `learnt` ones."""
+    names = "|".join(sorted(SELF_NAMES | learnt))
+    return re.compile(
+        rf"\b(?:{names})\b[^.:;]{{0,40}}?\b{_VERB}\s+(?:vi\s+)?{_NEGATION}"  # "Guiden tar inte upp …"
+        rf"|\b(?!(?:{_NOT_VERBS})\s){_VERB}\s+(?:{names})\s+{_NEGATION}"  # "… tar guiden inte upp"
+        r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
+        re.IGNORECASE,
+    )
+
+
+def scope_re(stats: TermStats | None) -> re.Pattern[str]:
+    """The scope statement of the material `stats` describe (with what its documents call themselves)."""
+    return scope_statement_re(stats.self_names if stats is not None else frozenset())
+
+
+SCOPE_STATEMENT_RE = scope_statement_re()
 # A question that itself asks what is not done or covered ("Vad tar guiden inte upp?"): the
 # material's scope statement is then its answer, not a reason to decline.
 NEGATED_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().negations))})\b", re.IGNORECASE)

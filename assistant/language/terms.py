@@ -195,9 +195,9 @@ def _deletions(word: str) -> set[str]:
 class TermStats:
     """Document frequencies of stems over a set of texts; weights are BM25-style IDF."""
 
-    def __init__(self, docs: Iterable[Iterable[str]]) -> None:
+    def __init__(self, docs: Iterable[Iterable[str]], self_names: frozenset[str] = frozenset()) -> None:
         self.df: Counter[str] = Counter()
-        self.n = 0
+        self.n, self.self_names = 0, self_names  # what the documents call themselves (`language.self_names`)
         self._folded: dict[str, tuple[str, ...]] | None = None
         self._deletions: dict[str, tuple[str, ...]] | None = None
         for doc in docs:

@@ -48,6 +48,7 @@ class Words(BaseModel):
     kind_nouns: frozenset[str]
     counts: frozenset[str]
     ordinals: frozenset[str]
+    self_names: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

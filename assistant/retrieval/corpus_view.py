@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from assistant.index.generation import corpus_key
 from assistant.index.lexical import LexicalCache, LexicalIndex, index_text
+from assistant.language.self_names import learnt_self_names
 from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
@@ -58,7 +59,20 @@ class Snapshot:
     @cached_property
     def term_stats(self) -> TermStats | None:
         """Document frequencies of stems over the active chunks (for term weights)."""
-        return TermStats(stems(index_text(c)) for c in self.chunks) if self.lexical is not None else None
+        if self.lexical is None:
+            return None
+        return TermStats((stems(index_text(c)) for c in self.chunks), self.self_names)
+
+    @cached_property
+    def self_names(self) -> frozenset[str]:
+        """What the active documents call themselves ("vägledningen"), each learnt from its title (with
+        the heading it opens with) and its text (`learnt_self_names`)."""
+        first: dict[str, Chunk] = {}
+        for c in self.chunks:
+            if c.doc_id not in first or c.position < first[c.doc_id].position:
+                first[c.doc_id] = c
+        found = (learnt_self_names(f"{c.title} {c.section}", self.texts[doc]) for doc, c in first.items())
+        return frozenset().union(*found)
 
     @cached_property
     def titles(self) -> frozenset[str]:

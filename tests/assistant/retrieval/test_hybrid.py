@@ -452,3 +452,16 @@ def test_context_comes_only_from_the_passages_own_document_version() -> None:
     assert joined.context == "Gammal mening 1."
     (current,) = with_context(newer_snapshot, frozenset({"v2"}), [Passage(chunk=new[1], score=1.0)], window=1)
     assert current.context == "Ny mening 0.\nNy mening 1.\nNy mening 2."
+
+
+def test_the_snapshot_learns_what_each_document_calls_itself(fake_settings: Settings) -> None:
+    """A guide titled "… en vägledning …" that says "den här vägledningen" calls itself "vägledningen":
+    its scope statements ("Vägledningen tar inte upp …") are read as such (`sentence_cues.scope_re`)."""
+    guide = [
+        make_chunk("guide", 0, "En vägledning om kontroll", "I den här vägledningen finns tre exempel.", "h2", "guide"),
+        make_chunk("guide", 1, "Avgränsningar", "Den här gången gick det fort.", "h2", "guide"),
+    ]
+    store, registry = build_index(fake_settings, [*pm_chunks(), *guide])
+    snapshot = CorpusView(registry, store, LexicalCache(fake_settings.lexical_path), check_seconds=0).snapshot()
+    assert snapshot.self_names == {"vägledningen"}
+    assert snapshot.term_stats is not None and snapshot.term_stats.self_names == {"vägledningen"}
