@@ -145,7 +145,8 @@ def is_follow_up(question: str, max_terms: int | None = None) -> bool:
     if len(tokens) <= SHORT_QUESTION_WORDS and len(own) <= 1:
         return True
     back = _points_back(tokens)
-    if tokens[0] in CONTINUATIONS:  # "Och när anställdes koordinatorn?"
+    opening = next((t for t in tokens if t not in QUESTION_FILLER), "")  # "ok, och …": "och"
+    if opening in CONTINUATIONS:  # "Och när anställdes koordinatorn?"
         return back or len(own) <= max_terms + 1  # "Och hur gick det med hot och våld mot förarna där?"
     if any(token in STRONG_ANAPHORA for token in tokens):  # "… för honom, och hur gick det sen?"
         return len(own) <= max_terms + POINTING_TERMS

@@ -94,6 +94,7 @@ def test_standalone_questions_are_left_alone(question: str) -> None:
     [
         "och vad tyckte dom om det efteråt, tänker de fortsätta?",  # opens by carrying on, points back
         "Vad gjorde teamet konkret för honom, och hur gick det sen?",  # points back, five own words
+        "ok och var de nöjda med det? kommer de fortsätta?",  # carries on after an "ok"
     ],
 )
 def test_a_longer_question_that_points_back_is_a_follow_up(question: str) -> None:
