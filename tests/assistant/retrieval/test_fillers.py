@@ -38,9 +38,9 @@ def test_the_retriever_tries_words_at_the_edges_never_names_and_can_be_switched_
         retrieval = fake_settings.retrieval.model_copy(update={"filler_min_cosine": limit})
         return make_retriever(fake_settings.model_copy(update={"retrieval": retrieval}))
 
-    query = "Okej snabbfråga: vad är Crime proofing, Zoltan?"
+    query = "Hörru snabbfråga: vad är Crime proofing, Zoltan?"
     terms = question_terms(query, retriever(1.0).term_stats)
     everything = retriever(0.0)  # every cosine passes: each word tried is filler
     found = {w for t in everything.fillers(query, terms, {"zoltan"}) for w in t}
-    assert found == {"okej", "snabbfråg"}  # "Zoltan" is a name; "Crime proofing" is the material's
+    assert found == {"hörru", "snabbfråg"}  # "Zoltan" is a name; "Crime proofing" is the material's
     assert retriever(1.0).fillers(query, terms, set()) == set()
