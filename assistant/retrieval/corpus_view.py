@@ -65,14 +65,22 @@ class Snapshot:
 
     @cached_property
     def self_names(self) -> frozenset[str]:
-        """What the active documents call themselves ("vägledningen"), each learnt from its title (with
-        the heading it opens with) and its text (`learnt_self_names`)."""
+        """What the active documents call themselves ("vägledningen")."""
+        return frozenset(self.named_by)
+
+    @cached_property
+    def named_by(self) -> dict[str, frozenset[str]]:
+        """Each name a document calls itself, learnt from its title (with the heading it opens with) and
+        its text (`learnt_self_names`) → the ids of the documents that call themselves so."""
         first: dict[str, Chunk] = {}
         for c in self.chunks:
             if c.doc_id not in first or c.position < first[c.doc_id].position:
                 first[c.doc_id] = c
-        found = (learnt_self_names(f"{c.title} {c.section}", self.texts[doc]) for doc, c in first.items())
-        return frozenset().union(*found)
+        out: dict[str, set[str]] = {}
+        for doc, c in first.items():
+            for name in learnt_self_names(f"{c.title} {c.section}", self.texts[doc]):
+                out.setdefault(name, set()).add(doc)
+        return {name: frozenset(docs) for name, docs in out.items()}
 
     @cached_property
     def titles(self) -> frozenset[str]:

@@ -21,7 +21,7 @@ from assistant.retrieval.outline import OutlineRule, find_outline
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, SentenceSearch, allowed_chunks, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
-from assistant.retrieval.titles import without_title
+from assistant.retrieval.titles import named_documents, with_named_first, without_title
 from assistant.types import Chunk, Passage
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ class HybridRetriever:
             fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight, nearest, s.sentence_weight)
         navigation = snapshot.navigation
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
+        fused = with_named_first(fused, named_documents(query, snapshot.named_by), s.other_named_factor)
         if s.mode == "hybrid" and s.list_heads:
             fused = fusion.with_heads(fused, [dense, nearest], k, s.list_heads, navigation)
         if self.reranker is not None:

@@ -463,5 +463,5 @@ def test_the_snapshot_learns_what_each_document_calls_itself(fake_settings: Sett
     ]
     store, registry = build_index(fake_settings, [*pm_chunks(), *guide])
     snapshot = CorpusView(registry, store, LexicalCache(fake_settings.lexical_path), check_seconds=0).snapshot()
-    assert snapshot.self_names == {"vägledningen"}
+    assert snapshot.self_names == {"vägledningen"} and snapshot.named_by == {"vägledningen": {"guide"}}
     assert snapshot.term_stats is not None and snapshot.term_stats.self_names == {"vägledningen"}
