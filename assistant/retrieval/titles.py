@@ -59,8 +59,8 @@ def _content(tokens: list[str], run: set[int]) -> bool:
 
 def named_documents(query: str, named_by: Mapping[str, frozenset[str]]) -> frozenset[str]:
     """The documents the query names by what they call themselves (`Snapshot.named_by`)."""
-    asked = set(words(query))
-    return frozenset().union(*(docs for name, docs in named_by.items() if name in asked))
+    asked = {stem(w) for w in words(query)}  # "vägledningen", "en vägledning"; "the guide" for "guiden"
+    return frozenset().union(*(docs for name, docs in named_by.items() if stem(name) in asked))
 
 
 def with_named_first(fused: Sequence[Passage], docs: frozenset[str], factor: float) -> list[Passage]:
