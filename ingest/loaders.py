@@ -27,6 +27,11 @@ RECORDS_SUFFIXES = {".csv"}
 _PAGE_MARKER = re.compile(r"^<!--\s*page:\s*(\d+)\s*-->$")
 _QUOTE_MARK = re.compile(r"^(?:>\s?)+")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+# Markdown footnotes: a reference "…text[^3]" and its definition line "[^3]: Skolverket (2023)." read as the
+# superscript marks a PDF has ("…text³", "³ Skolverket (2023)."), which quoting handles (`language.sentences`).
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")  # a task list's box ("- [ ] …") is no text
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _PAGE_NUMBER = re.compile(r"^(?:(?:sida|page|s\.)\s*)?\d{1,3}(?:\s*(?:/|av|of)\s*\d{1,3})?$", re.IGNORECASE)
@@ -123,6 +128,13 @@ def parse_markdown(text: str) -> tuple[str | None, list[Block], int | None]:
             continue
         if line.startswith("<!--"):
             continue
+        if note := _FOOTNOTE_DEFINITION.match(line):  # its own paragraph, after its mark
+            flush()
+            paragraph.append(f"{_superscript(note.group(1))} {_strip_emphasis(note.group(2))}".strip())
+            flush()
+            prev_kind = "paragraph"
+            continue
+        line = _FOOTNOTE_REFERENCE.sub(lambda m: _superscript(m.group(1)), line)
         if raw[:1].isspace() and prev_kind == "list_item" and not paragraph:
             blocks[-1].text = f"{blocks[-1].text} {_strip_emphasis(line)}"
             continue
@@ -148,6 +160,11 @@ def parse_markdown(text: str) -> tuple[str | None, list[Block], int | None]:
         prev_kind = "paragraph"
     flush()
     return tracker.title, blocks, page
+
+
+def _superscript(label: str) -> str:
+    """A footnote's label as superscript digits ("3" -> "³"); a label that is no number is left out."""
+    return label.translate(_SUPERSCRIPT) if label.isdigit() else ""
 
 
 def _table_text(line: str) -> str:

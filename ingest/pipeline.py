@@ -36,7 +36,7 @@ from ingest.sentences import embed_rows, sentence_rows
 from ingest.transaction import CorpusChanges, RecordsRows, sweep
 
 RECORDS_PREFIX = "records:"
-CHUNKER_VERSION = "8"  # bump when chunking or what is embedded (lexical.embed_text) changes
+CHUNKER_VERSION = "9"  # bump when chunking or what is embedded (lexical.embed_text) changes
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 
 

@@ -93,6 +93,27 @@ def test_a_task_list_box_is_no_text() -> None:
     assert [b.text for b in blocks if b.kind == "list_item"] == ["Styrgrupp utsedd", "Lägesbild klar"]
 
 
+def test_markdown_footnotes_read_as_the_marks_a_quote_leaves_out() -> None:
+    """ "…trygga.[^3]" and "[^3]: Skolverket …" are "…trygga.³" and a footnote paragraph "³ Skolverket …",
+    which quoting reads as a footnote (`language.sentences`): no "[^3]" reaches an answer."""
+    from assistant.language.sentences import passage_sentences
+
+    text = (
+        "## A\n\nEleverna kände sig trygga.[^3] Fler än förut.[^not]\n\n[^3]: Skolverket (2023).\n[^not]: Egen enkät.\n"
+    )
+    _, blocks, _ = parse_markdown(text)
+    assert [b.text for b in blocks[1:]] == [
+        "Eleverna kände sig trygga.³ Fler än förut.",
+        "³ Skolverket (2023).",
+        "Egen enkät.",
+    ]
+    assert passage_sentences(blocks[1].text + "\n" + blocks[2].text) == [
+        "Eleverna kände sig trygga.³",
+        "Fler än förut.",
+        "³ Skolverket (2023).",
+    ]
+
+
 def test_markdown_heading_levels_replace_deeper_levels() -> None:
     _, blocks, _ = parse_markdown("# T\n## A\n### B\n#### C\ntext.\n### D\ntext.\n## E\ntext.\n")
     sections = [b.section for b in blocks if b.kind == "paragraph"]

@@ -17,6 +17,9 @@ from assistant.language.text import split_sentences
         ("Vi har bl. a. gjort X. Och t.ex. Y finns.", ["Vi har bl. a. gjort X.", "Och t.ex. Y finns."]),
         ("Se brottsbalken 12 kap. 1 § om det. Nästa.", ["Se brottsbalken 12 kap. 1 § om det.", "Nästa."]),
         ("Det gäller ett hus. 2023 var bättre.", ["Det gäller ett hus.", "2023 var bättre."]),  # "s." ends no word
+        # a footnote's mark after the full stop ends the sentence with it; one inside a number ends nothing
+        ("Trygga.³ Fler. Sen 76 procent.¹² Slut.", ["Trygga.³", "Fler.", "Sen 76 procent.¹²", "Slut."]),
+        ("Totalt 76² Personer svarade.", ["Totalt 76² Personer svarade."]),
     ],
 )
 def test_sentences_end_at_periods_not_at_abbreviations(text: str, expected: list[str]) -> None:
