@@ -307,6 +307,8 @@ def _near_name(name: str, stats: TermStats) -> bool:
     found = stems(name)
     if not found or any(s in stats for s in found):  # "Någon sa …", "Vem vill dig väl": grammar words
         return True
+    if decompound(name, stats):  # a known name and a word of the material: "Karlskogaområdet"
+        return True
     folded = stats.folded_vocabulary
     return any(difflib.get_close_matches(fold_letters(s), folded, n=1, cutoff=NAME_CUTOFF) for s in found)
 

@@ -65,6 +65,8 @@ def test_a_veto_refuses_however_related() -> None:
         ("Hur startade arbetet i Sigtnua?", ""),  # a letter or two off a name the material uses
         ("Hej! Jag jobbar i Örebro. Hur startade SSPF?", ""),  # the asker's context, not the question
         ("Hejsan :) Någon sa att SSPF startade 2023?", ""),  # a capitalised grammar word is no name
+        ("Hur startade arbetet i Sigtunaskolan?", ""),  # a known name in a compound with a word of the material
+        ("Hur startade arbetet i Osloskolan?", "Osloskolan"),  # … not an unknown one
         ("How did SSPF start in Norway?", ""),  # English names are not checked (they may be translations)
     ],
 )
