@@ -123,3 +123,9 @@ def test_the_kind_asked_for_is_the_noun_after_a_classifier(question: str, kind: 
 def test_a_generic_noun_names_no_kind_asked_for() -> None:
     """ "Vilka saker …" asks for things of any kind: the material need not use the word "sak"."""
     assert Question.analyse("Vilka saker var det man mätte i mätningen?").asked_type is None
+
+
+def test_adverbs_that_say_nothing_of_the_topic_are_no_terms() -> None:
+    asked = Question.analyse("Fick kommunerna några pengar själva, redan från start?")
+    assert any("peng" in t for t in asked.terms)
+    assert not any({"själv", "själva", "redan"} & t for t in asked.terms)
