@@ -29,8 +29,9 @@ from assistant.types import Chunk
 
 CACHE_PREFIX = "index-"
 # The tokenisation an index was built with is part of its folder's name: raise it when `stems`
-# changes (t2: no hand-listed compound parts; t3: spoken stopwords), so no host reads an old index.
-TOKENISATION = "t3"
+# changes (t2: no hand-listed compound parts; t3: spoken stopwords; t4: topic-less adverbs), so no host reads
+# an old index.
+TOKENISATION = "t4"
 TMP_PREFIX = ".tmp-"
 KEEP_INDEXES = 3  # the newest few stay: a process that just read the key may still be loading it
 TMP_MAX_AGE_S = 3600  # a temporary folder this old was left by a crashed process
