@@ -23,12 +23,12 @@ from assistant.answering.citations import (
     renumber_stream,
     strip_markers,
 )
-from assistant.answering.demands import vague_answer
+from assistant.answering.demands import amount_missing, vague_answer
 from assistant.answering.prompts import is_no_answer
 from assistant.answering.sentence_cues import NEGATED_RE, scope_re
 from assistant.answering.support import Support, assess, refusal_text
 from assistant.language.conversation import Rewriter, resolve
-from assistant.language.question import Question
+from assistant.language.question import UNCOUNTED_KINDS, Question
 from assistant.language.terms import TermStats
 from assistant.language.text import validate_question
 from assistant.protocols import Generator, Retriever
@@ -43,15 +43,19 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * MS
 
 
-def _no_answer(question: str, query: str, text: str, instances: Mapping[str, Sequence[str]]) -> str:
+def _no_answer(
+    question: str, query: str, text: str, instances: Mapping[str, Sequence[str]], measures: bool = True
+) -> str:
     """Why a generated text is no answer: empty, the model itself says the sources do not answer,
-    or a "which ..." question answered only with "ett antal ..." (see `vague_answer`)."""
+    a "which ..." question answered only with "ett antal ..." (see `vague_answer`), or (with
+    `measures`: not a why- or how-question) one for an amount answered without one."""
     if not text:
         return "refused:empty_answer"
     if is_no_answer(text):
         return "refused:model_declined"
-    vague = vague_answer(question, text, instances) or vague_answer(query, text, instances)
-    return "refused:vague" if vague else ""
+    if vague_answer(question, text, instances) or vague_answer(query, text, instances):
+        return "refused:vague"
+    return "refused:no_amount" if measures and amount_missing(question, text) else ""
 
 
 NOT_COVERED = {
@@ -151,7 +155,7 @@ class RagAnswerer:
             yield from shown
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
-        reason = _no_answer(question, query, text, self.instances)
+        reason = _no_answer(question, query, text, self.instances, not asked.kinds & UNCOUNTED_KINDS)
         stated = _scope_statement(query, text, self._stats()) if not reason else ""
         if stated:  # the material itself says it does not cover this: a refusal, with its words
             frame = NOT_COVERED.get(language, NOT_COVERED["sv"])

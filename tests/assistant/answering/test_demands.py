@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.demands import unmet_demand, vague_answer
+from assistant.answering.demands import amount_missing, unmet_demand, vague_answer
 from assistant.answering.support import assess
 from assistant.language.question import Question
 from assistant.settings import Settings
@@ -317,3 +317,11 @@ def test_a_counted_compound_is_met_by_another_compound_of_the_same_head(fake_set
     assert assess(asked(question, stats=stats), top, settings.refusal, stats).reason != "missing_counted"
     none = [passage(make_chunk("pm", 0, "Lägesbild", "Vi rekommenderar fyra enkäter med unga.", "h1", "pm"))]
     assert assess(asked(question, stats=stats), none, settings.refusal, stats).reason == "missing_counted"
+
+
+def test_an_answer_to_an_amount_question_must_quote_an_amount() -> None:
+    question = "Vad kostade Swecos processtöd i samhällsbyggnadsarbetet?"
+    assert amount_missing(question, "Brå har upphandlat konsulttjänster, däribland Sweco. [1]")
+    assert not amount_missing(question, "Processtödet kostade 450 000 kronor. [1]")
+    assert not amount_missing(question, "| Post | Kostnad (kr) |\n| Sweco | 450 000 | [1]")  # a priced table
+    assert not amount_missing("Vem deltog i Swecos processtöd?", "Brå upphandlade Sweco. [1]")
