@@ -91,7 +91,7 @@ class RetrievalSettings(_Section):
     sentence_weight: float = Field(default=0.5, ge=0)
     # the first chunk(s) of the dense and the sentence list always among the top_k: ten sets 0 -> 1 +2, 2 +2
     list_heads: int = Field(default=1, ge=0)
-    other_named_factor: float = Field(default=0.9, ge=0, le=1)  # `titles.named_documents`; 0.8 same, 1 off
+    other_named_factor: float = Field(default=0.9, ge=0, le=1)  # `titles.with_named_first`; 0.8 same, 1 off
     reranker_model: str | None = None
     neighbour_window: int = Field(default=1, ge=0, le=3)
     index_check_seconds: float = Field(default=0.0, ge=0)  # corpus generation checked at most this often (0: always)

@@ -254,7 +254,7 @@ class ExtractiveGenerator:
                     head.lines.append(unit.lines[0])
                 head.score = max(head.score, unit.score)
                 head.stems = head.stems | unit.stems
-                head.similarity = max(head.similarity or 0.0, unit.similarity or 0.0) or head.similarity
+                head.similarity = max((c for c in (head.similarity, unit.similarity) if c is not None), default=None)
                 continue
             out.append(replace(unit, lines=list(unit.lines)))
         return out

@@ -72,7 +72,7 @@ _VERB, _NEGATION = r"\w+[^\W\d_]r", r"(?:alltså\s+|därför\s+|heller\s+)?[*_]{
 @lru_cache(maxsize=16)
 def scope_statement_re(learnt: frozenset[str] = frozenset()) -> re.Pattern[str]:
     """The scope statement in the material's general names for itself and the `learnt` ones."""
-    names = "|".join(sorted(SELF_NAMES | learnt))
+    names = "|".join(re.escape(name) for name in sorted(SELF_NAMES | learnt))
     return re.compile(
         rf"\b(?:{names})\b[^.:;]{{0,40}}?\b{_VERB}\s+(?:vi\s+)?{_NEGATION}"  # "Guiden tar inte upp …"
         rf"|\b(?!(?:{_NOT_VERBS})\s){_VERB}\s+(?:{names})\s+{_NEGATION}"  # "… tar guiden inte upp"
