@@ -40,6 +40,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.demands import asks_amount, is_comparison
+from assistant.language.question import asked_part
 from assistant.language.text import stem
 from assistant.language.words import load_words
 from assistant.records.cues import fold
@@ -108,9 +109,11 @@ _ASKER = re.compile(rf"\b(?:{'|'.join(sorted(load_words().asker))})\b", re.IGNOR
 
 
 def _asker_context(query: LookupQuery) -> bool:
-    """Whether the question speaks of the asker ("Jag jobbar i Borås. Hur kommer vi igång med SSPF?"):
-    then the place it names is where the asker is, not what is asked about."""
-    return bool(_ASKER.search(query.question))
+    """Whether the question speaks of the asker ("Jag jobbar i Borås. Hur kommer vi igång med SSPF?"),
+    or names its places only before what it asks ("Hej från Malmö! Hur kom de igång med SSPF?",
+    `asked_part`): then the place it names is where the asker is, not what is asked about."""
+    asked = asked_part(query.question).lower()
+    return bool(_ASKER.search(query.question)) or not any(name.lower() in asked for name in query.unknown)
 
 
 def _topic_beyond(query: LookupQuery) -> list[str]:

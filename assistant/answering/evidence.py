@@ -27,7 +27,7 @@ from assistant.answering.exclusions import left_out, passage_text
 from assistant.answering.sentence_cues import has_number
 from assistant.index.lexical import index_text
 from assistant.language.glossary import synonyms
-from assistant.language.question import Question
+from assistant.language.question import Question, asked_part
 from assistant.language.sentences import passage_sentences
 from assistant.language.terms import (
     Term,
@@ -293,7 +293,7 @@ def _foreign_name(question: Question, stats: TermStats | None) -> str:
     context, not what is asked about: the router has said the material does not cover it."""
     if question.language != "sv" or stats is None or not stats.n:
         return ""
-    for sentence in split_sentences(question.text):
+    for sentence in split_sentences(asked_part(question.text)):  # "Hej från Malmö! Hur …": context
         if any(token in WORDS.asker for token in words(sentence.lower())):
             continue
         for name in neutral_tokens(sentence):

@@ -24,10 +24,21 @@ from assistant.language.terms import (
     question_terms,
 )
 from assistant.language.text import question_language, stems
+from assistant.language.words import load_words
 
 # Questions whose answer is no count even where they name one: advice ("Hur ska vi få antalet anmälningar
 # att öka?") and reasons ("Varför behöver en ökning av antalet rapporter inte betyda …?": guide23 +1).
 UNCOUNTED_KINDS = frozenset({"howto", "reason"})
+_QUESTION_WORD_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().question_words))})\b", re.IGNORECASE)
+
+
+def asked_part(text: str) -> str:
+    """The message from its first question word on ("Hej från Malmö! Hur kom de igång med SSPF?": "Hur
+    kom de igång med SSPF?"); a name before it is the asker's context. The whole message without one."""
+    found = _QUESTION_WORD_RE.search(text)
+    return text[found.start() :] if found else text
+
+
 DAY_ASKED_RE = re.compile(r"\b(datum|vilken\s+dag|vilket\s+datum|what\s+date|which\s+day)\b", re.IGNORECASE)
 
 

@@ -49,6 +49,7 @@ class Words(BaseModel):
     counts: frozenset[str]
     ordinals: frozenset[str]
     self_names: frozenset[str]
+    question_words: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

@@ -197,6 +197,10 @@ def test_a_place_as_the_asker_s_context_is_declined_for_that_part_only(router: R
     decision = router.route("Jag jobbar i Borås. Hur kommer vi igång med SSPF?")
     assert decision.route == "rag" and "Borås" in decision.note
     assert router.route("Hur gick SSPF-arbetet i Örebro?").route == "lookup"  # about Örebro itself: declined
+    for context in ("Hej från Malmö! Hur kom de igång med SSPF?", "Jobbar på Malmö stad och undrar hur SSPF började?"):
+        decision = router.route(context)  # named before what it asks: where the asker is
+        assert decision.route == "rag" and "Malmö" in decision.note
+    assert router.route("Vilka aktiviteter genomförde Malmö?").route == "lookup"
 
 
 def test_a_lookup_the_records_hold_no_row_for_also_asks_the_prose_unless_it_counts() -> None:

@@ -64,6 +64,7 @@ def test_a_veto_refuses_however_related() -> None:
         ("Vi i Kiruna undrar hur SSPF startade?", ""),  # the asker's place: the router notes it, the rest is answered
         ("Hur startade arbetet i Sigtnua?", ""),  # a letter or two off a name the material uses
         ("Hej! Jag jobbar i Örebro. Hur startade SSPF?", ""),  # the asker's context, not the question
+        ("Hej från Örebro! Hur startade SSPF?", ""),  # named before what it asks: context too
         ("Hejsan :) Någon sa att SSPF startade 2023?", ""),  # a capitalised grammar word is no name
         ("Hur startade arbetet i Sigtunaskolan?", ""),  # a known name in a compound with a word of the material
         ("Hur startade arbetet i Osloskolan?", "Osloskolan"),  # … not an unknown one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language.question import Question
+from assistant.language.question import Question, asked_part
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
 
@@ -129,3 +129,9 @@ def test_adverbs_that_say_nothing_of_the_topic_are_no_terms() -> None:
     asked = Question.analyse("Fick kommunerna några pengar själva, redan från start?")
     assert any("peng" in t for t in asked.terms)
     assert not any({"själv", "själva", "redan"} & t for t in asked.terms)
+
+
+def test_what_a_message_asks_starts_at_its_first_question_word() -> None:
+    assert asked_part("Hej från Malmö! Hur kom de igång med SSPF?") == "Hur kom de igång med SSPF?"
+    assert asked_part("Jobbar i Malmö och undrar vad SSPF är") == "vad SSPF är"
+    assert asked_part("Berätta om SSPF i Malmö.") == "Berätta om SSPF i Malmö."  # no question word: all of it
