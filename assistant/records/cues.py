@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.language.words import load_words
+
 _ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
 
 
@@ -69,8 +71,8 @@ RECORD_NOUNS = (
 # After "hur många"/"how many" these verbs ask for a number the records hold.
 COUNT_VERBS = ("deltog", "deltagit", "svarade", "svarat", "fick", "attended", "answered", "responded", "came")
 COUNT_WORDS = ("hur manga", "antal", "antalet", "how many", "number of")
-QUESTION_WORDS = ("vad", "vilka", "vilken", "vilket", "hur", "varfor", "nar", "var", "vem", "vems", "what", "which",
-                  "how", "why", "when", "where", "who", "whose")
+# The question words of the language stage (`data/words.yaml`), and those asking where or whose.
+QUESTION_WORDS = (*sorted(load_words().question_words), "var", "vems", "where", "whose")
 # Questions about time or amounts of money the records do not hold.
 NOT_RECORDS = ("nar", "when", "hur lange", "hur lang", "how long", "hur mycket", "how much", "vilket datum",
                "vilket ar", "what date", "what year")
