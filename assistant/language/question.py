@@ -21,6 +21,7 @@ from assistant.language.terms import (
     answer_type,
     counted_word,
     neutral_tokens,
+    plain_names,
     question_terms,
 )
 from assistant.language.text import question_language, stems
@@ -66,6 +67,7 @@ class Question:
         own = question_terms(text, stats) if query != text else list(terms)
         inherited = frozenset(s for t in terms if not any(t & o for o in own) for s in t)
         cues = {s for word in kind_cues(query) for s in stems(word)}
+        plain = plain_names(query, stats)  # "Bra" typed for "Brå"
         return cls(
             text=text,
             query=query,
@@ -74,7 +76,11 @@ class Question:
             kinds=kinds,
             asked_type=answer_type(query),
             counted=counted_word(query) if language == "sv" and not kinds & UNCOUNTED_KINDS else None,
-            names=tuple(t for t in neutral_tokens(query) if not t.isdigit()),
+            names=tuple(
+                plain.get(t, (t,))[0].capitalize() if t in plain else t
+                for t in neutral_tokens(query)
+                if not t.isdigit()
+            ),
             years=tuple(YEAR_RE.findall(query)),
             day="time" in kinds and bool(DAY_ASKED_RE.search(query)),
             inherited=inherited,

@@ -6,14 +6,13 @@ coverage) and follow-up resolution, so they all agree on what a question is abou
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import takewhile
 
 from assistant.language.glossary import expand_swedish, synonyms, translate, translations
+from assistant.language.term_stats import TermStats
 from assistant.language.text import (
     SWEDISH_STOPWORDS,
     content_words,
@@ -30,7 +29,6 @@ from assistant.language.words import load_words
 QUESTION_FILLER: frozenset[str] = load_words().question_filler  # data/words.yaml
 
 FUZZY_MIN_STEM = 4  # shorter stems must match exactly
-TYPO_MIN_LETTERS = 5  # a shorter word the material does not have is not read as a typo of one it has
 FUZZY_MAX_EXTRA = 2  # letters a longer stem may add and still be the same word ("delt"/"deltog")
 FUZZY_MIN_PART = 6  # a stem this long found inside a longer one is a compound part ("skolmiljö")
 FUZZY_LONG_STEM = 8  # from this length on ...
@@ -134,6 +132,18 @@ def neutral_tokens(text: str) -> list[str]:
     return out
 
 
+def plain_names(text: str, stats: TermStats | None) -> dict[str, tuple[str, ...]]:
+    """Names typed without å/ä/ö ("Hovsjo"), also where they are words of their own ("Bra" for
+    "Brå"): a capitalised word inside a sentence → the material's stems it stands for."""
+    if stats is None or not stats.n:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for tok in neutral_tokens(text):
+        if not tok.isupper() and not tok.isdigit() and (found := stats.accented(stem(tok.lower()))):
+            out[tok] = found
+    return out
+
+
 def lexical_query(text: str, stats: TermStats | None = None) -> str:
     """The text the lexical retriever searches for: English questions get glossary words added,
     Swedish compounds their parts as the material spells them ("enkätsvaren" -> "enkät svar")."""
@@ -141,6 +151,7 @@ def lexical_query(text: str, stats: TermStats | None = None) -> str:
     if stats is not None and not is_english(text):
         extra = [*extra, *(part for word in _content_tokens(text) for part in _split_usage(word, stats))]
         extra += [known for word in _content_tokens(text) for s in stems(word) for known in stats.spelled_out(s)]
+        extra += [known for found in plain_names(text, stats).values() for known in found]
     return " ".join([text, *extra]) if extra else text
 
 
@@ -186,72 +197,6 @@ def _known_head(head: str, stats: TermStats) -> str:
     if head in stats:
         return head
     return next((head[:-n] for n in (1, 2) if len(head) - n >= HEAD_MIN and head[:-n] in stats), head)
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-class TermStats:
-    """Document frequencies of stems over a set of texts; weights are BM25-style IDF."""
-
-    def __init__(self, docs: Iterable[Iterable[str]], self_names: frozenset[str] = frozenset()) -> None:
-        self.df: Counter[str] = Counter()
-        self.n, self.self_names = 0, self_names  # what the documents call themselves (`language.self_names`)
-        self._folded: dict[str, tuple[str, ...]] | None = None
-        self._deletions: dict[str, tuple[str, ...]] | None = None
-        for doc in docs:
-            self.n += 1
-            self.df.update(set(doc))
-
-    def weight(self, term: str) -> float:
-        df = self.df.get(term, 0)
-        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
-
-    @cached_property
-    def vocabulary(self) -> frozenset[str]:
-        """Every stem the material uses (built once per statistics)."""
-        return frozenset(self.df)
-
-    @cached_property
-    def folded_vocabulary(self) -> frozenset[str]:
-        """Every stem the material uses, written without å/ä/ö (built once per statistics)."""
-        return frozenset(fold_letters(s) for s in self.df)
-
-    def __contains__(self, term: object) -> bool:
-        return self.df.get(term, 0) > 0  # type: ignore[arg-type]
-
-    def spelled_out(self, term: str) -> tuple[str, ...]:
-        """The material's stems that `term` is, typed without Swedish letters ("problemtrad" ->
-        "problemträd") or else with one letter wrong, missing, extra or swapped ("proffing" ->
-        "proofing", "sigtna" -> "sigtuna"); () when the material has `term` itself or no such stem."""
-        if term in self:
-            return ()
-        if term == fold_letters(term):
-            if self._folded is None:
-                folded: dict[str, list[str]] = {}
-                for known in self.df:
-                    if fold_letters(known) != known:
-                        folded.setdefault(fold_letters(known), []).append(known)
-                self._folded = {k: tuple(v) for k, v in folded.items()}
-            if term in self._folded:
-                return self._folded[term]
-        return self._misspelled(term)
-
-    def _misspelled(self, term: str) -> tuple[str, ...]:
-        """Stems of the material one edit from `term` (a deletion index: two words one edit apart
-        share a deletion), for words of at least `TYPO_MIN_LETTERS` letters."""
-        if len(term) < TYPO_MIN_LETTERS or not term.isalpha():
-            return ()
-        if self._deletions is None:
-            index: dict[str, set[str]] = {}
-            for known in self.df:
-                if len(known) >= TYPO_MIN_LETTERS and known.isalpha():
-                    for key in (known, *_deletions(known)):
-                        index.setdefault(key, set()).add(known)
-            self._deletions = {k: tuple(sorted(v)) for k, v in index.items()}
-        found = {k for key in (term, *_deletions(term)) for k in self._deletions.get(key, ())}
-        return tuple(sorted(k for k in found if abs(len(k) - len(term)) <= 1))
 
 
 class Term(frozenset[str]):
@@ -312,8 +257,12 @@ def question_terms(question: str, stats: TermStats | None = None) -> list[Term]:
     if not is_english(question):
         joined = _of_compounds(tokens, stats)
         spelled = stats.spelled_out if stats is not None else (lambda _s: ())
+        named = plain_names(question, stats)
         terms: list[Term] = []
         for i, tok in enumerate(tokens):
+            if tok in named:  # "fick Bra pengar": the name "Brå", not the word "bra"
+                terms.append(Term(named[tok]))
+                continue
             parts = decompound(tok, stats)  # once per word: its alternatives and its match by parts
             for s in stems(tok):
                 alternatives = {s, *spelled(s), *stems(" ".join(synonyms(tok))), *joined.get(i, ())}

@@ -135,3 +135,13 @@ def test_what_a_message_asks_starts_at_its_first_question_word() -> None:
     assert asked_part("Hej från Malmö! Hur kom de igång med SSPF?") == "Hur kom de igång med SSPF?"
     assert asked_part("Jobbar i Malmö och undrar vad SSPF är") == "vad SSPF är"
     assert asked_part("Berätta om SSPF i Malmö.") == "Berätta om SSPF i Malmö."  # no question word: all of it
+
+
+def test_a_name_typed_without_swedish_letters_is_the_material_s_name() -> None:
+    stats = TermStats(stems(t) for t in ["Brå fick 3 miljoner kronor.", "Det var bra.", "I Hovsjö bor många."])
+    asked = Question.analyse("hur mycket pengar fick Bra fran regeringen?", stats=stats)
+    assert any(t == {"brå"} for t in asked.terms)  # the name, not the word "bra"
+    assert "Brå" in asked.names
+    plain = Question.analyse("Det var bra sagt, vad hände i Hovsjo?", stats=stats)
+    assert not any(t == {"brå"} for t in plain.terms)  # "bra" in lower case is the word
+    assert "Hovsjö" in plain.names
