@@ -161,8 +161,8 @@ class ExtractiveGenerator:
             units,
             ask,
         )
-        chosen = self._listed(self._bridged(self._continued(chosen, units, ask.kinds), units, room), units)
-        chosen = best_read_on(chosen, units, self.settings.max_answer_sentences)
+        chosen = self._bridged(self._continued(chosen, units, ask.kinds), units, room)
+        chosen = self._listed(best_read_on(chosen, units, self.settings.max_answer_sentences), units)
         related = max((self._similarity(u, ask) for u in chosen), default=0.0)
         sums = "total" in ask.kinds and any(SUM_ROW_RE.match(u.lines[-1]) for u in chosen)  # the sum asked for
         if coverage_of(ask.terms, chosen, weight) < s.min_coverage and related < s.similar_alone and not sums:

@@ -580,6 +580,18 @@ def test_a_chosen_sentence_followed_by_a_short_intro_comes_with_the_list(fake_se
     assert "Den innehöll:\n- syftet med samarbetet," in got and "- hur samarbetet följs upp." in got
 
 
+def test_a_sentence_read_on_to_that_introduces_a_list_comes_with_the_list(fake_settings: Settings) -> None:
+    text = (
+        "I Nyköping var två medarbetare sjukskrivna under längre perioder år 2022. Sedan dess gäller tre rutiner:\n"
+        "- extern handledning var tredje vecka,\n"
+        "- ett tak på åtta aktiva ärenden,\n"
+        "- avlastning efter en allvarlig händelse."
+    )
+    question = "Hur många medarbetare var sjukskrivna i Nyköping 2022?"
+    got = answer(fake_settings, question, [passage(make_chunk(PM, 5, "Arbetsmiljö", text))])
+    assert "Sedan dess gäller tre rutiner:\n- extern handledning" in got and "- avlastning efter" in got
+
+
 def test_sentences_about_the_document_s_own_structure_are_not_quoted(fake_settings: Settings) -> None:
     text = (
         "Projektet har följts upp på tre sätt. I det här kapitlet följer en beskrivning av uppföljningen. "
