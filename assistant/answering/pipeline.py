@@ -33,6 +33,7 @@ from assistant.language.terms import TermStats
 from assistant.language.text import validate_question
 from assistant.protocols import Generator, Retriever
 from assistant.retrieval.outline import asks_outline
+from assistant.retrieval.parts import part_labels
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Passage
 
@@ -125,6 +126,8 @@ class RagAnswerer:
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
+        if part_labels(query):  # "Vad handlar kapitel 3 om?": that chapter's parts are what is judged
+            top, asked = self._outlined(asked, top, filters)
         support = assess(self._without_fillers(asked), top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
         if not support.supported and support.evidence.statement:  # the material's own words on it
@@ -140,7 +143,8 @@ class RagAnswerer:
             yield text
             yield self._result(question, text, passages, [], support, timings, started, refused=True)
             return
-        top, asked = self._outlined(asked, top, filters)
+        if "outline" not in asked.kinds:
+            top, asked = self._outlined(asked, top, filters)
         generating = time.perf_counter()
         pieces: list[str] = []
 
@@ -217,9 +221,10 @@ class RagAnswerer:
         """For a summary that names a section with sub-sections, those sub-sections instead of the top
         passages, and the question marked "outline" (`retrieval.outline`); a question about one
         municipality's records (`filters`) is not about a section of a document."""
-        if filters or not asks_outline(asked.kinds):
+        labels = part_labels(asked.query)  # "Vad handlar kapitel 3 om?" asks about that chapter's parts
+        if filters or not (asks_outline(asked.kinds) or labels):
             return top, asked
-        sections = self.retriever.outline(top, asked.topic, asked.names)
+        sections = self.retriever.outline(top, asked.topic, asked.names, labels)
         if not sections:
             return top, asked
         outlined = self.retriever.score_sentences(asked.query, self._with_context(sections))

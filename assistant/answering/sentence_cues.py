@@ -101,7 +101,7 @@ DOCUMENT_DEIXIS_RE = re.compile(
     re.IGNORECASE,
 )
 # A question about the document's parts ("Vad handlar kapitel 4 om?"): then such sentences answer it.
-DOCUMENT_PART_RE = re.compile(r"\b(?:kapit|avsnitt|bilag|chapter|section|appendix)\w*", re.IGNORECASE)
+DOCUMENT_PART_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().part_nouns))})\w*", re.IGNORECASE)
 # A sentence in the first person singular, in a report written in the third: a respondent's words.
 FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 # A sentence that carries its own speaker or is not someone's statement: it opens or closes a quotation

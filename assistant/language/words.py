@@ -50,6 +50,7 @@ class Words(BaseModel):
     ordinals: frozenset[str]
     self_names: frozenset[str]
     question_words: frozenset[str]
+    part_nouns: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod

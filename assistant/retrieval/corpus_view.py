@@ -31,6 +31,7 @@ from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
 from assistant.retrieval.outline import section_tree
+from assistant.retrieval.parts import labelled_sections
 from assistant.types import SECTION_SEP
 
 if TYPE_CHECKING:
@@ -81,6 +82,11 @@ class Snapshot:
             for name in learnt_self_names(f"{c.title} {c.section}", self.texts[doc]):
                 out.setdefault(name, set()).add(doc)
         return {name: frozenset(docs) for name, docs in out.items()}
+
+    @cached_property
+    def labelled(self) -> dict[str, list[Chunk]]:
+        """Each label a section heading opens with ("6. Lärdomar": "6") → those sections' first chunks."""
+        return labelled_sections(self.chunks)
 
     @cached_property
     def titles(self) -> frozenset[str]:

@@ -18,6 +18,7 @@ from assistant.retrieval.corpus_view import CorpusView
 from assistant.retrieval.fillers import filler_terms, unused_words
 from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.outline import OutlineRule, find_outline
+from assistant.retrieval.parts import labelled_outline, named_parts, part_labels, with_parts_first
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, SentenceSearch, allowed_chunks, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
@@ -84,6 +85,8 @@ class HybridRetriever:
             fused = fusion.rrf(dense, lexical, s.rrf_k, s.dense_weight, s.lexical_weight, nearest, s.sentence_weight)
         navigation = snapshot.navigation
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
+        if labels := part_labels(query):  # "Sammanfatta kapitel 6": that chapter's first chunk first
+            fused = with_parts_first(fused, named_parts(labels, snapshot.labelled))
         fused = with_named_first(fused, named_documents(query, snapshot.named_by), s.other_named_factor)
         if s.mode == "hybrid" and s.list_heads:
             fused = fusion.with_heads(fused, [dense, nearest], k, s.list_heads, navigation)
@@ -102,13 +105,18 @@ class HybridRetriever:
         """Passages with the query's cosine to each of their sentences (when the sentence index has them)."""
         return self.sentences.attach(query, passages) if self.sentences is not None else list(passages)
 
-    def outline(self, top: Sequence[Passage], terms: Sequence[Term], names: Sequence[str]) -> list[Passage]:
+    def outline(
+        self, top: Sequence[Passage], terms: Sequence[Term], names: Sequence[str], labels: Sequence[str] = ()
+    ) -> list[Passage]:
         """The sub-sections of the section a summary question names, one passage each (its first
-        chunk), in document order; [] when it names none (`outline.find_outline`)."""
+        chunk), in document order; [] when it names none (`outline.find_outline`). A section named by
+        its label ("Sammanfatta kapitel 6": `parts.part_labels`) is named whatever its heading says."""
         snapshot = self.view.current
         s = self.settings
         if snapshot.term_stats is None or not s.outline:
             return []
+        if labelled := labelled_outline(named_parts(labels, snapshot.labelled), snapshot.sections, top):
+            return [Passage(chunk=chunk, score=max(p.score for p in top)) for chunk in labelled]
         rule = OutlineRule(s.outline_min_share, s.outline_min_heading, s.outline_min_children)
         found = find_outline(snapshot.sections, top, terms, names, snapshot.term_stats.weight, rule)
         if found is None:

@@ -262,3 +262,24 @@ def test_no_outline_when_switched_off_or_for_one_municipality_s_records(settings
     top = answerer.retriever.retrieve(question, 6)
     assert "outline" in answerer._outlined(asked, top, None)[1].kinds
     assert answerer._outlined(asked, top, {"kommun": "Sigtuna"}) == (top, asked)
+
+
+NUMBERED = "6. Lärdomar"
+NUMBERED_CHUNKS = [
+    ("1. Inledning", "Vägledningen tar inte upp följande: hot mot politiker. Kapitel 5 beskriver lagen i korthet."),
+    (f"{NUMBERED} > 6.1 Tio lärdomar", "Ledningens mandat är avgörande för att arbetet ska hålla över tid."),
+    (f"{NUMBERED} > 6.2 Det som inte blev", "Tre erfarenheter av det som inte fungerade sticker ut i kommunerna."),
+    (f"{NUMBERED} > 6.3 Att komma igång", "För en kommun som vill börja föreslår vi en lägesbild först."),
+]
+
+
+def test_a_chapter_named_by_its_number_is_answered_with_its_outline(settings: Settings) -> None:
+    from tests.assistant.rag_fixtures import make_chunk, pm_chunks
+
+    extra = [make_chunk("guide", i, s, t, "g1", "guide") for i, (s, t) in enumerate(NUMBERED_CHUNKS)]
+    retriever = make_retriever(settings, [*pm_chunks(), *extra])
+    rag = RagAnswerer(settings, retriever, ExtractiveGenerator(settings.extractive, lambda: retriever.term_stats))
+    for question in ("Sammanfatta kapitel 6 i vägledningen.", "Vad handlar kapitel 6 om?"):
+        answer = rag.answer(question)
+        assert answer.text.splitlines()[0] == f"Materialet tar upp detta under ”{NUMBERED}”:", question
+        assert not answer.refused and "Tio lärdomar" in answer.text
