@@ -50,6 +50,11 @@ REASON_RE = re.compile(
 CONCLUDES_RE = re.compile(r"^(?:därför|därav|av\s+den\s+anledningen|av\s+det\s+skälet|följaktligen)\b", re.IGNORECASE)
 # The same adverb after the verb and subject ("Inom projektet valde vi därför att testa …").
 CONCLUDES_LATER_RE = re.compile(r"^(?:[^\W\d_]+,?\s+){1,4}(?:därför|därav|följaktligen)\b", re.IGNORECASE)
+# A consequence of the sentence before, told early ("Det ledde till att …", "Ingen skadades, men händelsen
+# ledde till att …"): for a why-question its reason is the sentence before.
+CONSEQUENCE_RE = re.compile(
+    r"^(?:[^\W\d_]+,?\s+){0,4}(?:ledde|leder|resulterade|resulterar|medförde|medför)\s+(?:till|i)\b", re.IGNORECASE
+)
 # An enumeration in a sentence: "...: A, B och C", "A, B samt C".
 ITEM = r"[\w()-]+(?:\s[\w()-]+){0,2}"  # an enumerated item: up to three words
 ENUMERATION_RE = re.compile(rf":\s*\w|{ITEM},\s{ITEM}\s(?:och|samt|eller)\s\w", re.IGNORECASE)
@@ -216,4 +221,4 @@ def concludes(text: str, why: bool = False) -> bool:
     testa …"), whose reason is then the sentence before. Reading that form back for every question
     lost two answers (a scope statement "Vi vill därför …", a figure pushed out), for why-questions
     it gained two and lost none."""
-    return bool(CONCLUDES_RE.match(text) or (why and CONCLUDES_LATER_RE.match(text)))
+    return bool(CONCLUDES_RE.match(text) or (why and (CONCLUDES_LATER_RE.match(text) or CONSEQUENCE_RE.match(text))))

@@ -136,3 +136,16 @@ def test_a_scope_statement_may_put_its_verb_first_but_a_conjunction_is_no_verb()
     assert SCOPE_STATEMENT_RE.search("Det här tar guiden inte upp")
     assert SCOPE_STATEMENT_RE.search("Här har vi inte tagit med kostnaderna")  # an auxiliary is a verb
     assert not SCOPE_STATEMENT_RE.search("Det blir svårt när vi inte hinner följa upp")
+
+
+def test_a_consequence_told_early_takes_its_reason_from_the_sentence_before_for_a_why_question() -> None:
+    from assistant.answering.sentence_cues import concludes
+
+    for early in (
+        "Det ledde till att föreningen tog fram en rutin.",
+        "Ingen skadades, men händelsen ledde till att Kursbyte flyttade alla första möten.",
+        "Händelsen polisanmäldes och ledde till att verksamheten gick igenom rutinerna.",
+    ):
+        assert concludes(early, why=True) and not concludes(early)
+    told_in_it = "Flera kommuner deltog i testandet av metoden, vilket resulterade i förslag till åtgärder."
+    assert not concludes(told_in_it, why=True)  # its own reason comes first in it
