@@ -38,6 +38,7 @@ from assistant.answering.quotes import (
     in_answer_order,
     in_document_order,
     lead_in,
+    made_room,
     reads_on,
     short_intro,
     similar,
@@ -250,8 +251,8 @@ class ExtractiveGenerator:
             head = out[-1] if out else None
             if head and unit.group is not None and head.group == unit.group and head.rank == unit.rank:
                 items = len(head.lines)
-                if items <= self.settings.max_list_items:
-                    head.lines.append(unit.lines[0])
+                if items <= self.settings.max_list_items:  # an item may carry its intro (`with_intro`)
+                    head.lines.extend(line for line in unit.lines if line not in head.lines)
                 head.score = max(head.score, unit.score)
                 head.stems = head.stems | unit.stems
                 head.similarity = max((c for c in (head.similarity, unit.similarity) if c is not None), default=None)
@@ -307,20 +308,22 @@ class ExtractiveGenerator:
         """A chosen sentence that introduces a list ("Ett typiskt upplägg ... kan se ut så här:")
         comes with its list, which then replaces the list's items quoted on their own; so does one
         followed by a short intro of a list ("Falun tog fram en avsiktsförklaring … . Den innehöll:"
-        and its items; nine sets +1, nothing else changes)."""
+        and its items; nine sets +1, nothing else changes), also when some of its items were chosen
+        on their own (two of eight; fifteen sets +1)."""
         by_place = {(u.rank, u.order): u for u in units}
         intros = [u for u in chosen if u.group is not None and not u.is_list and u.text.rstrip().endswith(":")]
         tails = {id(u): nxt for u in chosen if (nxt := by_place.get((u.rank, u.order + 1))) and short_intro(nxt)}
         if not intros and not tails:
             return chosen
         lists = {(u.rank, u.group): u for u in self._join_lists(units) if u.group is not None and u.is_list}
+        wholes = {(u.rank, u.group) for u in intros} | {(u.rank, t.group) for u in chosen if (t := tails.get(id(u)))}
         out: list[Unit] = []
         for unit in chosen:
             whole = lists.get((unit.rank, unit.group)) if unit in intros else None
-            if whole is None and not any(c.rank == unit.rank and c.group == unit.group for c in intros):
-                out.append(unit)
+            if whole is None and (unit.group is None or (unit.rank, unit.group) not in wholes):
+                out.append(unit)  # an item of a list quoted whole is not quoted again on its own
             tail = tails.get(id(unit))
-            if tail is not None and not any(c.rank == unit.rank and c.group == tail.group for c in chosen):
+            if tail is not None:
                 whole = whole or lists.get((unit.rank, tail.group))
             if whole is not None and whole not in out:
                 whole.score = unit.score
@@ -387,7 +390,7 @@ class ExtractiveGenerator:
             for other in linked:
                 if other is None or other in out:
                     continue
-                if len(out) >= room:
+                if len(out) >= room and not made_room(out, unit, chosen):
                     return out
                 out.append(other)
         return out

@@ -297,3 +297,13 @@ def asked_first(weight: Weight, inherited: frozenset[str]) -> Weight:
     if not inherited:
         return weight
     return lambda term: weight(term) * (INHERITED_FACTOR if term in inherited else 1.0)
+
+
+def made_room(out: list[Unit], unit: Unit, chosen: list[Unit]) -> bool:
+    """Room in a full answer for what `unit` needs to be read (its reason, what it points back at):
+    the weakest other chosen sentence below it goes, as a figure takes a weaker sentence's place."""
+    weaker = [u for u in out if u is not unit and u in chosen and u.score < unit.score]
+    if not weaker:
+        return False
+    out.remove(min(weaker, key=lambda u: u.score))
+    return True

@@ -655,3 +655,13 @@ def test_a_joined_list_keeps_what_its_lines_knew(fake_settings: Settings) -> Non
     assert joined.similarity == pytest.approx(0.82)
     assert (joined.section, joined.paragraph) == ((PM, "Stöd"), 2)
     assert intro.lines == ["Stödet innehöll:"]  # the candidate itself is not changed
+
+
+def test_a_list_after_a_short_intro_is_quoted_whole_also_when_some_items_were_chosen(fake_settings: Settings) -> None:
+    lines = ["Falun tog fram en avsiktsförklaring med varje förening.", "Den innehöll:", "- syftet,", "- ersättningen,"]
+    lines += ["- kontaktpersoner,", "- jämställdhet."]
+    units = [Unit([t], 0, i, True, group=None if i == 0 else 1) for i, t in enumerate(lines)]
+    units[3].lines.insert(0, "Den innehöll:")  # an item quoted alone starts with its intro (`with_intro`)
+    chosen = [units[0], units[3], units[5]]
+    got = ExtractiveGenerator(fake_settings.extractive)._listed(chosen, units)
+    assert [u.lines for u in got] == [[lines[0]], lines[1:]]  # the items in the whole list, once

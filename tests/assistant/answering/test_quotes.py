@@ -8,6 +8,7 @@ from assistant.answering.quotes import (
     at_home,
     best_read_on,
     filled,
+    made_room,
     unanswered_dropped,
     voiced,
     with_intro,
@@ -94,3 +95,14 @@ def test_the_material_s_own_question_is_not_quoted_without_its_answer() -> None:
     assert unanswered_dropped(quoted, faq) == [faq[2], faq[3]]  # the first question's answer is not quoted
     asked = passage("När sker de?", "Vilka drabbas?", "Sedan jämförs svaren.")
     assert unanswered_dropped(asked[:2], asked) == asked[:2]  # a run of questions is the material's content
+
+
+def test_a_full_answer_makes_room_for_what_a_sentence_needs_by_dropping_a_weaker_one() -> None:
+    units = passage(*SENTENCES)
+    for unit, score in zip(units, (0.9, 0.5, 0.7, 0.3, 0.95, 0.6), strict=True):
+        unit.score = score
+    out = [units[0], units[2], units[5]]
+    assert made_room(out, units[0], out) and out == [units[0], units[2]]  # the weakest below it goes
+    assert not made_room([units[3]], units[3], [units[3]])  # nothing weaker beside it: no room
+    added = [units[2], units[1]]  # units[1] came as another sentence's reason, not chosen: it stays
+    assert not made_room(added, units[2], [units[2]])
