@@ -568,28 +568,28 @@ def test_a_chosen_sentence_that_introduces_a_list_comes_with_the_whole_list(fake
     assert got.count("Introduktion av processledaren") == 1
 
 
-def test_a_chosen_sentence_followed_by_a_short_intro_comes_with_the_list(fake_settings: Settings) -> None:
-    text = (
-        "Falun tog fram en avsiktsförklaring med varje förening. Den innehöll:\n"
-        "- syftet med samarbetet,\n"
-        "- ersättningens storlek,\n"
-        "- hur samarbetet följs upp."
-    )
-    question = "Vad tog Falun fram för avsiktsförklaring med föreningarna?"
-    got = answer(fake_settings, question, [passage(make_chunk(PM, 5, "Föreningar", text))])
-    assert "Den innehöll:\n- syftet med samarbetet," in got and "- hur samarbetet följs upp." in got
-
-
-def test_a_sentence_read_on_to_that_introduces_a_list_comes_with_the_list(fake_settings: Settings) -> None:
-    text = (
+LISTS_AFTER = [
+    (  # a chosen sentence followed by a short intro of a list
+        "Falun tog fram en avsiktsförklaring med varje förening. Den innehöll:\n- syftet med samarbetet,\n"
+        "- ersättningens storlek,\n- hur samarbetet följs upp.",
+        "Vad tog Falun fram för avsiktsförklaring med föreningarna?",
+        ("Den innehöll:\n- syftet med samarbetet,", "- hur samarbetet följs upp."),
+    ),
+    (  # a sentence the answer reads on to that introduces a list
         "I Nyköping var två medarbetare sjukskrivna under längre perioder år 2022. Sedan dess gäller tre rutiner:\n"
-        "- extern handledning var tredje vecka,\n"
-        "- ett tak på åtta aktiva ärenden,\n"
-        "- avlastning efter en allvarlig händelse."
-    )
-    question = "Hur många medarbetare var sjukskrivna i Nyköping 2022?"
-    got = answer(fake_settings, question, [passage(make_chunk(PM, 5, "Arbetsmiljö", text))])
-    assert "Sedan dess gäller tre rutiner:\n- extern handledning" in got and "- avlastning efter" in got
+        "- extern handledning var tredje vecka,\n- ett tak på åtta aktiva ärenden,\n- avlastning efter en händelse.",
+        "Hur många medarbetare var sjukskrivna i Nyköping 2022?",
+        ("Sedan dess gäller tre rutiner:\n- extern handledning", "- avlastning efter"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), LISTS_AFTER)
+def test_a_list_introduced_after_a_quoted_sentence_comes_with_it(
+    fake_settings: Settings, text: str, question: str, expected: tuple[str, str]
+) -> None:
+    got = answer(fake_settings, question, [passage(make_chunk(PM, 5, "Föreningar", text))])
+    assert all(part in got for part in expected)
 
 
 def test_sentences_about_the_document_s_own_structure_are_not_quoted(fake_settings: Settings) -> None:
