@@ -131,7 +131,7 @@ class ExtractiveSettings(_Section):
     type_bonus: float = Field(default=0.4, ge=0)  # "Vilka kommuner": names + the word "kommun"
     definition_bonus: float = Field(default=0.5, ge=0)  # "Vad är X": "X är ..." / "X (...)"
     min_coverage: float = Field(default=0.1, ge=0, le=1)  # of the question's terms by the answer
-    min_relative: float = Field(default=0.6, ge=0, le=1)  # keep sentences >= this x best (0.7 -> 0.6: +5)
+    min_relative: float = Field(default=0.7, ge=0, le=1)  # keep sentences >= this x best (0.6: +7, readers -)
     other_document_factor: float = Field(default=0.7, ge=0, le=1)  # `quotes.at_home`; 1 switches it off
     dedup: float = Field(default=0.7, ge=0, le=1)  # stem-set overlap that makes a duplicate
     max_list_items: int = Field(default=12, ge=1)
