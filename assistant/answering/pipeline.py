@@ -126,7 +126,8 @@ class RagAnswerer:
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
-        if part_labels(query):  # "Vad handlar kapitel 3 om?": that chapter's parts are what is judged
+        labelled = bool(part_labels(query))  # "Vad handlar kapitel 3 om?": that chapter's parts are judged
+        if labelled:
             top, asked = self._outlined(asked, top, filters)
         support = assess(self._without_fillers(asked), top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
@@ -143,7 +144,7 @@ class RagAnswerer:
             yield text
             yield self._result(question, text, passages, [], support, timings, started, refused=True)
             return
-        if "outline" not in asked.kinds:
+        if not labelled:
             top, asked = self._outlined(asked, top, filters)
         generating = time.perf_counter()
         pieces: list[str] = []

@@ -77,9 +77,7 @@ class Question:
             asked_type=answer_type(query),
             counted=counted_word(query) if language == "sv" and not kinds & UNCOUNTED_KINDS else None,
             names=tuple(
-                plain.get(t, (t,))[0].capitalize() if t in plain else t
-                for t in neutral_tokens(query)
-                if not t.isdigit()
+                plain[t][0].capitalize() if t in plain else t for t in neutral_tokens(query) if not t.isdigit()
             ),
             years=tuple(YEAR_RE.findall(query)),
             day="time" in kinds and bool(DAY_ASKED_RE.search(query)),

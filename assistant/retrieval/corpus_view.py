@@ -31,7 +31,7 @@ from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
 from assistant.retrieval.outline import section_tree
-from assistant.retrieval.parts import labelled_sections
+from assistant.retrieval.parts import Part, labelled_sections
 from assistant.types import SECTION_SEP
 
 if TYPE_CHECKING:
@@ -84,8 +84,8 @@ class Snapshot:
         return {name: frozenset(docs) for name, docs in out.items()}
 
     @cached_property
-    def labelled(self) -> dict[str, list[Chunk]]:
-        """Each label a section heading opens with ("6. Lärdomar": "6") → those sections' first chunks."""
+    def labelled(self) -> dict[str, list[Part]]:
+        """Each label a section heading opens with ("6. Lärdomar": "6") → the sections it labels."""
         return labelled_sections(self.chunks)
 
     @cached_property

@@ -116,7 +116,7 @@ class HybridRetriever:
         if snapshot.term_stats is None or not s.outline:
             return []
         if labelled := labelled_outline(named_parts(labels, snapshot.labelled), snapshot.sections, top):
-            return [Passage(chunk=chunk, score=max(p.score for p in top)) for chunk in labelled]
+            return [Passage(chunk=chunk, score=max((p.score for p in top), default=0.0)) for chunk in labelled]
         rule = OutlineRule(s.outline_min_share, s.outline_min_heading, s.outline_min_children)
         found = find_outline(snapshot.sections, top, terms, names, snapshot.term_stats.weight, rule)
         if found is None:

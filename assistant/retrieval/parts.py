@@ -4,7 +4,8 @@
 
 The words of such a question ("kapitel", "6", the document's name for itself) are in every part of
 the document or in none, so neither search finds the part: its first chunk is put first among the
-passages (`with_parts_first`). The labels are read from the ingested documents' own headings once
+passages (`with_parts_first`), and a part with sub-sections is answered with its outline
+(`labelled_outline`). The labels are read from the ingested documents' own headings once
 per corpus generation; what a part is called ("kapitel", "chapter", ...) is in `data/words.yaml`.
 """
 
@@ -18,8 +19,6 @@ from functools import lru_cache
 from assistant.language.words import load_words
 from assistant.types import SECTION_SEP, Chunk, Passage
 
-# "6", "2.3", "D", "D.2": a number of one or two digits a part, or a capital letter (as typed)
-
 
 @dataclass(frozen=True)
 class Part:
@@ -30,6 +29,7 @@ class Part:
     first: Chunk
 
 
+# "6", "2.3", "D", "D.2": a number of one or two digits a part, or a capital letter (as typed)
 _LABEL = r"(\d{1,2}(?:\.\d{1,2})*|[A-ZÅÄÖ](?:\.\d{1,2})*)"
 
 
