@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import IngestError, UnsupportedFileError
+from assistant.language.text import FOOTNOTE_MARKS
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 
@@ -31,7 +32,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 # superscript marks a PDF has ("…text³", "³ Skolverket (2023)."), which quoting handles (`language.sentences`).
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT = str.maketrans("1234567890", FOOTNOTE_MARKS)
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")  # a task list's box ("- [ ] …") is no text
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _PAGE_NUMBER = re.compile(r"^(?:(?:sida|page|s\.)\s*)?\d{1,3}(?:\s*(?:/|av|of)\s*\d{1,3})?$", re.IGNORECASE)

@@ -126,9 +126,9 @@ class RagAnswerer:
         k = k or self.settings.retrieval.top_k
         passages = self.retriever.retrieve(query, max(k, self.settings.retrieval.min_sources), filters)
         top = self.retriever.score_sentences(query, self._with_context(passages[:k]))
-        labelled = bool(part_labels(query))  # "Vad handlar kapitel 3 om?": that chapter's parts are judged
-        if labelled:
-            top, asked = self._outlined(asked, top, filters)
+        labels = part_labels(query)  # "Vad handlar kapitel 3 om?": that chapter's parts are judged
+        if labels:
+            top, asked = self._outlined(asked, top, filters, labels)
         support = assess(self._without_fillers(asked), top, self.settings.refusal, self._stats())
         timings = {"retrieve": _ms(started)}
         if not support.supported and support.evidence.statement:  # the material's own words on it
@@ -144,7 +144,7 @@ class RagAnswerer:
             yield text
             yield self._result(question, text, passages, [], support, timings, started, refused=True)
             return
-        if not labelled:
+        if not labels:
             top, asked = self._outlined(asked, top, filters)
         generating = time.perf_counter()
         pieces: list[str] = []
@@ -217,12 +217,12 @@ class RagAnswerer:
         return replace(asked, terms=tuple(t for t in asked.terms if t not in fillers)) if fillers else asked
 
     def _outlined(
-        self, asked: Question, top: list[Passage], filters: dict[str, object] | None
+        self, asked: Question, top: list[Passage], filters: dict[str, object] | None, labels: Sequence[str] = ()
     ) -> tuple[list[Passage], Question]:
         """For a summary that names a section with sub-sections, those sub-sections instead of the top
         passages, and the question marked "outline" (`retrieval.outline`); a question about one
-        municipality's records (`filters`) is not about a section of a document."""
-        labels = part_labels(asked.query)  # "Vad handlar kapitel 3 om?" asks about that chapter's parts
+        municipality's records (`filters`) is not about a section of a document; `labels`: the parts the
+        question names by number or letter (`parts.part_labels`), outlined whatever its kinds."""
         if filters or not (asks_outline(asked.kinds) or labels):
             return top, asked
         sections = self.retriever.outline(top, asked.topic, asked.names, labels)

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.language.text import split_sentences
+from assistant.language.text import FOOTNOTE_MARKS, split_sentences
 
 LIST_LINE_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
 TABLE_ROW_SEP = " | "
-FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _FOOTNOTE_START_RE = re.compile(rf"(?<=[.!?])\s+(?=[{FOOTNOTE_MARKS}]+\s)")
 _URL_END_RE = re.compile(r">\s+(?=[A-ZÅÄÖ])")
 

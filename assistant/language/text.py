@@ -16,9 +16,9 @@ from assistant.errors import InputError
 from assistant.language.words import load_words
 
 _WORD_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
-_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"  # a footnote's mark may follow the full stop ("… trygga.³ Fler …")
+FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"  # a footnote's mark may follow the full stop ("… trygga.³ Fler …")
 _SENTENCE_END_RE = re.compile(
-    rf"(?:(?<=[.!?])|(?<=[.!?][{_MARKS}])|(?<=[.!?][{_MARKS}]{{2}}))\s+(?=[\"”'(\[]?[A-ZÅÄÖ0-9])"
+    rf"(?:(?<=[.!?])|(?<=[.!?][{FOOTNOTE_MARKS}])|(?<=[.!?][{FOOTNOTE_MARKS}]{{2}}))\s+(?=[\"”'(\[]?[A-ZÅÄÖ0-9])"
 )
 
 SWEDISH_STOPWORDS: frozenset[str] = load_words().stopwords  # data/words.yaml
