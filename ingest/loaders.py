@@ -34,6 +34,8 @@ _FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$")
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 _SUPERSCRIPT = str.maketrans("1234567890", FOOTNOTE_MARKS)
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")  # a task list's box ("- [ ] …") is no text
+# A thematic break ("---", "* * *", "___") separates; it is no text, and as text it made a chunk of its own.
+_THEMATIC_BREAK = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _PAGE_NUMBER = re.compile(r"^(?:(?:sida|page|s\.)\s*)?\d{1,3}(?:\s*(?:/|av|of)\s*\d{1,3})?$", re.IGNORECASE)
 _HYPHENATED = re.compile(r"[a-zåäöéü]{2}-$")  # "brotts-" / "förebyggande"
@@ -128,6 +130,10 @@ def parse_markdown(text: str) -> tuple[str | None, list[Block], int | None]:
             page = int(marker.group(1))
             continue
         if line.startswith("<!--"):
+            continue
+        if _THEMATIC_BREAK.match(line):
+            flush()
+            prev_kind = None
             continue
         if note := _FOOTNOTE_DEFINITION.match(line):  # its own paragraph, after its mark
             flush()

@@ -93,6 +93,16 @@ def test_a_task_list_box_is_no_text() -> None:
     assert [b.text for b in blocks if b.kind == "list_item"] == ["Styrgrupp utsedd", "Lägesbild klar"]
 
 
+@pytest.mark.parametrize("rule", ["---", "***", "* * *", "___", "- - -"])
+def test_a_markdown_thematic_break_is_no_text_and_ends_a_paragraph(rule: str) -> None:
+    _, blocks, _ = parse_markdown(f"## A\n\nFörsta stycket.\n\n{rule}\n\nAndra stycket.\n\n{rule}\n\n## B\n\nTredje.\n")
+    assert [(b.kind, b.text) for b in blocks if b.kind != "heading"] == [
+        ("paragraph", "Första stycket."),
+        ("paragraph", "Andra stycket."),
+        ("paragraph", "Tredje."),
+    ]
+
+
 def test_markdown_footnotes_read_as_the_marks_a_quote_leaves_out() -> None:
     """ "…trygga.[^3]" and "[^3]: Skolverket …" are "…trygga.³" and a footnote paragraph "³ Skolverket …",
     which quoting reads as a footnote (`language.sentences`): no "[^3]" reaches an answer."""
