@@ -33,6 +33,7 @@ from assistant.language.terms import (
     Term,
     TermStats,
     answer_type_forms,
+    attested_compound,
     decompound,
     neutral_tokens,
     preterite,
@@ -337,10 +338,10 @@ def _unknown_type(question: Question, stats: TermStats | None) -> bool:
 
 def _known_type(asked: Term, stats: TermStats) -> bool:
     """Whether the material uses the kind asked for: as written, through the glossary, as the parts
-    of a compound, as a compound with the same first and last part, typed without å/ä/ö or one
-    letter off."""
+    of a compound (or a first part other compounds begin with: `attested_compound`), as a compound
+    with the same first and last part, typed without å/ä/ö or one letter off."""
     spelled = Term({s for a in asked for s in (a, *stats.spelled_out(a), *stems(" ".join(synonyms(a))))})
-    if _used(spelled.with_parts(decompound(min(asked), stats)), stats):
+    if _used(spelled.with_parts(decompound(min(asked), stats)), stats) or attested_compound(min(asked), stats):
         return True
     if any(_compound_variant(a, stats.vocabulary) for a in asked):
         return True

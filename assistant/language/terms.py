@@ -191,6 +191,25 @@ def _decompound(word: str, stats: TermStats) -> tuple[str, ...]:
     return best[1]
 
 
+def attested_compound(word: str, stats: TermStats | None) -> bool:
+    """Whether `word` is a compound of a last part the material uses and a first part that begins
+    another compound of the material ("yrkesroller": "roller" and "yrkes|verksamma"), though the
+    first part is never a word of its own there: the material speaks of that kind of thing."""
+    word = word.lower()
+    if stats is None or not stats.n or len(word) < COMPOUND_MIN_WORD or not word.isalpha():
+        return False
+    for i in range(COMPOUND_MIN_PART, len(word) - HEAD_MIN + 1):
+        first, head = word[:i], _known_head(stem(word[i:]), stats)
+        if len(head) >= HEAD_MIN and head in stats and any(_begins(v, first, stats) for v in stats.vocabulary):
+            return True
+    return False
+
+
+def _begins(stem_: str, first: str, stats: TermStats) -> bool:
+    """Whether the material's stem is `first` followed by one of its words ("yrkes|verksam")."""
+    return stem_.startswith(first) and len(stem_) - len(first) >= HEAD_MIN and stem_[len(first) :] in stats
+
+
 def _known_head(head: str, stats: TermStats) -> str:
     """The stem of a compound's last part as the material has it: the stemmer leaves some definite forms
     whole ("summan", where the material says "Summa"), so one or two last letters may go."""

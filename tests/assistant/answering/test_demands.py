@@ -325,3 +325,20 @@ def test_an_answer_to_an_amount_question_must_quote_an_amount() -> None:
     assert not amount_missing(question, "Processtödet kostade 450 000 kronor. [1]")
     assert not amount_missing(question, "| Post | Kostnad (kr) |\n| Sweco | 450 000 | [1]")  # a priced table
     assert not amount_missing("Vem deltog i Swecos processtöd?", "Brå upphandlade Sweco. [1]")
+
+
+def test_a_compound_whose_first_part_begins_another_compound_of_the_material_is_a_known_kind(
+    fake_settings: Settings,
+) -> None:
+    from assistant.language.terms import TermStats, text_stems
+
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    text = "I arbetsgruppen fanns kurator, rektor och skolsköterska, med nyckelroller för alla yrkesverksamma."
+    stats = TermStats([text_stems(text), text_stems("Roller och ansvar var tydliga för alla verksamma."), text_stems(CVE)])
+    top = [passage(make_chunk("pm", 0, "Skolan", text, "h1", "pm"))]
+    # "yrkes" is never a word of its own, but it begins "yrkes|verksamma"; "roller" is a word of the material
+    said = "Vilka yrkesroller satt i arbetsgruppen?"
+    assert assess(asked(said, stats=stats), top, settings, stats).reason != "unknown_type"
+    # a first part no compound of the material begins with: still a kind it never speaks of
+    said = "Vilka konsultroller satt i arbetsgruppen?"
+    assert assess(asked(said, stats=stats), top, settings, stats).reason == "unknown_type"
