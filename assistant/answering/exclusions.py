@@ -22,7 +22,8 @@ from assistant.language.terms import text_stems
 from assistant.types import Passage, sentence_key
 
 LIST_MARK_RE = re.compile(r"^\s*(?:[-*•]|\(?\d+[.)])\s+")
-# A sentence that goes on from a scope statement with a pronoun for the material ("Den redogör alltså inte …").
+# A sentence that goes on from a scope statement, or speaks under a scope heading, with a pronoun for the
+# material ("Den redogör alltså inte …", "Den tar inte upp …").
 PRONOUN_RE = re.compile(r"^\W*(?:den|det)\b", re.IGNORECASE)
 _EMPHASIS_RE = re.compile(r"[*_]{1,2}(\w[^*_]*?)[*_]{1,2}")  # "**inte**" is quoted "inte"
 NEAREST = 3  # a scope statement among this many sentences nearest the question in meaning ...
@@ -42,7 +43,8 @@ def excluded_units(text: str, learnt: frozenset[str] = frozenset()) -> dict[str,
     scope, names = scope_statement_re(learnt), SELF_NAMES | learnt
     out: dict[str, str] = {}
     intro = subject = last = ""
-    titled = bool(scope.search(text.split("\n", 1)[0]))  # under "Det här tar guiden inte upp"
+    heading, _, body = text.partition("\n")
+    titled = bool(body) and bool(scope.search(heading))  # under "Det här tar guiden inte upp"
     for sentence in passage_sentences(text):
         if is_list_line(sentence):
             item = LIST_MARK_RE.sub("", sentence).rstrip(",;.")
@@ -51,15 +53,16 @@ def excluded_units(text: str, learnt: frozenset[str] = frozenset()) -> dict[str,
             elif subject and scope.search(f"{subject} {item}"):  # "Guiden" / "- ger **inte** …"
                 out[sentence_key(sentence)] = _plain(f"{subject} {item}.")
             continue
-        carried = bool(last) and bool(scope.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
+        pronoun = bool(last or titled) and PRONOUN_RE.match(sentence) is not None
+        carried = pronoun and bool(scope.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
         stated = carried or bool(scope.search(sentence))
         intro = sentence.strip() if (stated or titled) and sentence.rstrip().endswith(":") else ""
         # only the material's name for itself, its list going on with what it does not do ("Guiden" /
         # "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements
         subject = sentence.strip() if re.sub(r"\W", "", sentence).lower() in names else ""
         if stated:  # "Guiden ger inga juridiska råd. Den redogör alltså inte för …": quoted with the one before
-            out[sentence_key(sentence)] = _plain(f"{last} {sentence.strip()}" if carried else sentence.strip())
-        last = sentence.strip() if stated and not carried else ""
+            out[sentence_key(sentence)] = _plain(f"{last} {sentence.strip()}" if carried and last else sentence.strip())
+        last = (last if carried else sentence.strip()) if stated else ""  # "Den … inte heller …" goes on
     return out
 
 

@@ -71,7 +71,7 @@ REFERS_BACK_RE = re.compile(
 SELF_NAMES: frozenset[str] = load_words().self_names  # and each document's own (`language.self_names`)
 # Words ending in -r that are no verb ("när vi inte hinner"): the stopwords but the auxiliaries ("har").
 _NOT_VERBS = "|".join(sorted(load_words().stopwords - load_words().auxiliaries))
-_VERB, _NEGATION = r"\w+[^\W\d_]r", r"(?:alltså\s+|därför\s+|heller\s+)?[*_]{0,2}(?:inte|inga|inget|ej)\b"
+_VERB, _NEGATION = r"\w+[^\W\d_]r", r"(?:alltså\s+|därför\s+|heller\s+)?[*_]{0,2}(?:inte|ingen|inga|inget|ej)\b"
 
 
 @lru_cache(maxsize=16)

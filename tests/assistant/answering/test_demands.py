@@ -334,7 +334,9 @@ def test_a_compound_whose_first_part_begins_another_compound_of_the_material_is_
 
     settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
     text = "I arbetsgruppen fanns kurator, rektor och skolsköterska, med nyckelroller för alla yrkesverksamma."
-    stats = TermStats([text_stems(text), text_stems("Roller och ansvar var tydliga för alla verksamma."), text_stems(CVE)])
+    stats = TermStats(
+        [text_stems(text), text_stems("Roller och ansvar var tydliga för alla verksamma."), text_stems(CVE)]
+    )
     top = [passage(make_chunk("pm", 0, "Skolan", text, "h1", "pm"))]
     # "yrkes" is never a word of its own, but it begins "yrkes|verksamma"; "roller" is a word of the material
     said = "Vilka yrkesroller satt i arbetsgruppen?"

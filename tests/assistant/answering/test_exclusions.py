@@ -105,6 +105,34 @@ def test_a_list_under_a_heading_that_states_scope_lists_what_is_left_out() -> No
     assert excluded_units(text.replace("tar guiden inte upp", "tar guiden upp")) == {}  # no scope heading
 
 
+def test_under_a_scope_heading_a_pronoun_states_scope_and_a_statement_goes_on_through_pronouns() -> None:
+    """Under "Det här tar guiden inte upp", "Den tar inte upp …" is the guide's scope though no
+    sentence before names the guide; "… innehåller guiden ingen …" states it too."""
+    text = (
+        "Guider > Det här tar guiden inte upp\nGuiden handlar om förebyggande arbete. "
+        "Den tar inte upp behandling av beroende. Den behandlar inte heller dopning. "
+        "Vi går inte igenom sekretesslagen. Slutligen innehåller guiden ingen kostnadsberäkning."
+    )
+    units = excluded_units(text)
+    for said in (
+        "Den tar inte upp behandling av beroende.",
+        "Den behandlar inte heller dopning.",
+        "Vi går inte igenom sekretesslagen.",
+        "Slutligen innehåller guiden ingen kostnadsberäkning.",
+    ):
+        assert sentence_key(said) in units, said
+    assert sentence_key("Guiden handlar om förebyggande arbete.") not in units
+    assert excluded_units(text.replace("tar guiden inte upp", "tar guiden upp")).keys() == {
+        sentence_key("Vi går inte igenom sekretesslagen."),
+        sentence_key("Slutligen innehåller guiden ingen kostnadsberäkning."),
+    }  # no scope heading: only the statements that name the guide or its authors
+    # a statement going on through two pronouns is quoted with the statement that began it
+    going_on = excluded_units("Guiden ger inga råd. Den tar inte upp lagen. Den tar inte heller upp straff.")
+    assert going_on[sentence_key("Den tar inte heller upp straff.")] == (
+        "Guiden ger inga råd. Den tar inte heller upp straff."
+    )
+
+
 def test_a_documents_own_name_for_itself_states_its_scope_when_learnt() -> None:
     """ "Vägledningen tar inte upp följande:" is a scope statement of a guide that calls itself so."""
     text = "Vägledningen tar inte upp följande:\n- Kommunala bolag och deras uthyrning."
