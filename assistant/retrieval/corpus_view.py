@@ -30,6 +30,7 @@ from assistant.language.self_names import learnt_self_names
 from assistant.language.sentences import heading_key, is_navigation
 from assistant.language.terms import TermStats
 from assistant.language.text import stems
+from assistant.retrieval.acronyms import spelled_out
 from assistant.retrieval.outline import section_tree
 from assistant.retrieval.parts import Part, labelled_sections
 from assistant.types import SECTION_SEP
@@ -87,6 +88,11 @@ class Snapshot:
     def labelled(self) -> dict[str, list[Part]]:
         """Each label a section heading opens with ("6. Lärdomar": "6") → the sections it labels."""
         return labelled_sections(self.chunks)
+
+    @cached_property
+    def acronyms(self) -> dict[str, list[Chunk]]:
+        """Each abbreviation the text spells out ("SSPF (skola, …)") → the chunks that do (`acronyms`)."""
+        return spelled_out(self.chunks)
 
     @cached_property
     def titles(self) -> frozenset[str]:

@@ -95,12 +95,16 @@ def with_parts_first(fused: Sequence[Passage], parts: Sequence[Part]) -> list[Pa
     """`fused` with the first chunk of each section the question's first label names in front, in
     every document that has one (those of a document the question names come first later,
     `titles.with_named_first`)."""
-    named = [part.first for part in parts]
-    if not named:
+    return with_chunks_first(fused, [part.first for part in parts])
+
+
+def with_chunks_first(fused: Sequence[Passage], chunks: Sequence[Chunk]) -> list[Passage]:
+    """`fused` with `chunks` in front, in their order, each scored just above the best."""
+    if not chunks:
         return list(fused)
     best = max((p.score for p in fused), default=0.0)
-    ids = {c.id for c in named}
-    front = [next((p for p in fused if p.chunk.id == c.id), None) or Passage(chunk=c, score=best) for c in named]
+    ids = {c.id for c in chunks}
+    front = [next((p for p in fused if p.chunk.id == c.id), None) or Passage(chunk=c, score=best) for c in chunks]
     for passage in front:
         passage.score = max(passage.score, best) + 1e-6
     return [*front, *(p for p in fused if p.chunk.id not in ids)]
