@@ -23,7 +23,7 @@ _KIND_PATTERNS: dict[Kind, re.Pattern[str]] = {
     "list": re.compile(r"\b(vilka|lista|nämn|ange|räkna\s+upp|which|list|name\s+the|what\s+(?:are|were))\b"),
     "definition": re.compile(
         r"\b(vad\s+är|vad\s+innebär|vad\s+betyder|vad\s+menas|vad\s+står\s+(?:[\w-]+\s+){1,2}för|what\s+is|what\s+does|"
-        r"vad\s+(?:är|e)\s+(?:[\w-]+\s+){1,2}för\s+(?:något|nåt|nånting))\b"  # "vad e EST för nåt"
+        r"vad\s+e\s+(?:[\w-]+\s+){1,2}för\s+(?:något|nåt|nånting))\b"  # "vad e EST för nåt"
     ),
     "reason": re.compile(
         r"\b(varför|av\s+vilken\s+anledning|av\s+vilka\s+skäl|vad\s+berodde|vad\s+beror|why|what\s+caused|how\s+come)\b"

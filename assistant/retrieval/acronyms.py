@@ -45,7 +45,7 @@ def _spelled_in(text: str) -> set[str]:
 
 
 def _tail(acronym: str, tokens: Sequence[str]) -> list[str]:
-    """The last words before "(EST)" from the last one that begins with the abbreviation's first letter."""
+    """The last words before "(EST)", from the first of them that begins with the abbreviation's first letter."""
     first = acronym[0].lower()
     starts = [i for i, token in enumerate(tokens) if token[:1].lower() == first]
     return list(tokens[starts[0] :]) if starts else []
@@ -53,9 +53,9 @@ def _tail(acronym: str, tokens: Sequence[str]) -> list[str]:
 
 def _initials_match(acronym: str, tokens: Sequence[str]) -> bool:
     """Whether the words spell the abbreviation's capitals in order: the first word begins with the
-    first; each next one begins the next word, or a later word (past "och", "för"), or is inside the
-    word it is in, as the part of a compound ("skola, socialtjänst, polis och fritid": SSPF;
-    "digitalt fältarbete": DFA)."""
+    first; each next one begins the next word, or else is inside the word it is in, as the part of a
+    compound, or else begins a later word, past "och", "för" ("skola, socialtjänst, polis och
+    fritid": SSPF; "digitalt fältarbete": DFA)."""
     letters = [c.lower() for c in acronym if c.isupper()]
     tokens = [t.lower() for t in tokens if t[:1].isalpha()]
     if not tokens or not letters or tokens[0][0] != letters[0]:
