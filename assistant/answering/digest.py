@@ -192,10 +192,11 @@ def _heads(unit: Unit, part: tuple[str, str], names: tuple[str, ...]) -> bool:
     return part_of(unit.section) == part and any(names_in(unit.section[1], n) for n in names)
 
 
-def outline_units(units: list[Unit]) -> list[Unit]:
+def outline_units(units: list[Unit], leads: bool = False) -> list[Unit]:
     """An outline's answer (`retrieval.outline`: one passage per sub-section): each sub-section's
-    heading with its best sentence (its first when none shares a word with the question), in the
-    document's order; a table row says too little alone. The heading is the sub-section's own, also
+    heading with its best sentence (its first when none shares a word with the question), or with
+    `leads` (a summary: every sub-section is equally "about" it) its first, in the document's order;
+    a table row says too little alone. The heading is the sub-section's own, also
     where its first passage stands deeper ("2. Kartlägg …", not "2.1 Penningflödeskartan")."""
     out: list[Unit] = []
     depth = len(_outlined(units))
@@ -203,7 +204,7 @@ def outline_units(units: list[Unit]) -> list[Unit]:
         own = [u for u in units if u.rank == rank and not u.header and not too_short(u.text)]
         if own:
             prose = [u for u in own if not u.is_list] or own  # a list item ("genomsnittlig tid …,") is no summary
-            best = max(prose, key=lambda u: (u.score, -u.order))
+            best = min(prose, key=lambda u: u.order) if leads else max(prose, key=lambda u: (u.score, -u.order))
             best.lines = [f"- {best.section[1].split(SECTION_SEP)[depth]}: {best.text}"]
             out.append(best)
     return out

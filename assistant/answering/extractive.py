@@ -145,7 +145,7 @@ class ExtractiveGenerator:
         for unit in units:
             unit.score = self._score(unit, ask, scoring, len(top))
         at_home(units, s.other_document_factor)
-        if "outline" in ask.kinds and (outlined := digest.outline_units(units)):
+        if "outline" in ask.kinds and (outlined := digest.outline_units(units, "overview" in ask.kinds)):
             return outlined  # sub-sections with nothing to quote (tables only) are answered as usual
         if "list" in ask.kinds:
             units = self._join_lists(units)

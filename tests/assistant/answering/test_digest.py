@@ -66,19 +66,26 @@ def test_an_outline_quotes_each_sub_section_under_its_heading_in_document_order(
     def sub(text: str, heading: str, score: float, rank: int, order: int = 0) -> Unit:
         return Unit([text], rank, order, True, None, score, section=(GUIDE, f"Lärdomar > {heading}"))
 
-    units = [
-        sub("Förändringsarbete tar längre tid än uppdragets ram medgav.", "Tar tid", 0.2, 0, 0),
-        sub("Stödet behöver sträcka sig över en längre tidsperiod.", "Tar tid", 0.9, 0, 1),
-        sub("Brå överväger att avgränsa stödet till färre fokusområden.", "Resurskrävande", 0.0, 1, 0),
-        sub("Det kräver tid.", "Resurskrävande", 0.0, 1, 1),
-    ]
-    chosen = outline_units(units)
+    def subs() -> list[Unit]:
+        return [
+            sub("Förändringsarbete tar längre tid än uppdragets ram medgav.", "Tar tid", 0.2, 0, 0),
+            sub("Stödet behöver sträcka sig över en längre tidsperiod.", "Tar tid", 0.9, 0, 1),
+            sub("Brå överväger att avgränsa stödet till färre fokusområden.", "Resurskrävande", 0.0, 1, 0),
+            sub("Det kräver tid.", "Resurskrävande", 0.0, 1, 1),
+        ]
+
+    chosen = outline_units(subs())
     assert [u.lines[0] for u in chosen] == [
         "- Tar tid: Stödet behöver sträcka sig över en längre tidsperiod.",  # its best sentence
         "- Resurskrävande: Brå överväger att avgränsa stödet till färre fokusområden.",  # none scores: its first
     ]
     assert outline_heading(chosen) == "Lärdomar"
     assert outline_heading([sub("Stödet behöver en längre tidsperiod.", "Tar tid", 0.5, 0, 2)]) == ""  # no outline
+    # a summary ("Sammanfatta kapitlet om lärdomarna") gives each sub-section's lead, not its best-scoring sentence
+    assert [u.lines[0] for u in outline_units(subs(), leads=True)] == [
+        "- Tar tid: Förändringsarbete tar längre tid än uppdragets ram medgav.",
+        "- Resurskrävande: Brå överväger att avgränsa stödet till färre fokusområden.",
+    ]
 
 
 def test_a_named_summary_is_the_first_sentence_of_each_paragraph_then_the_best_others() -> None:
