@@ -59,6 +59,10 @@ class RagLike(Protocol):
     ) -> list[Citation]: ...
 
 
+_QUOTED = re.compile(r"([^\n\[\]]+?)\s*\[\d+\]")  # a quoted sentence before its marker
+REPEAT_TAIL = 60
+
+
 def merge_answers(first: Answer, second: Answer) -> Answer:
     """Lookup answer followed by the retrieval answer; the second's markers are renumbered."""
     offset = len(first.citations)
@@ -68,16 +72,30 @@ def merge_answers(first: Answer, second: Answer) -> Answer:
 
     citations = list(first.citations) + [c.model_copy(update={"n": c.n + offset}) for c in second.citations]
     sources = list(first.sources) + [s for s in second.sources if s.chunk_id not in {f.chunk_id for f in first.sources}]
-    text = first.text if second.refused else f"{first.text}\n\n{_MARKER.sub(shift, second.text)}"
+    alone = second.refused or _repeats(first, second)
+    text = first.text if alone else f"{first.text}\n\n{_MARKER.sub(shift, second.text)}"
     return first.model_copy(
         update={
             "text": text,
-            "citations": citations if not second.refused else list(first.citations),
+            "citations": citations if not alone else list(first.citations),
             "sources": sources,
             "route": "both",
             "flags": sorted({*first.flags, *second.flags}),
         }
     )
+
+
+def _repeats(first: Answer, second: Answer) -> bool:
+    """Whether every sentence the prose answer quotes is one of the records answer's rows (a
+    municipality's activities quoted again from the appendix the records were drawn from): it
+    would say the same twice. A sentence is known by its last `REPEAT_TAIL` characters."""
+    rows = " | ".join(_plain(c.text) for c in first.citations)
+    quoted = [_plain(piece)[-REPEAT_TAIL:] for piece in _QUOTED.findall(second.text)]
+    return bool(quoted) and all(len(tail) >= REPEAT_TAIL // 2 and tail in rows for tail in quoted)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[”“\"'…]", " ", text).lower().split())
 
 
 def _with_note(answer: Answer, note: str) -> Answer:

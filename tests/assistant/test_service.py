@@ -100,6 +100,26 @@ def test_merge_drops_a_refused_second_answer() -> None:
     assert merged.text == "Lista [1]" and len(merged.citations) == 1
 
 
+def test_merge_drops_a_second_answer_that_only_quotes_the_records_rows_again() -> None:
+    rows = [
+        _citation(1, "Brås digitala basutbildning under sex veckor riktad till nyckelfunktioner."),
+        _citation(2, "Två särskilda workshops med SSPF-grupper i Göteborg Sydväst för att diskutera styrning."),
+    ]
+    first = Answer(question="q", text="Materialet nämner 2 aktiviteter: ”Brås digitala …” [1]", citations=rows)
+    again = (
+        "Materialet tar upp detta under ”Göteborg Sydväst”:\n"
+        "- Kunskapsbaserat arbete: Brås digitala basutbildning under sex veckor riktad till nyckelfunktioner. [1]\n"
+        "- Barn och unga: Två särskilda workshops med SSPF-grupper i Göteborg Sydväst för att diskutera styrning. [2]"
+    )
+    second = Answer(question="q", text=again, citations=[_citation(1, "bilaga"), _citation(2, "bilaga")])
+    merged = merge_answers(first, second)
+    assert merged.text == first.text and len(merged.citations) == 2
+    # a sentence the rows do not hold ("30 respondenter") is the prose's own: it is kept
+    more = f"{again}\nTotalt skickades enkäten ut till 30 respondenter och 27 svar kom in på enkäten. [2]"
+    merged = merge_answers(first, second.model_copy(update={"text": more}))
+    assert merged.text.endswith("27 svar kom in på enkäten. [4]") and len(merged.citations) == 4
+
+
 def test_rag_route_streams_pieces_then_the_answer_with_timings_and_config() -> None:
     assistant, rag = _assistant("rag")
     pieces = list(assistant.stream("Vad är SSPF?", ["Tidigare fråga"]))
