@@ -1,10 +1,10 @@
 """Abbreviations the material spells out, learnt from its text once per corpus generation.
 
 "samverkansformen SSPF (skola, socialtjänst, polis och fritid)", "Effektiv samordning för trygghet
-(EST)": the chunk that spells an abbreviation out answers "Vad står SSPF för?", "vad e EST för nåt?"
-or "What does SSPF stand for?", though the abbreviation is used more often, and more densely,
-elsewhere. That chunk is put first among the passages of a question that asks what a spelled-out
-abbreviation is (`spelling_out`).
+(EST)", "programmet LST, ledarskapsträning för tonårsföräldrar": the chunk that spells an
+abbreviation out answers "Vad står SSPF för?", "vad e EST för nåt?" or "What does SSPF stand
+for?", though the abbreviation is used more often, and more densely, elsewhere. That chunk is put
+first among the passages of a question that asks what a spelled-out abbreviation is (`spelling_out`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from assistant.types import Chunk
 ACRONYM = r"[A-ZÅÄÖ](?:[a-zåäö]?[A-ZÅÄÖ]){1,5}"  # "SSPF", "EST", "MFoF"
 _SPELLED_AFTER_RE = re.compile(rf"\b({ACRONYM})\s*\(([^()]{{4,120}})\)")  # "SSPF (skola, socialtjänst …)"
 _SPELLED_BEFORE_RE = re.compile(rf"([^()]{{4,120}}?)\s*\(({ACRONYM})\)")  # "Effektiv samordning … (EST)"
+_SPELLED_APART_RE = re.compile(rf"\b({ACRONYM}),\s+([^,.;:()]{{4,80}})")  # "LST, ledarskapsträning för …"
 _TOKEN_RE = re.compile(r"\w+")
 MAX_WORDS = 10  # words of an expansion before its abbreviation
 MIN_LOWER = 4  # letters of an abbreviation typed in lower case ("sspf"; "est" is a word)
@@ -37,7 +38,8 @@ def spelled_out(chunks: Iterable[Chunk]) -> dict[str, list[Chunk]]:
 
 
 def _spelled_in(text: str) -> set[str]:
-    found = {a for a, expansion in _SPELLED_AFTER_RE.findall(text) if _initials_match(a, words(expansion))}
+    spelled = [*_SPELLED_AFTER_RE.findall(text), *_SPELLED_APART_RE.findall(text)]
+    found = {a for a, expansion in spelled if _initials_match(a, words(expansion))}
     for before, acronym in _SPELLED_BEFORE_RE.findall(text):
         if _initials_match(acronym, _tail(acronym, words(before)[-MAX_WORDS:])):
             found.add(acronym)

@@ -11,6 +11,8 @@ PM = [
     make_chunk("pm", 3, "Fokus", "Myndigheten för familjerätt och föräldraskapsstöd (MFoF) bidrog."),
     make_chunk("pm", 4, "Bilaga", "Verktyget (CRM) användes, EU (enligt beslut) och SSPF (se ovan)."),
     make_chunk("guide", 0, "Begrepp", "Digitalt fältarbete (DFA) och SSPF (skola, socialtjänst, polis, fritid)."),
+    make_chunk("pm", 5, "Föräldrar", "Gruppledare i LST, ledarskapsträning för tonårsföräldrar, utbildades."),
+    make_chunk("pm", 6, "Bilaga", "Arbetet med SSPF, Tryggare skola och EST fortsatte."),
 ]
 
 
@@ -22,7 +24,8 @@ def test_abbreviations_are_learnt_where_the_text_spells_them_out() -> None:
         "EST": [PM[2].id],
         "MFOF": [PM[3].id],
         "DFA": [PM[5].id],
-    }  # "(CRM)" and "EU (enligt beslut)" spell nothing out: the initials do not match
+        "LST": [PM[6].id],  # spelled out after a comma
+    }  # "(CRM)", "EU (enligt beslut)" and "SSPF, Tryggare skola" spell nothing out: the initials do not match
 
 
 def test_a_question_that_asks_what_an_abbreviation_is_gets_its_spelling_out_first() -> None:
