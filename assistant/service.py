@@ -64,7 +64,8 @@ REPEAT_TAIL = 60
 
 
 def merge_answers(first: Answer, second: Answer) -> Answer:
-    """Lookup answer followed by the retrieval answer; the second's markers are renumbered."""
+    """Lookup answer followed by the retrieval answer, the second's markers renumbered; the lookup
+    answer alone when the retrieval answer refuses or only quotes the lookup's rows again (`_repeats`)."""
     offset = len(first.citations)
 
     def shift(match: re.Match[str]) -> str:
