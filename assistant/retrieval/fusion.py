@@ -1,6 +1,9 @@
-"""Fusion of ranked hit lists into passages: weighted reciprocal rank fusion (RRF)."""
+"""Fusion of ranked hit lists into passages (weighted reciprocal rank fusion, RRF), and the passages put
+first after it: the lists' heads (`with_heads`), chunks a question names (`with_chunks_first`)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from assistant.types import Chunk, Passage
 
@@ -54,3 +57,15 @@ def with_heads(fused: list[Passage], lists: list[Hits], k: int, heads: int, skip
             if at is not None and at >= k:
                 out.insert(k - 1, out.pop(at))
     return out
+
+
+def with_chunks_first(fused: Sequence[Passage], chunks: Sequence[Chunk]) -> list[Passage]:
+    """`fused` with `chunks` in front, in their order, each scored just above the best."""
+    if not chunks:
+        return list(fused)
+    best = max((p.score for p in fused), default=0.0)
+    ids = {c.id for c in chunks}
+    front = [next((p for p in fused if p.chunk.id == c.id), None) or Passage(chunk=c, score=best) for c in chunks]
+    for passage in front:
+        passage.score = max(passage.score, best) + 1e-6
+    return [*front, *(p for p in fused if p.chunk.id not in ids)]

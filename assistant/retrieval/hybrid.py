@@ -19,7 +19,7 @@ from assistant.retrieval.corpus_view import CorpusView
 from assistant.retrieval.fillers import filler_terms, unused_words
 from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.outline import OutlineRule, find_outline
-from assistant.retrieval.parts import labelled_outline, named_parts, part_labels, with_chunks_first, with_parts_first
+from assistant.retrieval.parts import labelled_outline, named_parts, part_labels, with_parts_first
 from assistant.retrieval.rerank import CrossEncoderReranker
 from assistant.retrieval.search import DenseSearch, SentenceSearch, allowed_chunks, lexical_search
 from assistant.retrieval.sentences import SentenceScorer
@@ -88,7 +88,7 @@ class HybridRetriever:
         fused = [p for p in fused if p.chunk.id not in navigation][:n]  # tables of contents answer nothing
         if labels := part_labels(query):  # "Sammanfatta kapitel 6": that chapter's first chunk first
             fused = with_parts_first(fused, named_parts(labels, snapshot.labelled))
-        fused = with_chunks_first(fused, spelling_out(query, snapshot.acronyms))  # "Vad står SSPF för?"
+        fused = fusion.with_chunks_first(fused, spelling_out(query, snapshot.acronyms))  # "Vad står SSPF för?"
         fused = with_named_first(fused, named_documents(query, snapshot.named_by), s.other_named_factor)
         if s.mode == "hybrid" and s.list_heads:
             fused = fusion.with_heads(fused, [dense, nearest], k, s.list_heads, navigation)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.language.words import load_words
+from assistant.retrieval.fusion import with_chunks_first
 from assistant.types import SECTION_SEP, Chunk, Passage
 
 
@@ -34,9 +35,14 @@ _LABEL = r"(\d{1,2}(?:\.\d{1,2})*|[A-ZÅÄÖ](?:\.\d{1,2})*)"
 
 
 @lru_cache(maxsize=1)
+def _nouns() -> tuple[str, ...]:
+    """The part nouns, longest first (`data/words.yaml`)."""
+    return tuple(sorted(load_words().part_nouns, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _part_re() -> re.Pattern[str]:
-    nouns = "|".join(sorted(load_words().part_nouns, key=len, reverse=True))
-    return re.compile(rf"\b(?i:(?:{nouns})\w*)\s+{_LABEL}(?!\w|\.\d)")
+    return re.compile(rf"\b(?i:(?:{'|'.join(_nouns())})\w*)\s+{_LABEL}(?!\w|\.\d)")
 
 
 def part_labels(query: str) -> list[str]:
@@ -52,7 +58,7 @@ def part_labels(query: str) -> list[str]:
 def _noun(text: str) -> str:
     """The part noun `text` opens with ("Bilaga 2 …": "bilag")."""
     lowered = text.lower()
-    return next((n for n in sorted(load_words().part_nouns, key=len, reverse=True) if lowered.startswith(n)), "")
+    return next((n for n in _nouns() if lowered.startswith(n)), "")
 
 
 def labelled_sections(chunks: Iterable[Chunk]) -> dict[str, list[Part]]:
@@ -96,18 +102,6 @@ def with_parts_first(fused: Sequence[Passage], parts: Sequence[Part]) -> list[Pa
     every document that has one (those of a document the question names come first later,
     `titles.with_named_first`)."""
     return with_chunks_first(fused, [part.first for part in parts])
-
-
-def with_chunks_first(fused: Sequence[Passage], chunks: Sequence[Chunk]) -> list[Passage]:
-    """`fused` with `chunks` in front, in their order, each scored just above the best."""
-    if not chunks:
-        return list(fused)
-    best = max((p.score for p in fused), default=0.0)
-    ids = {c.id for c in chunks}
-    front = [next((p for p in fused if p.chunk.id == c.id), None) or Passage(chunk=c, score=best) for c in chunks]
-    for passage in front:
-        passage.score = max(passage.score, best) + 1e-6
-    return [*front, *(p for p in fused if p.chunk.id not in ids)]
 
 
 def labelled_outline(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from assistant.retrieval.acronyms import spelled_out, spelling_out
-from assistant.retrieval.parts import with_chunks_first
+from assistant.retrieval.fusion import with_chunks_first
 from tests.assistant.rag_fixtures import make_chunk, passage
 
 PM = [
