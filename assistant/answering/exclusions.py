@@ -52,10 +52,13 @@ def excluded_units(text: str, learnt: frozenset[str] = frozenset()) -> dict[str,
                 out[sentence_key(sentence)] = _plain(f"{intro} {item}.")
             elif subject and scope.search(f"{subject} {item}"):  # "Guiden" / "- ger **inte** …"
                 out[sentence_key(sentence)] = _plain(f"{subject} {item}.")
+            elif scope.search(item) or (titled and NEGATED_RE.search(item)):  # the line states it itself
+                out[sentence_key(sentence)] = _plain(f"{item}.")
             continue
         pronoun = bool(last or titled) and PRONOUN_RE.match(sentence) is not None
         carried = pronoun and bool(scope.search(PRONOUN_RE.sub("Guiden", sentence, count=1)))
-        stated = carried or bool(scope.search(sentence))
+        # under a scope heading a negated sentence states scope ("Färdtjänst och skolskjuts ingår inte.")
+        stated = carried or bool(scope.search(sentence)) or (titled and NEGATED_RE.search(sentence) is not None)
         intro = sentence.strip() if (stated or titled) and sentence.rstrip().endswith(":") else ""
         # only the material's name for itself, its list going on with what it does not do ("Guiden" /
         # "- ger **inte** juridisk rådgivning …"): the list's lines are its scope statements
@@ -92,6 +95,14 @@ def left_out(
     key, rank = nearest
     quoted = next((text for unit, text in units[rank].items() if _among(key, {unit})), key)
     return f"{quoted} [{rank + 1}]"
+
+
+def excluded_quote(unit: str, passage: Passage, learnt: frozenset[str] = frozenset()) -> str:
+    """The scope statement `unit` (an answer's quoted sentence) is in `passage`, as it reads quoted
+    with its intro ("Den behandlar inte: klotter … i kollektivtrafiken."); "" when it is none."""
+    key = sentence_key(unit)
+    units = excluded_units(passage_text(passage), learnt)
+    return next((text for found, text in units.items() if _among(key, {found})), "")
 
 
 def _plain(text: str) -> str:

@@ -24,6 +24,7 @@ from assistant.answering.citations import (
     strip_markers,
 )
 from assistant.answering.demands import amount_missing, vague_answer
+from assistant.answering.exclusions import excluded_quote
 from assistant.answering.prompts import is_no_answer
 from assistant.answering.sentence_cues import NEGATED_RE, scope_re
 from assistant.answering.support import Support, assess, refusal_text
@@ -69,13 +70,20 @@ ONLY_PLANNED = {
 }
 
 
-def _scope_statement(question: str, text: str, stats: TermStats | None) -> str:
-    """The answer's first quoted unit when it is the material saying what it does not cover (and
-    the question does not itself ask what is not covered: then that statement is the answer)."""
+def _scope_statement(question: str, text: str, stats: TermStats | None, top: Sequence[Passage]) -> str:
+    """The answer's first quoted unit when it is the material saying what it does not cover, alone or
+    as a line of its scope list ("Den behandlar inte: - klotter … i kollektivtrafiken") - unless the
+    question itself asks what is not covered: then that statement is the answer."""
     first = next((u for u in answer_units(text) if marker_numbers(u)), "")
-    if NEGATED_RE.search(question):
+    if NEGATED_RE.search(question) or not first:
         return ""
-    return first if scope_re(stats).search(strip_markers(first)) else ""
+    if scope_re(stats).search(strip_markers(first)):
+        return first
+    n = marker_numbers(first)[0]
+    if not 1 <= n <= len(top):
+        return ""
+    quoted = excluded_quote(strip_markers(first).strip(), top[n - 1], stats.self_names if stats else frozenset())
+    return f"{quoted} [{n}]" if quoted else ""
 
 
 class RagAnswerer:
@@ -161,7 +169,7 @@ class RagAnswerer:
         timings["generate"] = _ms(generating)
         text, flags = check_markers("".join(pieces), len(top))
         reason = _no_answer(question, query, text, self.instances, not asked.kinds & UNCOUNTED_KINDS)
-        stated = _scope_statement(query, text, self._stats()) if not reason else ""
+        stated = _scope_statement(query, text, self._stats(), top) if not reason else ""
         if stated:  # the material itself says it does not cover this: a refusal, with its words
             frame = NOT_COVERED.get(language, NOT_COVERED["sv"])
             yield from self._not_covered(question, f"{frame} {stated}", passages, top, support, timings, started)

@@ -81,6 +81,8 @@ def scope_statement_re(learnt: frozenset[str] = frozenset()) -> re.Pattern[str]:
     return re.compile(
         rf"\b(?:{names})\b[^.:;]{{0,40}}?\b{_VERB}\s+(?:vi\s+)?{_NEGATION}"  # "Guiden tar inte upp …"
         rf"|\b(?!(?:{_NOT_VERBS})\s){_VERB}\s+(?:{names})\s+{_NEGATION}"  # "… tar guiden inte upp"
+        # a relative or interrogative clause: "Vad guiden inte tar upp", "frågor som vi inte behandlar"
+        rf"|\b(?:vad|som|det)\s+(?:{names})\s+(?:inte|ej)\s+(?:heller\s+)?{_VERB}\b"
         r"|\b(?:does|do)\s+not\s+cover\b|\boutside\s+(?:the|its)\s+scope\b",
         re.IGNORECASE,
     )

@@ -142,3 +142,42 @@ def test_a_documents_own_name_for_itself_states_its_scope_when_learnt() -> None:
     assert learnt[item] == "Vägledningen tar inte upp följande: Kommunala bolag och deras uthyrning."
     bare = excluded_units("Vägledningen\n- ger **inte** juridiska råd.", frozenset({"vägledningen"}))
     assert list(bare.values()) == ["Vägledningen ger inte juridiska råd."]
+
+
+def test_under_a_scope_heading_a_list_line_or_sentence_that_negates_states_scope() -> None:
+    """ "Vad guiden inte tar upp" heads the section; a list line that states scope itself ("- **Juridik.**
+    Guiden redogör inte för …") or, under that heading, negates ("… ingår inte") is left out."""
+    text = (
+        "Inledning > Vad guiden inte tar upp\nVi har gjort flera avgränsningar.\n"
+        "- **Juridik.** Guiden redogör inte för regler om kamerabevakning.\n"
+        "- **Andra transportformer.** Färdtjänst och skolskjuts ingår inte.\n"
+        "- **Fokus.** Kommunens samverkan med regionen."
+    )
+    units = excluded_units(text)
+    assert units[sentence_key("- **Juridik.** Guiden redogör inte för regler om kamerabevakning.")] == (
+        "Juridik. Guiden redogör inte för regler om kamerabevakning."
+    )
+    assert sentence_key("- **Andra transportformer.** Färdtjänst och skolskjuts ingår inte.") in units
+    assert sentence_key("- **Fokus.** Kommunens samverkan med regionen.") not in units
+    elsewhere = excluded_units(text.replace("Vad guiden inte tar upp", "Vad guiden tar upp"))
+    assert sentence_key("- **Andra transportformer.** Färdtjänst och skolskjuts ingår inte.") not in elsewhere
+    assert sentence_key("- **Juridik.** Guiden redogör inte för regler om kamerabevakning.") in elsewhere
+
+
+def test_an_answer_quoting_a_line_of_a_scope_list_quotes_it_with_its_intro() -> None:
+    """The answer's first quoted unit is a line of the material's scope list: the refusal quotes the
+    line as it reads with its intro, with its marker; a line of another list is no scope statement."""
+    from assistant.answering.pipeline import _scope_statement
+
+    scope = _scoped("Guiden har avgränsningar. Den behandlar inte:\n- klotter i kollektivtrafiken,\n- anlagda bränder.")
+    answer = "Enligt materialet:\n- klotter i kollektivtrafiken, [1]\n- anlagda bränder. [1]"
+    assert _scope_statement("Hur tar vi bort klotter på tågen?", answer, None, [scope]) == (
+        "Den behandlar inte: klotter i kollektivtrafiken. [1]"
+    )
+    steps = _scoped("Så gör ni:\n- klotter i kollektivtrafiken,\n- anlagda bränder.", "Snabb sanering")
+    assert _scope_statement("Hur tar vi bort klotter på tågen?", answer, None, [steps]) == ""
+    assert _scope_statement("Vad tar guiden inte upp?", answer, None, [scope]) == ""  # asked: it is the answer
+
+
+def _scoped(text: str, heading: str = "Förord > Vad guiden inte tar upp"):
+    return passage(make_chunk("guide", 0, heading, text, "h1", "guide"))

@@ -138,6 +138,16 @@ def test_a_scope_statement_may_put_its_verb_first_but_a_conjunction_is_no_verb()
     assert not SCOPE_STATEMENT_RE.search("Det blir svårt när vi inte hinner följa upp")
 
 
+def test_a_scope_statement_may_be_a_relative_or_interrogative_clause() -> None:
+    """ "Vad guiden inte tar upp" (a heading), "frågor som vi inte behandlar": the negation before the verb."""
+    from assistant.answering.sentence_cues import SCOPE_STATEMENT_RE
+
+    assert SCOPE_STATEMENT_RE.search("Vad guiden inte tar upp")
+    assert SCOPE_STATEMENT_RE.search("Det finns frågor som vi inte heller behandlar här.")
+    assert not SCOPE_STATEMENT_RE.search("Vad guiden tar upp")
+    assert not SCOPE_STATEMENT_RE.search("När guiden inte räcker till, fråga en jurist.")
+
+
 def test_a_consequence_told_early_takes_its_reason_from_the_sentence_before_for_a_why_question() -> None:
     from assistant.answering.sentence_cues import concludes
 
