@@ -177,15 +177,15 @@ def _unknown_share(
     return absent / total if total else 1.0
 
 
-def _counted_with_number(counted: Sequence[Term], evidence: Sequence[str], names: Sequence[str]) -> bool:
+def _counted_with_number(counted: Sequence[Term], passages: Sequence[Passage], names: Sequence[str]) -> bool:
     """Whether one sentence names the counted thing together with a number, in a passage that names
-    what the question names: "Hur många invånare har Sigtuna?" is not answered by a passage that
-    mentions inhabitants per 1 000 in passing."""
+    what the question names, in its text or its heading ("13 Kristianstad"): "Hur många invånare har
+    Sigtuna?" is not answered by a passage that mentions inhabitants per 1 000 in passing."""
     wanted = {stem(n.lower()) for n in names}
-    for text in evidence:
-        if wanted and not any(name in text.lower() for name in wanted):
+    for passage in passages:
+        if wanted and not any(name in passage_text(passage).lower() for name in wanted):
             continue
-        for sentence in passage_sentences(text):
+        for sentence in passage_sentences(passage_text(passage, heading=False)):  # a heading counts nothing
             if has_number(sentence, time=False) and _quantified(sentence, counted):
                 return True
     return False
@@ -232,8 +232,7 @@ def _unmet(question: Question, passages: Sequence[Passage], stats: TermStats | N
         return "unknown_type"  # "Vilken app ...?": the material never speaks of such a thing, it names none
     counted = question.counted
     counted_terms = [t for t in question_terms(counted, stats) if _used(t, stats)] if counted else []
-    body = [passage_text(p, heading=False) for p in passages]  # a heading's "Fokusområde 2" counts nothing
-    if counted_terms and not _counted_with_number(counted_terms, body, names):
+    if counted_terms and not _counted_with_number(counted_terms, passages, names):
         return "missing_counted"  # the material speaks of the counted thing, these passages give no number
     measures = not question.kinds & {"reason", "howto"}  # "Varför ... budgetprocessen?" asks no amount
     about = _topical(question, stats, _closest(passages))

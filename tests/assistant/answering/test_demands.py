@@ -244,6 +244,18 @@ def test_a_count_needs_its_number_next_to_the_counted_thing(fake_settings: Setti
     assert assess(asked(question), [passage(counted)], settings).reason != "missing_counted"
 
 
+def test_the_name_a_count_question_asks_about_may_be_in_the_passage_s_heading(fake_settings: Settings) -> None:
+    """ "Hur många dagar … i Kristianstad?" is answered by the chapter "13 Kristianstad", whose text does
+    not repeat the name; a passage that names neither is no answer."""
+    settings = fake_settings.model_copy(update={"refusal": {"threshold": 0.0}}).refusal
+    text = "Det tog i genomsnitt 26 dagar från inskrivning till första praktikdag."
+    question = "Hur många dagar tog det innan deltagarna i Kristianstad började praktik?"
+    named = make_chunk("guide", 0, "Kapitel 13 – Kristianstad > Resultat", text, "h1", "guide")
+    assert assess(asked(question), [passage(named)], settings).reason != "missing_counted"
+    other = make_chunk("guide", 0, "Kapitel 12 – Vänersborg > Resultat", text, "h1", "guide")
+    assert assess(asked(question), [passage(other)], settings).reason == "missing_counted"
+
+
 def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined(fake_settings: Settings) -> None:
     from assistant.language.terms import TermStats, text_stems
 
