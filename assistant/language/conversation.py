@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 
 from pydantic import ValidationError
 
@@ -135,6 +136,25 @@ def _points_back(tokens: list[str]) -> bool:
     return False
 
 
+# A weak pronoun right before a noun in its definite form is a demonstrative ("det mötet", "de
+# kommunerna": that meeting, those municipalities; the article alone would stand before an adjective:
+# "det övergripande målet"), as is one before "där" or "här" ("de där avstämningarna").
+_DEFINITE_RE = re.compile(r"[^\W\d_]{2,}(?:en|et|na)")
+_NOT_DEFINITE = ("igen", "taget")  # adverbs: "egentligen", "överhuvudtaget"
+
+
+def _demonstrative(tokens: list[str]) -> bool:
+    for word, following in pairwise(tokens):
+        if word not in WEAK_ANAPHORA:
+            continue
+        if following in ("där", "här"):
+            return True
+        definite = _DEFINITE_RE.fullmatch(following) is not None and not following.endswith(_NOT_DEFINITE)
+        if definite and following not in SWEDISH_STOPWORDS:
+            return True
+    return False
+
+
 def is_follow_up(question: str, max_terms: int | None = None) -> bool:
     """Whether a question leans on an earlier one (pronoun, very short, or no topic word)."""
     max_terms = _default("followup_max_terms") if max_terms is None else max_terms
@@ -148,6 +168,8 @@ def is_follow_up(question: str, max_terms: int | None = None) -> bool:
     opening = next((t for t in tokens if t not in QUESTION_FILLER), "")  # "ok, och …": "och"
     if opening in CONTINUATIONS:  # "Och när anställdes koordinatorn?"
         return back or len(own) <= max_terms + 1  # "Och hur gick det med hot och våld mot förarna där?"
+    if _demonstrative(tokens):  # "Hur ofta hålls det mötet och vad tar de upp?": that meeting
+        return True
     if any(token in STRONG_ANAPHORA for token in tokens):  # "… för honom, och hur gick det sen?"
         return len(own) <= max_terms + POINTING_TERMS
     return back and len(own) <= max_terms + 1  # "När ska den nya styrmodellen …" is a question of its own

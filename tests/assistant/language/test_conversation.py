@@ -82,6 +82,7 @@ def test_a_new_name_with_no_name_to_replace_is_completed_as_usual() -> None:
         "Vad är det övergripande målet med projektet?",
         "Vilka kommuner deltog i fokusområdet om våldsbejakande extremism?",
         "Hur många svarade på enkäten i slutet av projektet?",
+        "Vad innebär det egentligen att arbeta kunskapsbaserat med lägesbilder?",  # an adverb, no noun
     ],
 )
 def test_standalone_questions_are_left_alone(question: str) -> None:
@@ -95,6 +96,8 @@ def test_standalone_questions_are_left_alone(question: str) -> None:
         "och vad tyckte dom om det efteråt, tänker de fortsätta?",  # opens by carrying on, points back
         "Vad gjorde teamet konkret för honom, och hur gick det sen?",  # points back, five own words
         "ok och var de nöjda med det? kommer de fortsätta?",  # carries on after an "ok"
+        "Hur ofta hålls det mötet och vad tar de upp?",  # a demonstrative: "det" before a definite noun
+        "Vilken dag har de de där avstämningarna, och hur ofta träffas den andra gruppen?",  # "de där"
     ],
 )
 def test_a_longer_question_that_points_back_is_a_follow_up(question: str) -> None:
