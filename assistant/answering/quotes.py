@@ -104,6 +104,7 @@ class Unit:
     voice: bool = False  # in the first person singular: a respondent's words, quoted as such
     section: tuple[str, str] = ("", "")  # the document and section of the unit's passage
     header: tuple[str, ...] = ()  # a table row's column names (its table's first row)
+    table_head: bool = False  # the unit is a table's first row: its column names, nothing to quote alone
     paragraph: int = 0  # the line of the passage text the sentence stands in
 
     @property
@@ -139,6 +140,7 @@ def units_of(passage: Passage, rank: int) -> list[Unit]:
         unit.position, unit.voice, unit.paragraph = passage.chunk.position, voiced(sentence), line
         unit.section = (passage.chunk.doc_id, passage.chunk.section)
         unit.header = header if row and row != header and len(header) == len(row) else ()
+        unit.table_head = starts_table
         units.append(unit)
     return units
 
@@ -274,7 +276,7 @@ def unanswered_dropped(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
     question ("Ska polisen vara med i samordningen?"), read on into or bridged over, says nothing
     alone (blind readers marked it). A question in a run of questions (the questions a method asks:
     "När sker de …? Vilka drabbas …?") and a list line stay. Nine sets: three answers change, no
-    count changes."""
+    count changes. Nor a table's first row alone ("Uppgift | Vanligen ansvarig | Kommentar")."""
     by_place = {(u.rank, u.order): u for u in units}
     kept = {id(u) for u in chosen}
 
@@ -285,7 +287,10 @@ def unanswered_dropped(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
         after, before = by_place.get((unit.rank, unit.order + 1)), by_place.get((unit.rank, unit.order - 1))
         return asks(unit) and after is not None and id(after) not in kept and not asks(after) and not asks(before)
 
-    return [u for u in chosen if not alone(u)] or chosen
+    def bare_head(unit: Unit) -> bool:  # a table's column names quoted without its rows
+        return unit.table_head and len(unit.lines) == 1
+
+    return [u for u in chosen if not alone(u) and not bare_head(u)] or chosen
 
 
 INHERITED_FACTOR = 0.5  # weight of a follow-up's terms from the conversation when picking sentences

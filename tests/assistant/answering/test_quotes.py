@@ -97,6 +97,21 @@ def test_the_material_s_own_question_is_not_quoted_without_its_answer() -> None:
     assert unanswered_dropped(asked[:2], asked) == asked[:2]  # a run of questions is the material's content
 
 
+def test_a_table_s_column_names_are_not_quoted_without_its_rows() -> None:
+    from assistant.answering.quotes import units_of
+    from tests.assistant.rag_fixtures import make_chunk
+    from tests.assistant.rag_fixtures import passage as found
+
+    text = "Ansvaret fördelas så här.\nUppgift | Ansvarig\nBelysning | Kommunen\nStädning | Regionen"
+    units = units_of(found(make_chunk("guide", 0, "Roller", text, "h1", "guide")), 0)
+    head, row = units[1], units[2]
+    assert head.table_head and not row.table_head and row.header == ("Uppgift", "Ansvarig")
+    assert unanswered_dropped([units[0], head], units) == [units[0]]
+    whole = Unit([head.lines[0], row.lines[0]], 0, 1, True)
+    whole.table_head = True  # the table joined with its rows is quoted whole
+    assert unanswered_dropped([whole], units) == [whole]
+
+
 def test_a_full_answer_makes_room_for_what_a_sentence_needs_by_dropping_a_weaker_one() -> None:
     units = passage(*SENTENCES)
     for unit, score in zip(units, (0.9, 0.5, 0.7, 0.3, 0.95, 0.6), strict=True):
