@@ -32,6 +32,7 @@ from assistant.language.conversation import Rewriter, resolve
 from assistant.language.question import UNCOUNTED_KINDS, Question
 from assistant.language.terms import TermStats
 from assistant.language.text import validate_question
+from assistant.language.words import load_words
 from assistant.protocols import Generator, Retriever
 from assistant.retrieval.outline import asks_outline
 from assistant.retrieval.parts import part_labels
@@ -39,6 +40,7 @@ from assistant.settings import Settings
 from assistant.types import Answer, Citation, Passage
 
 MS = 1000.0
+PART_NOUNS = tuple(sorted(load_words().part_nouns))  # "kapitlet", "avsnittet"
 
 
 def _ms(start: float) -> float:
@@ -84,6 +86,16 @@ def _scope_statement(question: str, text: str, stats: TermStats | None, top: Seq
         return ""
     quoted = excluded_quote(strip_markers(first).strip(), top[n - 1], stats.self_names if stats else frozenset())
     return f"{quoted} [{n}]" if quoted else ""
+
+
+def _summarised(asked: Question) -> Question:
+    """A summary's terms as the support check reads them: what it is about, without the words that ask
+    for a summary or name a part ("Ge mig en kort sammanfattning av avsnittet om vanliga fallgropar":
+    "vanliga fallgropar"), which no passage need hold."""
+    if "overview" not in asked.kinds:
+        return asked
+    about = tuple(t for t in asked.topic if t in asked.terms and not any(s.startswith(PART_NOUNS) for s in t))
+    return replace(asked, terms=about) if about else asked
 
 
 class RagAnswerer:
@@ -222,7 +234,8 @@ class RagAnswerer:
         its meaning ("okej", "snabbfråga"; `retrieval.fillers`), which no passage can hold."""
         names = {n.lower() for n in asked.names}
         fillers = self.retriever.fillers(asked.query, asked.terms, names)
-        return replace(asked, terms=tuple(t for t in asked.terms if t not in fillers)) if fillers else asked
+        asked = replace(asked, terms=tuple(t for t in asked.terms if t not in fillers)) if fillers else asked
+        return _summarised(asked)
 
     def _outlined(
         self, asked: Question, top: list[Passage], filters: dict[str, object] | None, labels: Sequence[str] = ()

@@ -283,3 +283,15 @@ def test_a_chapter_named_by_its_number_is_answered_with_its_outline(settings: Se
         answer = rag.answer(question)
         assert answer.text.splitlines()[0] == f"Materialet tar upp detta under ”{NUMBERED}”:", question
         assert not answer.refused and "Tio lärdomar" in answer.text
+
+
+def test_a_summary_is_judged_on_what_it_is_about_not_on_the_words_asking_for_it() -> None:
+    """ "Ge mig en kort sammanfattning av avsnittet om vanliga fallgropar": no passage need hold
+    "sammanfattning" or "avsnittet"; a question that is no summary keeps all its terms."""
+    from assistant.answering.pipeline import _summarised
+
+    summary = _summarised(Question.analyse("Ge mig en kort sammanfattning av avsnittet om vanliga fallgropar."))
+    stems = {s for term in summary.terms for s in term}
+    assert "fallgrop" in stems and not any(s.startswith(("sammanfatt", "avsnitt")) for s in stems)
+    plain = Question.analyse("Vilka fallgropar tar avsnittet upp?")
+    assert _summarised(plain) == plain
