@@ -40,6 +40,7 @@ _NAME_QUESTION = re.compile(r"\b(?:vad\s+(?:heter|hette)|what\s+(?:is|was)\s+the
 _PHRASE_END = frozenset({"som", "i", "på", "vid", "för", "från", "med", "under", "hos", "that", "who", "in", "at"})
 # A pronoun after the noun starts a clause about it ("föräldragruppen dom körde", "gruppen vi startade").
 _CLAUSE_SUBJECT = load_words().weak_anaphora | load_words().asker
+_POINTING = load_words().weak_anaphora | load_words().strong_anaphora  # "Vad heter de/hon/den?"
 _NAMED = ("namn", "kallad", "kallas")  # "under namnet Kalmarlöftet", "kallad Nattavtalet"
 NAME_REACH = 3  # words between the role and a name that names it
 _AGE_QUESTION = re.compile(r"\b(hur\s+gammal|hur\s+gamla|ålder|åldern|how\s+old|age\s+of)\b")
@@ -130,7 +131,10 @@ def _named_role(question: str) -> list[str]:
     if not match:
         return []
     phrase: list[str] = []
-    for word in words(question[match.end() :].lower()):
+    after = words(question[match.end() :].lower())
+    if after and after[0] in _POINTING and (len(after) == 1 or after[1] in SWEDISH_STOPWORDS):
+        return []  # "Vad heter de och vad gör de?": what was named before, any name ("den nya samordnaren": not)
+    for word in after:
         if word in _PHRASE_END or (phrase and word in _CLAUSE_SUBJECT):
             break
         phrase.append(word)

@@ -297,6 +297,9 @@ def test_a_kind_of_thing_the_material_names_in_a_longer_compound_is_not_declined
         ("vad hette föräldragruppen dom körde?", ["Kommunen erbjöd föräldragruppen Vägval med sex träffar."], [], ""),
         ("Vad hette överenskommelsen i Kalmar?", ["I Kalmar startade det under namnet Kalmarlöftet."], ["Kalmar"], ""),
         ("Vad hette överenskommelsen i Kalmar?", ["I Kalmar skrev krogarna på överenskommelsen."], ["Kalmar"], "name"),
+        # a pronoun alone points at what was named before: any name answers ("den lokala …" is an article)
+        ("Finns det en grupp för mammor? Vad heter de och vad gör de?", ["Kommunen stöder Mamma United."], [], ""),
+        ("Vad heter den lokala samordnaren?", ["Kommunen stöder Mamma United."], [], "name"),
     ],
 )
 def test_a_question_for_a_name_needs_a_name_next_to_what_it_names(
