@@ -138,16 +138,17 @@ def _points_back(tokens: list[str]) -> bool:
 
 # A weak pronoun right before a noun in its definite form is a demonstrative ("det mötet", "de
 # kommunerna": that meeting, those municipalities; the article alone would stand before an adjective:
-# "det övergripande målet"), as is one before "där" or "här" ("de där avstämningarna").
+# "det övergripande målet"), as is one before "där" or "här" ("de där avstämningarna"; data/words.yaml).
 _DEFINITE_RE = re.compile(r"[^\W\d_]{2,}(?:en|et|na)")
-_NOT_DEFINITE = ("igen", "taget")  # adverbs: "egentligen", "överhuvudtaget"
+PLACE_ADVERBS = load_words().place_adverbs
+_NOT_DEFINITE = tuple(sorted(load_words().adverb_endings))  # adverbs: "egentligen", "överhuvudtaget"
 
 
 def _demonstrative(tokens: list[str]) -> bool:
     for word, following in pairwise(tokens):
         if word not in WEAK_ANAPHORA:
             continue
-        if following in ("där", "här"):
+        if following in PLACE_ADVERBS:
             return True
         definite = _DEFINITE_RE.fullmatch(following) is not None and not following.endswith(_NOT_DEFINITE)
         if definite and following not in SWEDISH_STOPWORDS:

@@ -51,6 +51,8 @@ class Words(BaseModel):
     self_names: frozenset[str]
     question_words: frozenset[str]
     part_nouns: frozenset[str]
+    place_adverbs: frozenset[str]
+    adverb_endings: frozenset[str]
 
     @field_validator("*", mode="before")
     @classmethod
