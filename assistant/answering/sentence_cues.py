@@ -112,10 +112,12 @@ DOCUMENT_PART_RE = re.compile(rf"\b(?:{'|'.join(sorted(load_words().part_nouns))
 # A sentence in the first person singular, in a report written in the third: a respondent's words.
 FIRST_PERSON_RE = re.compile(r"\b(?:jag|mig|mitt|mina)\b", re.IGNORECASE)
 # A sentence that carries its own speaker or is not someone's statement: it opens or closes a quotation
-# ("– Vi fick ...", "... tillsammans\", säger Lena Forsgren."), names a speaker after a comma ("..., säger hon.")
+# ("– Vi fick ...", "... tillsammans\", säger Lena Forsgren.", "… stanna.” – Bussförare, Enköping"), names a
+# speaker after a comma ("..., säger hon.")
 # or asks ("... eller tar jag hellre bilen?"). Its first person is then not an unnamed respondent's.
 OWN_SPEAKER_RE = re.compile(
-    rf"^\W*[–—”“\"«»]|[”\"»]\W*$|[,”\"]\s*(?:{'|'.join(sorted(load_words().speech_verbs))})\s+\w|\?\W*$",
+    r"^\W*[–—”“\"«»]|[”\"»]\W*$|[”\"»]\s*[–—]\s*[^\W\d_]"  # opens, closes, closes before "– Bussförare"
+    rf"|[,”\"]\s*(?:{'|'.join(sorted(load_words().speech_verbs))})\s+\w|\?\W*$",
     re.IGNORECASE,
 )
 LABELLED_RE = re.compile(r"^[^\W\d_][\w ]{2,30}:\s+[^\W\d_]")  # "Författare: Lisa Pedersen"

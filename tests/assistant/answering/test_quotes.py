@@ -81,6 +81,9 @@ def test_first_person_words_are_an_unnamed_respondent_s_only_when_they_name_no_s
     assert not voiced("– Jag tror på arbetssättet.")
     assert not voiced("Känns det okej, eller tar jag hellre bilen nästa gång?")
     assert not voiced("Arbetsgruppen träffades varje vecka.")
+    # a quotation closed before its speaker's role ("– Bussförare, Enköping") names its own speaker
+    assert not voiced("Förut fick ungdomarna vifta för att jag skulle stanna.” – Bussförare, Enköping")
+    assert voiced("Förut fick ungdomarna vifta för att jag skulle stanna, och det var bra.")
 
 
 def test_the_material_s_own_question_is_not_quoted_without_its_answer() -> None:
