@@ -26,13 +26,12 @@ from assistant.answering.citations import (
 from assistant.answering.demands import amount_missing, vague_answer
 from assistant.answering.exclusions import excluded_quote
 from assistant.answering.prompts import is_no_answer
-from assistant.answering.sentence_cues import NEGATED_RE, scope_re
+from assistant.answering.sentence_cues import DOCUMENT_PART_RE, NEGATED_RE, scope_re
 from assistant.answering.support import Support, assess, refusal_text
 from assistant.language.conversation import Rewriter, resolve
 from assistant.language.question import UNCOUNTED_KINDS, Question
 from assistant.language.terms import TermStats
 from assistant.language.text import validate_question
-from assistant.language.words import load_words
 from assistant.protocols import Generator, Retriever
 from assistant.retrieval.outline import asks_outline
 from assistant.retrieval.parts import part_labels
@@ -40,7 +39,6 @@ from assistant.settings import Settings
 from assistant.types import Answer, Citation, Passage
 
 MS = 1000.0
-PART_NOUNS = tuple(sorted(load_words().part_nouns))  # "kapitlet", "avsnittet"
 
 
 def _ms(start: float) -> float:
@@ -94,7 +92,7 @@ def _summarised(asked: Question) -> Question:
     "vanliga fallgropar"), which no passage need hold."""
     if "overview" not in asked.kinds:
         return asked
-    about = tuple(t for t in asked.topic if t in asked.terms and not any(s.startswith(PART_NOUNS) for s in t))
+    about = tuple(t for t in asked.topic if t in asked.terms and not any(DOCUMENT_PART_RE.match(s) for s in t))
     return replace(asked, terms=about) if about else asked
 
 
